@@ -1,0 +1,43 @@
+"""Energy Monitor: a complete, correct energy picture from a home's hardware.
+
+Every config entry is one source device (a P1 meter, an inverter, ...); its
+``source`` field picks the module in ``sources/`` that sets it up.
+"""
+
+from homeassistant.core import HomeAssistant
+
+from .const import CONF_SOURCE, Source
+from .coordinator import EnergyMonitorConfigEntry
+from .sources import SOURCE_MODULES
+
+
+async def async_setup_entry(
+    hass: HomeAssistant, entry: EnergyMonitorConfigEntry
+) -> bool:
+    """Set up one source device."""
+    module = SOURCE_MODULES[Source(entry.data[CONF_SOURCE])]
+    entry.runtime_data = await module.async_setup_runtime(hass, entry)
+    await hass.config_entries.async_forward_entry_setups(
+        entry, entry.runtime_data.platforms
+    )
+    return True
+
+
+async def async_unload_entry(
+    hass: HomeAssistant, entry: EnergyMonitorConfigEntry
+) -> bool:
+    """Unload a source device and close its connections."""
+    runtime = entry.runtime_data
+    if unloaded := await hass.config_entries.async_unload_platforms(
+        entry, runtime.platforms
+    ):
+        await runtime.async_shutdown()
+    return unloaded
+
+
+async def async_remove_entry(
+    hass: HomeAssistant, entry: EnergyMonitorConfigEntry
+) -> None:
+    """Forget what the source stored when its entry is deleted."""
+    module = SOURCE_MODULES[Source(entry.data[CONF_SOURCE])]
+    await module.async_remove_entry(hass, entry)

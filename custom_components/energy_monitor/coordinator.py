@@ -1,0 +1,37 @@
+"""Runtime data shared by every kind of Energy Monitor config entry.
+
+Each source (P1 meter, inverter, ...) keeps its coordinators in a
+:class:`SourceRuntime` stored as ``entry.runtime_data``; the platform modules
+ask it for their entities, so one integration serves many kinds of devices.
+The coordinators themselves live next to their source in ``sources/``.
+"""
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import Platform
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+
+class SourceRuntime(ABC):
+    """What a loaded config entry of any source provides."""
+
+    platforms: tuple[Platform, ...]
+
+    @abstractmethod
+    def async_add_entities(
+        self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
+    ) -> None:
+        """Add this source's entities of ``platform``."""
+
+    @abstractmethod
+    async def async_shutdown(self) -> None:
+        """Stop background work and close connections (entry unload)."""
+
+    @abstractmethod
+    def diagnostics(self) -> dict[str, Any]:
+        """Return diagnostics (secrets and serials redacted)."""
+
+
+type EnergyMonitorConfigEntry = ConfigEntry[SourceRuntime]

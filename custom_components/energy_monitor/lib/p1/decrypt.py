@@ -1,0 +1,87 @@
+"""Decrypt DLMS general-global-cipher frames (Luxembourg Smarty, Austria, ...).
+
+Encrypted P1 ports send binary frames: tag ``0xDB``, the system title, a
+length, a security control byte, an invocation counter and the AES-GCM
+encrypted telegram. Framing comes from ``dsmr_parser`` and APDU decoding from
+``dlms_cosem`` (its dependency). With an authentication key the GCM tag is
+verified; without one the payload is decrypted as plain AES-CTR (as ESPHome
+and HA core do for meters whose authentication key is not published) and the
+telegram's own CRC protects its integrity.
+"""
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from dlms_cosem.protocol.xdlms import GeneralGlobalCipher
+from dlms_cosem.security import decrypt as gcm_decrypt
+from dsmr_parser.clients.telegram_buffer import EncryptedTelegramBuffer
+
+KEY_LENGTH = 16
+_GCM_TAG_LENGTH = 12
+
+
+class DecryptionError(Exception):
+    """A frame could not be decrypted (wrong key or corrupt frame)."""
+
+
+def parse_key(text: str) -> bytes:
+    """Turn a 32-digit hex key into bytes.
+
+    Raises:
+        ValueError: when the text is not 32 hex digits.
+    """
+    key = bytes.fromhex(text.strip().replace(" ", ""))
+    if len(key) != KEY_LENGTH:
+        raise ValueError("a key has 32 hex digits")
+    return key
+
+
+def decrypt_frame(
+    frame: bytes, encryption_key: bytes, authentication_key: bytes | None
+) -> bytes:
+    """Return the plaintext telegram carried by an encrypted frame.
+
+    Raises:
+        DecryptionError: when the frame is not readable with these keys.
+    """
+    try:
+        apdu = GeneralGlobalCipher.from_bytes(frame)
+    except (ValueError, IndexError) as err:
+        raise DecryptionError(f"not a general-global-cipher frame: {err}") from err
+    iv = apdu.system_title + apdu.invocation_counter.to_bytes(4, "big")
+    if authentication_key is not None:
+        try:
+            plain: bytes = gcm_decrypt(
+                apdu.security_control,
+                apdu.system_title,
+                apdu.invocation_counter,
+                encryption_key,
+                apdu.ciphered_text,
+                authentication_key,
+            )
+        except (InvalidTag, ValueError) as err:
+            raise DecryptionError("authentication failed: wrong keys?") from err
+    else:
+        counter = iv + (2).to_bytes(4, "big")
+        decryptor = Cipher(
+            algorithms.AES(encryption_key), modes.CTR(counter)
+        ).decryptor()
+        ciphertext = apdu.ciphered_text[:-_GCM_TAG_LENGTH]
+        plain = decryptor.update(ciphertext) + decryptor.finalize()
+    if not plain.startswith(b"/"):
+        raise DecryptionError("decrypted data is not a telegram: wrong key?")
+    return plain
+
+
+class EncryptedFramer:
+    """Cut a byte stream into encrypted frames."""
+
+    __slots__ = ("_buffer",)
+
+    def __init__(self) -> None:
+        """Start with an empty buffer."""
+        self._buffer = EncryptedTelegramBuffer()
+
+    def feed(self, data: bytes) -> list[bytes]:
+        """Add bytes from the line; return the frames they complete."""
+        self._buffer.append(data)
+        return [bytes.fromhex(frame) for frame in self._buffer.get_all()]

@@ -1,0 +1,446 @@
+"""Parse the text of a P1 telegram into a :class:`P1Telegram`.
+
+Every object line ``A-B:C.D.E(value)(value)...`` is read in one pass and
+dispatched on its ``C.D.E`` code; lines of MBus channels (``B`` = 1..4) are
+grouped per channel. Units are normalised (kW → W for power, Wh → kWh, ...),
+so a meter that reports in W (EasyMeter) and one that reports in kW (DSMR)
+give the same values. Malformed objects are skipped and counted, they never
+abort the whole telegram.
+"""
+
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+import re
+from zoneinfo import ZoneInfo
+
+from ..vocabulary import Key
+from .model import MbusKind, MbusReading, MeterVariant, P1Telegram, PeakDemand
+
+_OBJECT = re.compile(
+    r"^(\d{1,3})-(\d{1,3}):(\d{1,3}\.\d{1,3}\.\d{1,3})(\*\d{1,3})?"
+    r"((?:(?:\r?\n)?\([^()\r\n]*\))+)",
+    re.MULTILINE,
+)
+
+_DSMR_ZONE = ZoneInfo("Europe/Amsterdam")
+_SUMMER = timezone(timedelta(hours=2))
+_WINTER = timezone(timedelta(hours=1))
+
+_ENERGY_FACTORS: dict[str | None, float] = {
+    None: 1.0,
+    "kWh": 1.0,
+    "Wh": 0.001,
+    "MWh": 1000.0,
+}
+_POWER_FACTORS: dict[str | None, float] = {None: 1000.0, "kW": 1000.0, "W": 1.0}
+_DEMAND_FACTORS: dict[str | None, float] = {None: 1.0, "kW": 1.0, "W": 0.001}
+_PLAIN_UNITS: dict[str, dict[str | None, float]] = {
+    "V": {None: 1.0, "V": 1.0},
+    "A": {None: 1.0, "A": 1.0},
+    "Hz": {None: 1.0, "Hz": 1.0},
+    "": {None: 1.0},
+}
+
+_ENERGY_OBJECTS = {
+    "1.8.0": Key.GRID_ELEC_IMPORT,
+    "1.8.1": Key.GRID_ELEC_IMPORT_T1,
+    "1.8.2": Key.GRID_ELEC_IMPORT_T2,
+    "1.8.3": Key.GRID_ELEC_IMPORT_T3,
+    "1.8.4": Key.GRID_ELEC_IMPORT_T4,
+    "2.8.0": Key.GRID_ELEC_EXPORT,
+    "2.8.1": Key.GRID_ELEC_EXPORT_T1,
+    "2.8.2": Key.GRID_ELEC_EXPORT_T2,
+    "2.8.3": Key.GRID_ELEC_EXPORT_T3,
+    "2.8.4": Key.GRID_ELEC_EXPORT_T4,
+}
+_POWER_OBJECTS = {
+    "1.7.0": Key.GRID_POWER_IMPORT,
+    "2.7.0": Key.GRID_POWER_EXPORT,
+    "21.7.0": Key.POWER_IMPORT_L1,
+    "41.7.0": Key.POWER_IMPORT_L2,
+    "61.7.0": Key.POWER_IMPORT_L3,
+    "22.7.0": Key.POWER_EXPORT_L1,
+    "42.7.0": Key.POWER_EXPORT_L2,
+    "62.7.0": Key.POWER_EXPORT_L3,
+}
+_EXPORT_OF_IMPORT = {
+    Key.GRID_POWER_IMPORT: Key.GRID_POWER_EXPORT,
+    Key.POWER_IMPORT_L1: Key.POWER_EXPORT_L1,
+    Key.POWER_IMPORT_L2: Key.POWER_EXPORT_L2,
+    Key.POWER_IMPORT_L3: Key.POWER_EXPORT_L3,
+}
+_PLAIN_OBJECTS: dict[str, tuple[Key, str]] = {
+    "32.7.0": (Key.VOLTAGE_L1, "V"),
+    "52.7.0": (Key.VOLTAGE_L2, "V"),
+    "72.7.0": (Key.VOLTAGE_L3, "V"),
+    "31.7.0": (Key.CURRENT_L1, "A"),
+    "51.7.0": (Key.CURRENT_L2, "A"),
+    "71.7.0": (Key.CURRENT_L3, "A"),
+    "14.7.0": (Key.FREQUENCY, "Hz"),
+    "13.7.0": (Key.POWER_FACTOR, ""),
+    "33.7.0": (Key.POWER_FACTOR_L1, ""),
+    "53.7.0": (Key.POWER_FACTOR_L2, ""),
+    "73.7.0": (Key.POWER_FACTOR_L3, ""),
+    "96.7.21": (Key.POWER_FAILURES, "count"),
+    "96.7.9": (Key.POWER_FAILURES_LONG, "count"),
+    "32.32.0": (Key.VOLTAGE_SAGS_L1, "count"),
+    "52.32.0": (Key.VOLTAGE_SAGS_L2, "count"),
+    "72.32.0": (Key.VOLTAGE_SAGS_L3, "count"),
+    "32.36.0": (Key.VOLTAGE_SWELLS_L1, "count"),
+    "52.36.0": (Key.VOLTAGE_SWELLS_L2, "count"),
+    "72.36.0": (Key.VOLTAGE_SWELLS_L3, "count"),
+}
+_IDENTIFIER_OBJECTS = ("96.1.1", "96.1.0", "42.0.0", "96.1.255", "0.0.0")
+"""Objects that may carry the meter's equipment ID, most specific first."""
+
+_MBUS_OBJECTS = frozenset(
+    {"24.1.0", "96.1.0", "96.1.1", "24.2.1", "24.2.3", "24.3.0", "24.4.0"}
+)
+_MBUS_KINDS = {3: MbusKind.GAS, 7: MbusKind.WATER, 6: MbusKind.WATER}
+_MBUS_HEAT_TYPES = frozenset({4, 12})
+_MBUS_UNITS = {"m3": "m³", "m³": "m³", "kWh": "kWh", "MWh": "MWh", "GJ": "GJ"}
+
+_TIMESTAMP_DIGITS = 12
+_PEAK_HISTORY_HEAD = 3
+"""(count)(1-0:1.6.0)(1-0:1.6.0) before the monthly entries."""
+_LEGACY_GAS_GROUPS = 7
+"""(time)(status)(interval)(1)(0-n:24.2.1)(unit)(value) in DSMR 2.2/3.0."""
+
+_TARIFF_REGISTERS = frozenset(("1.8.1", "1.8.2", "2.8.1", "2.8.2"))
+
+
+class TelegramError(ValueError):
+    """The text is not a P1 telegram."""
+
+
+def parse_timestamp(raw: str | None) -> datetime | None:
+    """Read a DSMR timestamp ``YYMMDDhhmmss[S|W]``; ``None`` if invalid.
+
+    ``S`` (summer) and ``W`` (winter) give the UTC offset of Central European
+    time, so the hour repeated at the end of summer time is unambiguous.
+    """
+    if raw is None or not raw[:_TIMESTAMP_DIGITS].isdigit():
+        return None
+    digits = raw[:_TIMESTAMP_DIGITS]
+    if len(digits) < _TIMESTAMP_DIGITS:
+        return None
+    flag = raw[_TIMESTAMP_DIGITS : _TIMESTAMP_DIGITS + 1]
+    zone = _SUMMER if flag == "S" else _WINTER if flag == "W" else _DSMR_ZONE
+    try:
+        return datetime(
+            2000 + int(digits[0:2]),
+            int(digits[2:4]),
+            int(digits[4:6]),
+            int(digits[6:8]),
+            int(digits[8:10]),
+            int(digits[10:12]),
+            tzinfo=zone,
+        )
+    except ValueError:
+        return None
+
+
+def decode_identifier(raw: str) -> str:
+    """Decode an equipment ID sent as hex-encoded ASCII, if it is one."""
+    if raw and len(raw) % 2 == 0:
+        try:
+            text = bytes.fromhex(raw).decode("ascii").strip()
+        except ValueError:
+            return raw
+        if text.isalnum():
+            return text
+    return raw
+
+
+def _number(group: str, factors: dict[str | None, float]) -> float:
+    """Read ``value*unit`` and convert it with the factor of its unit."""
+    value, _, unit = group.partition("*")
+    factor = factors[unit or None]
+    number = float(value)
+    return number if factor == 1.0 else round(number * factor, 6)
+
+
+class _TelegramBuilder:
+    """Collects the objects of one telegram; see :func:`parse_telegram`."""
+
+    def __init__(self, header: str) -> None:
+        self.header = header
+        self.values: dict[str, float | str] = {}
+        self.identifiers: dict[str, str] = {}
+        self.mbus: dict[int, dict[str, list[str]]] = {}
+        self.codes: set[str] = set()
+        self.version: str | None = None
+        self.belgian_version: str | None = None
+        self.timestamp: datetime | None = None
+        self.month_peak: PeakDemand | None = None
+        self.peak_history: tuple[PeakDemand, ...] = ()
+        self.skipped = 0
+        self.suffixed = False
+
+    def add(self, code: str, groups: list[str]) -> None:
+        """Add one object of the main meter."""
+        self.codes.add(code)
+        values = self.values
+        if (key := _ENERGY_OBJECTS.get(code)) is not None:
+            values[key] = _number(groups[0], _ENERGY_FACTORS)
+        elif (key := _POWER_OBJECTS.get(code)) is not None:
+            values[key] = _number(groups[0], _POWER_FACTORS)
+        elif (plain := _PLAIN_OBJECTS.get(code)) is not None:
+            key, unit = plain
+            values[key] = (
+                int(groups[0])
+                if unit == "count"
+                else _number(groups[0], _PLAIN_UNITS[unit])
+            )
+        elif (handler := _SPECIAL_OBJECTS.get(code)) is not None:
+            handler(self, code, groups)
+
+    def add_mbus(self, channel: int, code: str, groups: list[str]) -> None:
+        """Add one object of an MBus channel."""
+        self.mbus.setdefault(channel, {})[code] = groups
+
+    def detect_variant(self) -> MeterVariant:
+        """Tell which DSMR flavour sent the telegram."""
+        codes = self.codes
+        header = self.header
+        has_totals = "1.8.0" in codes
+        has_tariffs = not _TARIFF_REGISTERS.isdisjoint(codes)
+        if self.suffixed or header.startswith("ESY"):
+            variant = MeterVariant.EASYMETER_Q3D
+        elif self.belgian_version is not None or header.startswith("FLU"):
+            variant = MeterVariant.BELGIUM
+        elif header.startswith("Lux"):
+            variant = MeterVariant.LUXEMBOURG
+        elif "1.8.3" in codes or (has_totals and has_tariffs):
+            variant = MeterVariant.HUNGARY
+        elif has_totals and "42.0.0" in codes:
+            variant = MeterVariant.LUXEMBOURG
+        elif has_totals:
+            variant = MeterVariant.SWEDEN
+        elif self.version is not None and self.version.startswith("4"):
+            variant = MeterVariant.DSMR_4
+        elif self.version is not None or self.timestamp is not None:
+            variant = MeterVariant.DSMR_5
+        else:
+            variant = MeterVariant.DSMR_2_2
+        return variant
+
+    def build(self) -> P1Telegram:
+        """Derive the totals and return the telegram."""
+        values = self.values
+        _derive_total(values, Key.GRID_ELEC_IMPORT, _IMPORT_TARIFFS)
+        _derive_total(values, Key.GRID_ELEC_EXPORT, _EXPORT_TARIFFS)
+        for import_key, export_key in _EXPORT_OF_IMPORT.items():
+            power = values.get(import_key)
+            if isinstance(power, float) and power < 0 and export_key not in values:
+                # Meters without an export register (EasyMeter) sign the power.
+                values[import_key] = 0.0
+                values[export_key] = -power
+        if isinstance(power_in := values.get(Key.GRID_POWER_IMPORT), float):
+            power_out = values.get(Key.GRID_POWER_EXPORT)
+            exported = power_out if isinstance(power_out, float) else 0.0
+            values[Key.GRID_POWER] = round(power_in - exported, 6)
+        version = self.belgian_version or self.version
+        identifier = next(
+            (self.identifiers[c] for c in _IDENTIFIER_OBJECTS if c in self.identifiers),
+            None,
+        )
+        return P1Telegram(
+            header=self.header,
+            variant=self.detect_variant(),
+            protocol_version=version,
+            timestamp=self.timestamp,
+            equipment_id=identifier,
+            values=values,
+            mbus=tuple(
+                reading
+                for channel, objects in sorted(self.mbus.items())
+                if (reading := _mbus_reading(channel, objects)) is not None
+            ),
+            month_peak=self.month_peak,
+            peak_history=self.peak_history,
+            skipped_lines=self.skipped,
+        )
+
+
+_IMPORT_TARIFFS = (
+    Key.GRID_ELEC_IMPORT_T1,
+    Key.GRID_ELEC_IMPORT_T2,
+    Key.GRID_ELEC_IMPORT_T3,
+    Key.GRID_ELEC_IMPORT_T4,
+)
+_EXPORT_TARIFFS = (
+    Key.GRID_ELEC_EXPORT_T1,
+    Key.GRID_ELEC_EXPORT_T2,
+    Key.GRID_ELEC_EXPORT_T3,
+    Key.GRID_ELEC_EXPORT_T4,
+)
+
+
+def _read_tariff(builder: _TelegramBuilder, _code: str, groups: list[str]) -> None:
+    builder.values[Key.GRID_TARIFF] = str(int(groups[0]))
+
+
+def _read_timestamp(builder: _TelegramBuilder, _code: str, groups: list[str]) -> None:
+    builder.timestamp = parse_timestamp(groups[0])
+
+
+def _read_version(builder: _TelegramBuilder, _code: str, groups: list[str]) -> None:
+    builder.version = groups[0]
+
+
+def _read_belgian_version(
+    builder: _TelegramBuilder, _code: str, groups: list[str]
+) -> None:
+    builder.belgian_version = groups[0]
+
+
+def _read_identifier(builder: _TelegramBuilder, code: str, groups: list[str]) -> None:
+    if groups[0]:
+        builder.identifiers[code] = decode_identifier(groups[0])
+
+
+def _read_demand(builder: _TelegramBuilder, _code: str, groups: list[str]) -> None:
+    builder.values[Key.DEMAND_CURRENT_QUARTER] = _number(groups[0], _DEMAND_FACTORS)
+
+
+def _read_month_peak(builder: _TelegramBuilder, _code: str, groups: list[str]) -> None:
+    demand = _number(groups[-1], _DEMAND_FACTORS)
+    peak_time = parse_timestamp(groups[0]) if len(groups) > 1 else None
+    builder.month_peak = PeakDemand(demand, peak_time)
+    builder.values[Key.DEMAND_MONTH_PEAK] = demand
+
+
+def _read_peak_history(
+    builder: _TelegramBuilder, _code: str, groups: list[str]
+) -> None:
+    # Belgian shape: (count)(1-0:1.6.0)(1-0:1.6.0) then per month
+    # (month start)(peak time)(kW). Other countries (e.g. E.ON Hungary) use
+    # 0-0:98.1.0 for billing values, which are not peaks: ignore those.
+    if (
+        len(groups) < _PEAK_HISTORY_HEAD
+        or not groups[0].isdigit()
+        or ":1.6.0" not in groups[1]
+    ):
+        return
+    count = int(groups[0])
+    entries = groups[_PEAK_HISTORY_HEAD:]
+    if len(entries) != 3 * count:
+        raise ValueError("peak history count does not match its entries")
+    builder.peak_history = tuple(
+        PeakDemand(
+            _number(entries[i + 2], _DEMAND_FACTORS),
+            parse_timestamp(entries[i + 1]),
+            parse_timestamp(entries[i]),
+        )
+        for i in range(0, len(entries), 3)
+    )
+
+
+_SPECIAL_OBJECTS: dict[str, Callable[[_TelegramBuilder, str, list[str]], None]] = {
+    "96.14.0": _read_tariff,
+    "1.0.0": _read_timestamp,
+    "0.2.8": _read_version,
+    "96.1.4": _read_belgian_version,
+    "1.4.0": _read_demand,
+    "1.6.0": _read_month_peak,
+    "98.1.0": _read_peak_history,
+    **dict.fromkeys(_IDENTIFIER_OBJECTS, _read_identifier),
+}
+
+
+def _derive_total(
+    values: dict[str, float | str], total: Key, tariffs: tuple[Key, ...]
+) -> None:
+    """Sum the tariff registers when the meter has no total register."""
+    if total in values:
+        return
+    parts = [v for key in tariffs if isinstance(v := values.get(key), float)]
+    if parts:
+        values[total] = round(sum(parts), 6)
+
+
+def _mbus_reading(channel: int, objects: dict[str, list[str]]) -> MbusReading | None:
+    """Build the reading of one MBus channel, if it is a known kind of meter."""
+    device_type: int | None = None
+    if (type_groups := objects.get("24.1.0")) is not None and type_groups[0].isdigit():
+        device_type = int(type_groups[0])
+    reading = objects.get("24.2.3") or objects.get("24.2.1")
+    value: float | None = None
+    unit: str | None = None
+    captured_at: datetime | None = None
+    if reading is not None and len(reading) > 1:
+        captured_at = parse_timestamp(reading[0])
+        raw_value, _, raw_unit = reading[-1].partition("*")
+        unit = _MBUS_UNITS.get(raw_unit)
+    elif (legacy := objects.get("24.3.0")) is not None and len(
+        legacy
+    ) >= _LEGACY_GAS_GROUPS:
+        # DSMR 2.2/3.0: (time)(status)(interval)(1)(0-n:24.2.1)(unit)(value).
+        captured_at = parse_timestamp(legacy[0])
+        raw_value = legacy[6]
+        unit = _MBUS_UNITS.get(legacy[5])
+    else:
+        return None
+    if unit is not None and captured_at is not None:
+        try:
+            value = float(raw_value)
+        except ValueError:
+            value = None
+    if value is None:
+        unit = None
+    kind = _mbus_kind(device_type, unit)
+    if kind is None:
+        return None
+    identifier = objects.get("96.1.0") or objects.get("96.1.1")
+    equipment_id = decode_identifier(identifier[0]) if identifier else None
+    return MbusReading(
+        channel=channel,
+        kind=kind,
+        equipment_id=equipment_id or None,
+        value=value,
+        unit=unit,
+        captured_at=captured_at,
+    )
+
+
+def _mbus_kind(device_type: int | None, unit: str | None) -> MbusKind | None:
+    """Map an EN 13757-3 device type (or, lacking one, the unit) to a kind."""
+    if device_type is None:
+        return MbusKind.GAS if unit == "m³" else None
+    if device_type in _MBUS_HEAT_TYPES:
+        return MbusKind.HEAT
+    return _MBUS_KINDS.get(device_type)
+
+
+def parse_telegram(text: str) -> P1Telegram:
+    """Parse a complete telegram (``/`` up to ``!``) into a :class:`P1Telegram`.
+
+    Raises:
+        TelegramError: when the text has no header or no objects.
+    """
+    if not text.startswith("/"):
+        raise TelegramError("telegram does not start with '/'")
+    end_of_header = text.find("\n")
+    if end_of_header < 0:
+        raise TelegramError("telegram has no header line")
+    builder = _TelegramBuilder(text[1:end_of_header].strip())
+    found = False
+    for match in _OBJECT.finditer(text, end_of_header):
+        found = True
+        medium, channel, code, suffix, raw_groups = match.groups()
+        if suffix:
+            builder.suffixed = True
+        if "\n" in raw_groups:
+            raw_groups = raw_groups.replace("\r", "").replace("\n", "")
+        groups = raw_groups[1:-1].split(")(")
+        try:
+            if channel != "0" and code in _MBUS_OBJECTS and medium == "0":
+                builder.add_mbus(int(channel), code, groups)
+            else:
+                builder.add(code, groups)
+        except ValueError, KeyError, IndexError:
+            builder.skipped += 1
+    if not found:
+        raise TelegramError("telegram has no objects")
+    return builder.build()

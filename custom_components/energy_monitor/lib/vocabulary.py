@@ -1,0 +1,129 @@
+"""The shared vocabulary of measurement keys.
+
+Every source (P1 meter, inverter, Modbus meter, ...) reports its values under
+these keys, named ``<system>_<metric>_<direction>`` after the naming the
+project grew from (opengrid's houseprint: system / quantity / direction /
+tariff). The keys are entity-description keys and the suffix of every unique
+ID, so they are **forever**: never rename one, only add new ones.
+
+Units are fixed per key so that values from different sources can be combined:
+energy in kWh, power in W, demand in kW, voltage in V, current in A, volume in
+m³.
+"""
+
+from enum import StrEnum
+
+
+class Key(StrEnum):
+    """Measurement keys shared by all sources (values never change)."""
+
+    # Grid electricity counters (kWh, lifetime, never decreasing).
+    GRID_ELEC_IMPORT = "grid_elec_import"
+    GRID_ELEC_IMPORT_T1 = "grid_elec_import_t1"
+    GRID_ELEC_IMPORT_T2 = "grid_elec_import_t2"
+    GRID_ELEC_IMPORT_T3 = "grid_elec_import_t3"
+    GRID_ELEC_IMPORT_T4 = "grid_elec_import_t4"
+    GRID_ELEC_EXPORT = "grid_elec_export"
+    GRID_ELEC_EXPORT_T1 = "grid_elec_export_t1"
+    GRID_ELEC_EXPORT_T2 = "grid_elec_export_t2"
+    GRID_ELEC_EXPORT_T3 = "grid_elec_export_t3"
+    GRID_ELEC_EXPORT_T4 = "grid_elec_export_t4"
+
+    # Grid power (W). grid_power is signed: + import, - export.
+    GRID_POWER = "grid_power"
+    GRID_POWER_IMPORT = "grid_power_import"
+    GRID_POWER_EXPORT = "grid_power_export"
+    GRID_TARIFF = "grid_tariff"
+
+    # Per-phase measurements.
+    VOLTAGE_L1 = "voltage_l1"
+    VOLTAGE_L2 = "voltage_l2"
+    VOLTAGE_L3 = "voltage_l3"
+    CURRENT_L1 = "current_l1"
+    CURRENT_L2 = "current_l2"
+    CURRENT_L3 = "current_l3"
+    POWER_IMPORT_L1 = "power_import_l1"
+    POWER_IMPORT_L2 = "power_import_l2"
+    POWER_IMPORT_L3 = "power_import_l3"
+    POWER_EXPORT_L1 = "power_export_l1"
+    POWER_EXPORT_L2 = "power_export_l2"
+    POWER_EXPORT_L3 = "power_export_l3"
+    FREQUENCY = "frequency"
+    POWER_FACTOR = "power_factor"
+    POWER_FACTOR_L1 = "power_factor_l1"
+    POWER_FACTOR_L2 = "power_factor_l2"
+    POWER_FACTOR_L3 = "power_factor_l3"
+
+    # Power quality counters reported by DSMR meters.
+    POWER_FAILURES = "power_failures"
+    POWER_FAILURES_LONG = "power_failures_long"
+    VOLTAGE_SAGS_L1 = "voltage_sags_l1"
+    VOLTAGE_SAGS_L2 = "voltage_sags_l2"
+    VOLTAGE_SAGS_L3 = "voltage_sags_l3"
+    VOLTAGE_SWELLS_L1 = "voltage_swells_l1"
+    VOLTAGE_SWELLS_L2 = "voltage_swells_l2"
+    VOLTAGE_SWELLS_L3 = "voltage_swells_l3"
+
+    # Belgian capacity tariff (kW).
+    DEMAND_CURRENT_QUARTER = "demand_current_quarter"
+    DEMAND_MONTH_PEAK = "demand_month_peak"
+
+    # Other utilities read through the meter's MBus (m³, or kWh/GJ for heat).
+    GRID_GAS_IMPORT = "grid_gas_import"
+    GRID_WATER_IMPORT = "grid_water_import"
+    GRID_HEAT_IMPORT = "grid_heat_import"
+
+    # PV production.
+    PV_ELEC_PROD = "pv_elec_prod"
+    PV_POWER = "pv_power"
+
+    # The whole site.
+    SITE_ELEC_CONS = "site_elec_cons"
+    SITE_POWER = "site_power"
+
+    # Source health (diagnostic).
+    LAST_TELEGRAM = "last_telegram"
+    TELEGRAMS_REJECTED = "telegrams_rejected"
+
+
+LIFETIME_COUNTERS: frozenset[Key] = frozenset(
+    {
+        Key.GRID_ELEC_IMPORT,
+        Key.GRID_ELEC_IMPORT_T1,
+        Key.GRID_ELEC_IMPORT_T2,
+        Key.GRID_ELEC_IMPORT_T3,
+        Key.GRID_ELEC_IMPORT_T4,
+        Key.GRID_ELEC_EXPORT,
+        Key.GRID_ELEC_EXPORT_T1,
+        Key.GRID_ELEC_EXPORT_T2,
+        Key.GRID_ELEC_EXPORT_T3,
+        Key.GRID_ELEC_EXPORT_T4,
+        Key.GRID_GAS_IMPORT,
+        Key.GRID_WATER_IMPORT,
+        Key.GRID_HEAT_IMPORT,
+        Key.PV_ELEC_PROD,
+    }
+)
+"""Keys whose values only ever grow: a drop is a glitch, never published."""
+
+AVERAGED_MEASUREMENTS: frozenset[Key] = frozenset(
+    {
+        Key.GRID_POWER,
+        Key.GRID_POWER_IMPORT,
+        Key.GRID_POWER_EXPORT,
+        Key.VOLTAGE_L1,
+        Key.VOLTAGE_L2,
+        Key.VOLTAGE_L3,
+        Key.CURRENT_L1,
+        Key.CURRENT_L2,
+        Key.CURRENT_L3,
+        Key.POWER_IMPORT_L1,
+        Key.POWER_IMPORT_L2,
+        Key.POWER_IMPORT_L3,
+        Key.POWER_EXPORT_L1,
+        Key.POWER_EXPORT_L2,
+        Key.POWER_EXPORT_L3,
+        Key.FREQUENCY,
+    }
+)
+"""Instantaneous measurements that are averaged over a publish window."""

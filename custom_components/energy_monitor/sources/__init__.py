@@ -1,0 +1,31 @@
+"""The sources Energy Monitor can read, one subpackage each.
+
+A source module provides ``async_setup_runtime(hass, entry)``, returning the
+entry's :class:`~..coordinator.SourceRuntime`, and ``async_remove_entry`` to
+delete what it stored.
+"""
+
+from typing import Protocol
+
+from homeassistant.core import HomeAssistant
+
+from ..const import Source
+from ..coordinator import EnergyMonitorConfigEntry, SourceRuntime
+from . import p1
+
+
+class SourceModule(Protocol):
+    """The interface of a source subpackage."""
+
+    async def async_setup_runtime(
+        self, hass: HomeAssistant, entry: EnergyMonitorConfigEntry
+    ) -> SourceRuntime:
+        """Connect to the device and return the entry's runtime data."""
+
+    async def async_remove_entry(
+        self, hass: HomeAssistant, entry: EnergyMonitorConfigEntry
+    ) -> None:
+        """Delete what the source stored for a removed entry."""
+
+
+SOURCE_MODULES: dict[Source, SourceModule] = {Source.P1: p1}

@@ -1,0 +1,257 @@
+"""Coordinator of a P1 meter: telegrams in, averaged and guarded values out.
+
+The meter pushes telegrams (every second for DSMR 5). The coordinator
+
+* averages power, voltage and current over the update interval instead of
+  dropping telegrams, and publishes counters at their latest value;
+* keeps lifetime counters from going to 0 or backwards on a glitch, with the
+  last published values stored so this holds across restarts;
+* reports an outage once when the reader loses the meter, and the recovery
+  once when telegrams flow again.
+"""
+
+import asyncio
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, override
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.storage import Store
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
+
+from ...const import DOMAIN, LOGGER
+from ...coordinator import EnergyMonitorConfigEntry
+from ...lib.averaging import WindowAverage
+from ...lib.counters import CounterGuard
+from ...lib.p1.framing import Rejection
+from ...lib.p1.model import MbusReading, P1Telegram, PeakDemand, RejectReason
+from ...lib.p1.reader import P1Reader
+from ...lib.vocabulary import AVERAGED_MEASUREMENTS, LIFETIME_COUNTERS
+from .connection import reader_options_from_entry
+from .const import (
+    CONF_UPDATE_INTERVAL,
+    DECRYPTION_FAILURES_BEFORE_REAUTH,
+    DEFAULT_UPDATE_INTERVAL,
+)
+
+STORAGE_VERSION = 1
+SAVE_DELAY = 60.0
+MAX_IMPORT_RATE = 250.0
+"""kWh per hour: a faster-growing electricity counter is a glitch."""
+
+
+@dataclass(frozen=True, slots=True)
+class P1Data:
+    """What the entities of a P1 meter show."""
+
+    values: Mapping[str, float | str]
+    mbus: tuple[MbusReading, ...]
+    month_peak: PeakDemand | None
+    peak_history: tuple[PeakDemand, ...]
+    meter_time: datetime | None
+    last_telegram: datetime
+    rejected: int
+    rejected_by_reason: Mapping[str, int] = field(default_factory=dict)
+
+
+def mbus_device_id(meter_id: str, reading: MbusReading) -> str:
+    """Return the ID of the HA device of an MBus meter."""
+    return reading.equipment_id or f"{meter_id}_mbus{reading.channel}"
+
+
+class P1Coordinator(DataUpdateCoordinator[P1Data]):
+    """Receive telegrams from a :class:`P1Reader` and publish them."""
+
+    config_entry: EnergyMonitorConfigEntry
+
+    def __init__(self, hass: HomeAssistant, entry: EnergyMonitorConfigEntry) -> None:
+        """Create the coordinator and its reader (not started yet)."""
+        super().__init__(
+            hass, LOGGER, config_entry=entry, name="P1 meter", update_interval=None
+        )
+        self.meter_id = entry.unique_id or entry.entry_id
+        options = reader_options_from_entry(entry.data)
+        self.reader = P1Reader(
+            options.endpoint,
+            self,
+            variant=options.variant,
+            encryption_key=options.encryption_key,
+            authentication_key=options.authentication_key,
+        )
+        self.latest: P1Telegram | None = None
+        self.last_rejection: Rejection | None = None
+        self._interval = float(
+            entry.options.get(CONF_UPDATE_INTERVAL, DEFAULT_UPDATE_INTERVAL)
+        )
+        self._average = WindowAverage(AVERAGED_MEASUREMENTS)
+        self._guard = CounterGuard(max_rate_per_hour=MAX_IMPORT_RATE)
+        self._mbus_guard = CounterGuard()
+        self._store: Store[dict[str, dict[str, float]]] = Store(
+            hass, STORAGE_VERSION, storage_key(entry.entry_id)
+        )
+        self._rejected: Counter[str] = Counter()
+        self._decryption_failures = 0
+        self._window_start = 0.0
+        self._published = False
+        self._first_result = asyncio.Event()
+        self._first_error: Exception | None = None
+
+    async def async_load(self) -> None:
+        """Seed the counter guards with the values published before a restart."""
+        stored = await self._store.async_load() or {}
+        now = self.hass.loop.time()
+        for key, value in stored.get("meter", {}).items():
+            self._guard.seed(key, value, now)
+        for key, value in stored.get("mbus", {}).items():
+            self._mbus_guard.seed(key, value, now)
+
+    async def async_wait_first_telegram(self, timeout: float) -> None:
+        """Wait until the first telegram arrived.
+
+        Raises:
+            UpdateFailed: when the meter could not be reached or stayed silent.
+        """
+        try:
+            async with asyncio.timeout(timeout):
+                await self._first_result.wait()
+        except TimeoutError:
+            raise UpdateFailed(
+                translation_domain=DOMAIN, translation_key="p1_no_telegram"
+            ) from None
+        if not self._published:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="p1_connection_failed",
+                translation_placeholders={"error": str(self._first_error)},
+            )
+
+    async def async_save(self) -> None:
+        """Store the last published counter values now (on unload)."""
+        await self._store.async_save(self._snapshot())
+
+    def _snapshot(self) -> dict[str, dict[str, float]]:
+        """Return the counter values to store."""
+        return {"meter": self._guard.snapshot(), "mbus": self._mbus_guard.snapshot()}
+
+    @override
+    async def _async_update_data(self) -> P1Data:
+        """Return the latest data; a P1 meter pushes, there is nothing to poll."""
+        if not self._published:
+            raise UpdateFailed(
+                translation_domain=DOMAIN, translation_key="p1_no_telegram"
+            )
+        return self.data
+
+    # P1Listener: called by the reader.
+
+    def telegram_received(self, telegram: P1Telegram) -> None:
+        """Average the telegram in and publish when the interval has passed."""
+        self.latest = telegram
+        self._decryption_failures = 0
+        self._average.add(telegram.values)
+        now = self.hass.loop.time()
+        if (
+            not self._published
+            or not self.last_update_success
+            or now - self._window_start >= self._interval
+        ):
+            self._publish(telegram, now)
+
+    def telegram_rejected(self, rejection: Rejection) -> None:
+        """Count a rejected telegram; ask for new keys if decryption fails."""
+        self._rejected[rejection.reason] += 1
+        self.last_rejection = rejection
+        LOGGER.debug(
+            "P1 telegram rejected (%s): %s", rejection.reason, rejection.detail
+        )
+        if rejection.reason is RejectReason.DECRYPTION_FAILED:
+            self._decryption_failures += 1
+            if self._decryption_failures == DECRYPTION_FAILURES_BEFORE_REAUTH:
+                self.config_entry.async_start_reauth(self.hass)
+        now = self.hass.loop.time()
+        if self._published and now - self._window_start >= self._interval:
+            self._window_start = now
+            self.async_set_updated_data(
+                replace(
+                    self.data,
+                    rejected=self._rejected.total(),
+                    rejected_by_reason=dict(self._rejected),
+                )
+            )
+
+    def connection_lost(self, error: Exception) -> None:
+        """Mark the entities unavailable (logged once per outage)."""
+        if not self._published:
+            self._first_error = error
+            self._first_result.set()
+        self.async_set_update_error(
+            UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="p1_connection_lost",
+                translation_placeholders={"error": str(error)},
+            )
+        )
+
+    def _publish(self, telegram: P1Telegram, now: float) -> None:
+        """Publish averaged measurements and guarded counters."""
+        if self._published and not self.last_update_success:
+            LOGGER.info("P1 meter %s is sending telegrams again", self.name)
+        self._window_start = now
+        values = dict(telegram.values)
+        values.update(self._average.take())
+        for key in LIFETIME_COUNTERS.intersection(values):
+            value = values[key]
+            if isinstance(value, str):
+                continue
+            checked = self._guard.check(key, value, now)
+            if checked is None:
+                del values[key]
+            else:
+                values[key] = checked
+        self.async_set_updated_data(
+            P1Data(
+                values=values,
+                mbus=tuple(self._guard_mbus(reading, now) for reading in telegram.mbus),
+                month_peak=telegram.month_peak,
+                peak_history=telegram.peak_history,
+                meter_time=telegram.timestamp,
+                last_telegram=dt_util.utcnow(),
+                rejected=self._rejected.total(),
+                rejected_by_reason=dict(self._rejected),
+            )
+        )
+        self._published = True
+        self._first_result.set()
+        self._store.async_delay_save(self._snapshot, SAVE_DELAY)
+
+    def _guard_mbus(self, reading: MbusReading, now: float) -> MbusReading:
+        """Apply the counter guard to an MBus reading."""
+        if reading.value is None:
+            return reading
+        key = mbus_device_id(self.meter_id, reading)
+        checked = self._mbus_guard.check(key, reading.value, now)
+        return reading if checked == reading.value else replace(reading, value=checked)
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Return the reader's health figures."""
+        return {
+            "reconnects": self.reader.reconnects,
+            "rejected": dict(self._rejected),
+            "last_rejection": (
+                None
+                if self.last_rejection is None
+                else {
+                    "reason": self.last_rejection.reason,
+                    "detail": self.last_rejection.detail,
+                }
+            ),
+            "counter_glitches": self._guard.glitches + self._mbus_guard.glitches,
+        }
+
+
+def storage_key(entry_id: str) -> str:
+    """Return the storage key of an entry's counter values."""
+    return f"{DOMAIN}.p1_counters.{entry_id}"

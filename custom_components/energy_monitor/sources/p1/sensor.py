@@ -1,0 +1,392 @@
+"""Sensors of a P1 meter and the gas, water and heat meters behind it.
+
+A sensor is created only once the meter reports its value; values that
+appear later (a gas reading after an MBus device is paired) add their
+sensors then.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, override
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import (
+    EntityCategory,
+    UnitOfElectricCurrent,
+    UnitOfElectricPotential,
+    UnitOfEnergy,
+    UnitOfFrequency,
+    UnitOfPower,
+    UnitOfVolume,
+)
+from homeassistant.core import callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import StateType
+
+from ...const import DOMAIN
+from ...entity import EnergyMonitorEntity
+from ...lib.p1.model import MbusKind, MbusReading, PeakDemand
+from ...lib.vocabulary import Key
+from .const import MANUFACTURERS
+from .coordinator import P1Coordinator, P1Data, mbus_device_id
+
+
+@dataclass(frozen=True, kw_only=True)
+class P1SensorEntityDescription(SensorEntityDescription):
+    """A sensor of the P1 meter itself."""
+
+    value_fn: Callable[[P1Data], StateType | datetime] | None = None
+    """Where the value comes from; default: ``data.values[key]``."""
+    attributes_fn: Callable[[P1Data], dict[str, Any]] | None = None
+    always_available: bool = False
+    """Health sensors stay available during an outage, to explain it."""
+
+
+def _energy(key: Key, *, enabled: bool = True) -> P1SensorEntityDescription:
+    """Describe a lifetime electricity counter."""
+    return P1SensorEntityDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.ENERGY,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        suggested_display_precision=3,
+        entity_registry_enabled_default=enabled,
+    )
+
+
+def _measurement(
+    key: Key,
+    device_class: SensorDeviceClass | None,
+    unit: str | None,
+    precision: int,
+    *,
+    enabled: bool = True,
+) -> P1SensorEntityDescription:
+    """Describe an instantaneous measurement."""
+    return P1SensorEntityDescription(
+        key=key,
+        translation_key=key,
+        device_class=device_class,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=unit,
+        suggested_display_precision=precision,
+        entity_registry_enabled_default=enabled,
+    )
+
+
+def _quality_counter(key: Key) -> P1SensorEntityDescription:
+    """Describe a power-quality event counter (diagnostic, off by default)."""
+    return P1SensorEntityDescription(
+        key=key,
+        translation_key=key,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+    )
+
+
+def _peak_attributes(data: P1Data) -> dict[str, Any]:
+    """Return the time of this month's peak and the 13-month history."""
+    return {
+        "peak_time": _isoformat(data.month_peak.peak_time if data.month_peak else None),
+        "history": [_peak_entry(peak) for peak in data.peak_history],
+    }
+
+
+def _peak_entry(peak: PeakDemand) -> dict[str, Any]:
+    """Return one month of the capacity-tariff peak history."""
+    return {
+        "month_start": _isoformat(peak.month_start),
+        "peak_time": _isoformat(peak.peak_time),
+        "demand_kw": peak.demand_kw,
+    }
+
+
+def _isoformat(moment: datetime | None) -> str | None:
+    """Return a timestamp as ISO 8601 text."""
+    return None if moment is None else moment.isoformat()
+
+
+_POWER = SensorDeviceClass.POWER
+_W = UnitOfPower.WATT
+_V = UnitOfElectricPotential.VOLT
+_A = UnitOfElectricCurrent.AMPERE
+
+METER_SENSORS: tuple[P1SensorEntityDescription, ...] = (
+    _energy(Key.GRID_ELEC_IMPORT),
+    _energy(Key.GRID_ELEC_IMPORT_T1),
+    _energy(Key.GRID_ELEC_IMPORT_T2),
+    _energy(Key.GRID_ELEC_IMPORT_T3),
+    _energy(Key.GRID_ELEC_IMPORT_T4),
+    _energy(Key.GRID_ELEC_EXPORT),
+    _energy(Key.GRID_ELEC_EXPORT_T1),
+    _energy(Key.GRID_ELEC_EXPORT_T2),
+    _energy(Key.GRID_ELEC_EXPORT_T3),
+    _energy(Key.GRID_ELEC_EXPORT_T4),
+    _measurement(Key.GRID_POWER, _POWER, _W, 0),
+    _measurement(Key.GRID_POWER_IMPORT, _POWER, _W, 0),
+    _measurement(Key.GRID_POWER_EXPORT, _POWER, _W, 0),
+    P1SensorEntityDescription(key=Key.GRID_TARIFF, translation_key=Key.GRID_TARIFF),
+    _measurement(Key.VOLTAGE_L1, SensorDeviceClass.VOLTAGE, _V, 1),
+    _measurement(Key.VOLTAGE_L2, SensorDeviceClass.VOLTAGE, _V, 1),
+    _measurement(Key.VOLTAGE_L3, SensorDeviceClass.VOLTAGE, _V, 1),
+    _measurement(Key.CURRENT_L1, SensorDeviceClass.CURRENT, _A, 2),
+    _measurement(Key.CURRENT_L2, SensorDeviceClass.CURRENT, _A, 2),
+    _measurement(Key.CURRENT_L3, SensorDeviceClass.CURRENT, _A, 2),
+    _measurement(Key.POWER_IMPORT_L1, _POWER, _W, 0),
+    _measurement(Key.POWER_IMPORT_L2, _POWER, _W, 0),
+    _measurement(Key.POWER_IMPORT_L3, _POWER, _W, 0),
+    _measurement(Key.POWER_EXPORT_L1, _POWER, _W, 0),
+    _measurement(Key.POWER_EXPORT_L2, _POWER, _W, 0),
+    _measurement(Key.POWER_EXPORT_L3, _POWER, _W, 0),
+    _measurement(
+        Key.FREQUENCY,
+        SensorDeviceClass.FREQUENCY,
+        UnitOfFrequency.HERTZ,
+        2,
+        enabled=False,
+    ),
+    _measurement(Key.POWER_FACTOR, None, None, 3, enabled=False),
+    _measurement(Key.POWER_FACTOR_L1, None, None, 3, enabled=False),
+    _measurement(Key.POWER_FACTOR_L2, None, None, 3, enabled=False),
+    _measurement(Key.POWER_FACTOR_L3, None, None, 3, enabled=False),
+    _quality_counter(Key.POWER_FAILURES),
+    _quality_counter(Key.POWER_FAILURES_LONG),
+    _quality_counter(Key.VOLTAGE_SAGS_L1),
+    _quality_counter(Key.VOLTAGE_SAGS_L2),
+    _quality_counter(Key.VOLTAGE_SAGS_L3),
+    _quality_counter(Key.VOLTAGE_SWELLS_L1),
+    _quality_counter(Key.VOLTAGE_SWELLS_L2),
+    _quality_counter(Key.VOLTAGE_SWELLS_L3),
+    _measurement(Key.DEMAND_CURRENT_QUARTER, _POWER, UnitOfPower.KILO_WATT, 3),
+    P1SensorEntityDescription(
+        key=Key.DEMAND_MONTH_PEAK,
+        translation_key=Key.DEMAND_MONTH_PEAK,
+        device_class=_POWER,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfPower.KILO_WATT,
+        suggested_display_precision=3,
+        attributes_fn=_peak_attributes,
+    ),
+)
+
+HEALTH_SENSORS: tuple[P1SensorEntityDescription, ...] = (
+    P1SensorEntityDescription(
+        key=Key.LAST_TELEGRAM,
+        translation_key=Key.LAST_TELEGRAM,
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda data: data.last_telegram,
+        always_available=True,
+    ),
+    P1SensorEntityDescription(
+        key=Key.TELEGRAMS_REJECTED,
+        translation_key=Key.TELEGRAMS_REJECTED,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda data: data.rejected,
+        attributes_fn=lambda data: dict(data.rejected_by_reason),
+        always_available=True,
+    ),
+)
+
+_MBUS_KEYS = {
+    MbusKind.GAS: Key.GRID_GAS_IMPORT,
+    MbusKind.WATER: Key.GRID_WATER_IMPORT,
+    MbusKind.HEAT: Key.GRID_HEAT_IMPORT,
+}
+_MBUS_DEVICE_CLASSES = {
+    MbusKind.GAS: SensorDeviceClass.GAS,
+    MbusKind.WATER: SensorDeviceClass.WATER,
+    MbusKind.HEAT: SensorDeviceClass.ENERGY,
+}
+_MBUS_UNITS = {
+    "m³": UnitOfVolume.CUBIC_METERS,
+    "kWh": UnitOfEnergy.KILO_WATT_HOUR,
+    "MWh": UnitOfEnergy.MEGA_WATT_HOUR,
+    "GJ": UnitOfEnergy.GIGA_JOULE,
+}
+
+
+def meter_device_info(coordinator: P1Coordinator) -> DeviceInfo:
+    """Describe the P1 meter as a device."""
+    telegram = coordinator.latest
+    header = telegram.header if telegram else None
+    version = telegram.protocol_version if telegram else None
+    variant = telegram.variant if telegram else None
+    return DeviceInfo(
+        identifiers={(DOMAIN, coordinator.meter_id)},
+        name=coordinator.config_entry.title,
+        manufacturer=MANUFACTURERS.get((header or "")[:3].upper()),
+        model=header,
+        sw_version=f"{variant} ({version})" if version else variant,
+        serial_number=telegram.equipment_id if telegram else None,
+    )
+
+
+class P1Sensor(EnergyMonitorEntity[P1Coordinator], SensorEntity):
+    """A value of the P1 meter."""
+
+    entity_description: P1SensorEntityDescription
+    _unrecorded_attributes = frozenset({"history"})
+
+    def __init__(
+        self, coordinator: P1Coordinator, description: P1SensorEntityDescription
+    ) -> None:
+        """Create the sensor on the meter's device."""
+        super().__init__(
+            coordinator,
+            description,
+            device_id=coordinator.meter_id,
+            device_info=meter_device_info(coordinator),
+        )
+        self._written: tuple[object, ...] | None = None
+
+    @property
+    @override
+    def available(self) -> bool:
+        """Tell whether the meter is reachable (health sensors always are)."""
+        return self.entity_description.always_available or super().available
+
+    @property
+    @override
+    def native_value(self) -> StateType | datetime:
+        """Return the published value."""
+        description = self.entity_description
+        if description.value_fn is not None:
+            return description.value_fn(self.coordinator.data)
+        return self.coordinator.data.values.get(description.key)
+
+    @property
+    @override
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Return extra attributes where the description has them."""
+        if (attributes_fn := self.entity_description.attributes_fn) is None:
+            return None
+        return attributes_fn(self.coordinator.data)
+
+    @callback
+    @override
+    def _handle_coordinator_update(self) -> None:
+        """Write the state only when something the user sees changed."""
+        shown = (self.available, self.native_value, self.extra_state_attributes)
+        if shown != self._written:
+            self._written = shown
+            self.async_write_ha_state()
+
+
+@dataclass(frozen=True, kw_only=True)
+class MbusSensorEntityDescription(SensorEntityDescription):
+    """The reading of a gas, water or heat meter."""
+
+    channel: int
+
+
+class MbusSensor(EnergyMonitorEntity[P1Coordinator], SensorEntity):
+    """The reading of a gas, water or heat meter connected to the P1 meter."""
+
+    entity_description: MbusSensorEntityDescription
+    _attr_state_class = SensorStateClass.TOTAL_INCREASING
+
+    def __init__(
+        self, coordinator: P1Coordinator, reading: MbusReading, meter_device_id: str
+    ) -> None:
+        """Create the sensor on the MBus meter's own device."""
+        key = _MBUS_KEYS[reading.kind]
+        device_id = mbus_device_id(coordinator.meter_id, reading)
+        super().__init__(
+            coordinator,
+            MbusSensorEntityDescription(
+                key=key,
+                translation_key=key,
+                channel=reading.channel,
+                device_class=_MBUS_DEVICE_CLASSES[reading.kind],
+                native_unit_of_measurement=_MBUS_UNITS.get(reading.unit or ""),
+                suggested_display_precision=3,
+            ),
+            device_id=device_id,
+            device_info=DeviceInfo(
+                identifiers={(DOMAIN, device_id)},
+                translation_key=f"{reading.kind}_meter",
+                serial_number=reading.equipment_id,
+                via_device_id=meter_device_id,
+            ),
+        )
+        self._device_id = device_id
+        self._written: tuple[object, ...] | None = None
+
+    def _reading(self) -> MbusReading | None:
+        """Return this meter's reading in the latest data."""
+        for reading in self.coordinator.data.mbus:
+            if mbus_device_id(self.coordinator.meter_id, reading) == self._device_id:
+                return reading
+        return None
+
+    @property
+    @override
+    def native_value(self) -> float | None:
+        """Return the meter reading."""
+        reading = self._reading()
+        return None if reading is None else reading.value
+
+    @property
+    @override
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Return when the MBus meter took the reading."""
+        reading = self._reading()
+        return {"captured_at": _isoformat(reading.captured_at if reading else None)}
+
+    @callback
+    @override
+    def _handle_coordinator_update(self) -> None:
+        """Write the state only when the reading changed."""
+        shown = (self.available, self._reading())
+        if shown != self._written:
+            self._written = shown
+            self.async_write_ha_state()
+
+
+@callback
+def async_setup_sensors(
+    coordinator: P1Coordinator, async_add_entities: AddConfigEntryEntitiesCallback
+) -> None:
+    """Add the sensors the meter reports now, and later ones as they appear."""
+    known: set[str] = set()
+    meter_device = dr.async_get(coordinator.hass).async_get_or_create(
+        config_entry_id=coordinator.config_entry.entry_id,
+        **meter_device_info(coordinator),
+    )
+
+    @callback
+    def add_new_sensors() -> None:
+        data = coordinator.data
+        new: list[SensorEntity] = []
+        for description in METER_SENSORS:
+            if description.key not in known and description.key in data.values:
+                known.add(description.key)
+                new.append(P1Sensor(coordinator, description))
+        for description in HEALTH_SENSORS:
+            if description.key not in known:
+                known.add(description.key)
+                new.append(P1Sensor(coordinator, description))
+        for reading in data.mbus:
+            device_id = mbus_device_id(coordinator.meter_id, reading)
+            if reading.value is not None and device_id not in known:
+                known.add(device_id)
+                new.append(MbusSensor(coordinator, reading, meter_device.id))
+        if new:
+            async_add_entities(new)
+
+    add_new_sensors()
+    coordinator.config_entry.async_on_unload(
+        coordinator.async_add_listener(add_new_sensors)
+    )
