@@ -11,6 +11,7 @@ telegram's own CRC protects its integrity.
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from dlms_cosem.exceptions import DecryptionError as DlmsDecryptionError
 from dlms_cosem.protocol.xdlms import GeneralGlobalCipher
 from dlms_cosem.security import decrypt as gcm_decrypt
 from dsmr_parser.clients.telegram_buffer import EncryptedTelegramBuffer
@@ -58,7 +59,7 @@ def decrypt_frame(
                 apdu.ciphered_text,
                 authentication_key,
             )
-        except (InvalidTag, ValueError) as err:
+        except (DlmsDecryptionError, InvalidTag, ValueError) as err:
             raise DecryptionError("authentication failed: wrong keys?") from err
     else:
         counter = iv + (2).to_bytes(4, "big")

@@ -104,10 +104,10 @@ class TelegramFramer:
                 return Rejection(RejectReason.TOO_LONG, "no '!' after 16 kB")
             return None
         line_end = buffer.find(b"\n", end)
-        if line_end < 0:
-            if restart < 0:
-                return None
-            line_end = restart - 1
+        if restart > end and (line_end < 0 or restart < line_end):
+            line_end = restart - 1  # the next telegram follows '!' directly
+        elif line_end < 0:
+            return None
         frame = bytes(buffer[: end + 1])
         tail = bytes(buffer[end + 1 : line_end + 1])
         del buffer[: line_end + 1]

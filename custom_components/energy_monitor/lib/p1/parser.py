@@ -211,11 +211,11 @@ class _TelegramBuilder:
             variant = MeterVariant.BELGIUM
         elif header.startswith("Lux"):
             variant = MeterVariant.LUXEMBOURG
-        elif "1.8.3" in codes or (has_totals and has_tariffs):
+        elif "1.8.3" in codes or "1.8.4" in codes:
             variant = MeterVariant.HUNGARY
-        elif has_totals and "42.0.0" in codes:
+        elif has_totals and not has_tariffs and "42.0.0" in codes:
             variant = MeterVariant.LUXEMBOURG
-        elif has_totals:
+        elif has_totals and not has_tariffs:
             variant = MeterVariant.SWEDEN
         elif self.version is not None and self.version.startswith("4"):
             variant = MeterVariant.DSMR_4

@@ -21,6 +21,8 @@ FIRST_TELEGRAM_TIMEOUT: Final = 20.0
 """Seconds setup waits for the first telegram before retrying later."""
 VALIDATION_TIMEOUT: Final = 30.0
 """Seconds the setup wizard waits for a valid telegram."""
+READ_WATCHDOG: Final = 30.0
+"""Seconds without a valid telegram after which the connection is renewed."""
 DECRYPTION_FAILURES_BEFORE_REAUTH: Final = 3
 
 MANUFACTURERS: Final = {

@@ -35,6 +35,7 @@ from .const import (
     CONF_UPDATE_INTERVAL,
     DECRYPTION_FAILURES_BEFORE_REAUTH,
     DEFAULT_UPDATE_INTERVAL,
+    READ_WATCHDOG,
 )
 
 STORAGE_VERSION = 1
@@ -80,6 +81,7 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
             variant=options.variant,
             encryption_key=options.encryption_key,
             authentication_key=options.authentication_key,
+            watchdog=READ_WATCHDOG,
         )
         self.latest: P1Telegram | None = None
         self.last_rejection: Rejection | None = None

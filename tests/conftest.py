@@ -1,0 +1,119 @@
+"""Shared fixtures: Home Assistant with Energy Monitor, and real P1 peers."""
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from unittest.mock import AsyncMock, patch
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.energy_monitor.const import DOMAIN
+from simulators.p1 import ZONE, P1Simulator, P1Variant, SteppingClock
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Let Home Assistant load custom_components/energy_monitor."""
+
+
+@pytest.fixture(autouse=True)
+def fast_p1_timeouts() -> Iterator[None]:
+    """Make the wizard and setup give up quickly when a meter stays silent."""
+    with (
+        patch(
+            "custom_components.energy_monitor.sources.p1.config_flow.VALIDATION_TIMEOUT",
+            1.0,
+        ),
+        patch(
+            "custom_components.energy_monitor.sources.p1.FIRST_TELEGRAM_TIMEOUT", 1.0
+        ),
+    ):
+        yield
+
+
+@pytest.fixture
+def mock_setup_entry() -> Iterator[AsyncMock]:
+    """Keep config-flow tests from setting the created entry up."""
+    with patch(
+        "custom_components.energy_monitor.async_setup_entry", return_value=True
+    ) as mock:
+        yield mock
+
+
+def telegram_clock() -> SteppingClock:
+    """Return a clock that advances one second per telegram."""
+    return SteppingClock(datetime(2026, 11, 20, 14, 0, 0, tzinfo=ZONE))
+
+
+@pytest.fixture
+async def p1_simulator(socket_enabled: None) -> AsyncIterator[P1Simulator]:
+    """Run a DSMR 5 meter on a loopback port (20 telegrams a second)."""
+    simulator = P1Simulator(
+        variant=P1Variant.DSMR5, interval=0.05, clock=telegram_clock()
+    )
+    await simulator.start()
+    yield simulator
+    await simulator.stop()
+
+
+@pytest.fixture
+async def belgian_simulator(socket_enabled: None) -> AsyncIterator[P1Simulator]:
+    """Run a Belgian e-MUCS meter on a loopback port."""
+    simulator = P1Simulator(
+        variant=P1Variant.BELGIUM, interval=0.05, clock=telegram_clock()
+    )
+    await simulator.start()
+    yield simulator
+    await simulator.stop()
+
+
+type ServeBytes = Callable[[bytes], Awaitable[int]]
+
+
+@pytest.fixture
+async def serve_bytes(socket_enabled: None) -> AsyncIterator[ServeBytes]:
+    """Serve fixed bytes to every client of a loopback port (then keep it open)."""
+    servers: list[asyncio.Server] = []
+    writers: list[asyncio.StreamWriter] = []
+
+    async def start(payload: bytes) -> int:
+        async def handle(
+            reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+        ) -> None:
+            writers.append(writer)
+            writer.write(payload)
+            await writer.drain()
+
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        servers.append(server)
+        port: int = server.sockets[0].getsockname()[1]
+        return port
+
+    yield start
+    for writer in writers:
+        writer.close()
+    for server in servers:
+        server.close()
+        await server.wait_closed()
+
+
+def p1_entry(port: int, **extra: object) -> MockConfigEntry:
+    """Return an entry for a network P1 meter on a loopback port."""
+    options = {"update_interval": extra.pop("update_interval", 0)}
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="P1 meter",
+        data={
+            "source": "p1",
+            "host": "127.0.0.1",
+            "port": port,
+            "dsmr_version": "auto",
+            **extra,
+        },
+        options=options,
+        unique_id=None,
+    )

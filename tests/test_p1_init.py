@@ -1,0 +1,137 @@
+"""Setting P1 entries up and down, diagnostics and reauthentication."""
+
+import asyncio
+
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.core import HomeAssistant
+import pytest
+
+from custom_components.energy_monitor.diagnostics import (
+    async_get_config_entry_diagnostics,
+)
+from custom_components.energy_monitor.sources.p1.coordinator import storage_key
+from simulators.p1 import P1Simulator
+from tests.conftest import ServeBytes, p1_entry
+from tests.p1_helpers import state_for, wait_for
+from tests.test_p1_config_flow import KEY, closed_port
+
+
+async def test_load_and_unload(hass: HomeAssistant, p1_simulator: P1Simulator) -> None:
+    """Unloading stops reading the meter and keeps the counters."""
+    entry = p1_entry(p1_simulator.port)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.LOADED
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert entry.state is ConfigEntryState.NOT_LOADED
+    connections = p1_simulator.connections
+    await asyncio.sleep(0.2)
+    assert p1_simulator.connections == connections
+    assert state_for(hass, "grid_power").state == "unavailable"
+
+
+@pytest.mark.usefixtures("socket_enabled")
+async def test_meter_unreachable_retries_setup(hass: HomeAssistant) -> None:
+    """No meter: setup is retried later, with the reason shown."""
+    entry = p1_entry(await closed_port())
+    entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert entry.reason is not None
+    assert "Could not read the P1 meter" in entry.reason
+
+
+async def test_silent_meter_retries_setup(
+    hass: HomeAssistant, serve_bytes: ServeBytes
+) -> None:
+    """Connected but no telegram: setup is retried later."""
+    entry = p1_entry(await serve_bytes(b""))
+    entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert entry.reason == "The P1 meter sent no valid telegram yet"
+
+
+async def test_unusable_stored_key(hass: HomeAssistant) -> None:
+    """A key that is not 32 hex digits is a permanent error."""
+    entry = p1_entry(1, encryption_key="xyz")
+    entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+
+
+@pytest.mark.usefixtures("socket_enabled")
+async def test_decryption_failures_start_reauthentication(
+    hass: HomeAssistant,
+) -> None:
+    """When the key stops working, the user is asked for a new one."""
+    simulator = P1Simulator(interval=0.05, encryption_key=bytes.fromhex(KEY))
+    await simulator.start()
+    try:
+        entry = p1_entry(simulator.port, encryption_key="11" * 16)
+        entry.add_to_hass(hass)
+        await hass.config_entries.async_setup(entry.entry_id)
+        await wait_for(
+            lambda: any(
+                flow["context"]["source"] == SOURCE_REAUTH
+                for flow in hass.config_entries.flow.async_progress()
+            )
+        )
+    finally:
+        await simulator.stop()
+
+
+async def test_diagnostics_redact_identities(
+    hass: HomeAssistant, p1_simulator: P1Simulator
+) -> None:
+    """Diagnostics show values and health but no host, IDs or keys."""
+    entry = p1_entry(p1_simulator.port)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, unique_id="E0044007382246019")
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    p1_simulator.inject("bad_crc")
+    await wait_for(lambda: state_for(hass, "telegrams_rejected").state == "1")
+    diagnostics = await async_get_config_entry_diagnostics(hass, entry)
+    text = str(diagnostics)
+    assert "E0044007382246019" not in text
+    assert "127.0.0.1" not in text
+    assert "G0039001936990619" not in text
+    assert diagnostics["entry"]["data"]["host"] == "**REDACTED**"
+    assert diagnostics["meter"]["header"] == "ISK5\\2M550T-1012"
+    assert diagnostics["meter"]["variant"] == "5"
+    assert diagnostics["values"]["grid_elec_import"] > 0
+    assert diagnostics["mbus"][0]["kind"] == "gas"
+    assert diagnostics["connection"]["available"] is True
+    assert diagnostics["connection"]["rejected"] == {"crc_mismatch": 1}
+    assert diagnostics["connection"]["last_rejection"]["reason"] == "crc_mismatch"
+
+
+async def test_removing_the_entry_forgets_its_counters(
+    hass: HomeAssistant, p1_simulator: P1Simulator, hass_storage: dict[str, object]
+) -> None:
+    """Deleting a meter deletes its stored counter values."""
+    entry = p1_entry(p1_simulator.port)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert storage_key(entry.entry_id) in hass_storage
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert storage_key(entry.entry_id) not in hass_storage
+
+
+async def test_options_change_reloads(
+    hass: HomeAssistant, p1_simulator: P1Simulator
+) -> None:
+    """A new update interval takes effect at once (the entry reloads)."""
+    entry = p1_entry(p1_simulator.port)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    await hass.config_entries.options.async_configure(
+        result["flow_id"], {"update_interval": 2}
+    )
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.options == {"update_interval": 2}
+    assert state_for(hass, "grid_power").state != "unavailable"
