@@ -287,7 +287,8 @@ def encrypt_telegram(
         telegram,
         authentication_key,
     )
-    content = control.to_bytes() + invocation_counter.to_bytes(4, "big") + ciphered
+    control_byte: bytes = control.to_bytes()
+    content = control_byte + invocation_counter.to_bytes(4, "big") + ciphered
     return (
         bytes([0xDB, len(_SYSTEM_TITLE)])
         + _SYSTEM_TITLE

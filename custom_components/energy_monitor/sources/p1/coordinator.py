@@ -12,7 +12,7 @@ The meter pushes telegrams (every second for DSMR 5). The coordinator
 
 import asyncio
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, override
@@ -83,6 +83,8 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
             authentication_key=options.authentication_key,
             watchdog=READ_WATCHDOG,
         )
+        self.clock: Callable[[], float] = hass.loop.time
+        """Monotonic seconds; benchmarks replace it to replay telegrams fast."""
         self.latest: P1Telegram | None = None
         self.last_rejection: Rejection | None = None
         self._interval = float(
@@ -104,7 +106,7 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
     async def async_load(self) -> None:
         """Seed the counter guards with the values published before a restart."""
         stored = await self._store.async_load() or {}
-        now = self.hass.loop.time()
+        now = self.clock()
         for key, value in stored.get("meter", {}).items():
             self._guard.seed(key, value, now)
         for key, value in stored.get("mbus", {}).items():
@@ -154,7 +156,7 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
         self.latest = telegram
         self._decryption_failures = 0
         self._average.add(telegram.values)
-        now = self.hass.loop.time()
+        now = self.clock()
         if (
             not self._published
             or not self.last_update_success
@@ -173,7 +175,7 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
             self._decryption_failures += 1
             if self._decryption_failures == DECRYPTION_FAILURES_BEFORE_REAUTH:
                 self.config_entry.async_start_reauth(self.hass)
-        now = self.hass.loop.time()
+        now = self.clock()
         if self._published and now - self._window_start >= self._interval:
             self._window_start = now
             self.async_set_updated_data(
