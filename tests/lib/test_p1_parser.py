@@ -279,3 +279,37 @@ def test_identifiers_are_decoded_only_when_readable() -> None:
     assert decode_identifier("00000000000000") == "00000000000000"
     assert decode_identifier("FAKEELECID") == "FAKEELECID"
     assert decode_identifier("09610") == "09610"
+
+
+_EMULATOR = FIXTURES / "energy_app"
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(
+        path.stem
+        for path in _EMULATOR.glob("*.txt")
+        if "wrong_checksum" not in path.stem
+    ),
+)
+def test_seed_emulator_telegrams_and_faults(name: str) -> None:
+    """The seed's emulator output, faults included, never loses good values."""
+    telegram = decode_one((_EMULATOR / f"{name}.txt").read_bytes())
+    values = telegram.values  # type: ignore[attr-defined]
+    assert values[Key.GRID_ELEC_IMPORT_T1] == 11380.861
+    assert values[Key.GRID_ELEC_IMPORT_T2] == 6828.517
+    assert values[Key.GRID_TARIFF] == "1"
+    assert telegram.equipment_id == "FAKEELECID"  # type: ignore[attr-defined]
+    if "wrong_data" in name:
+        assert telegram.skipped_lines == 1  # type: ignore[attr-defined]
+    if "wrong_timestamp" in name:
+        assert telegram.timestamp is None  # type: ignore[attr-defined]
+    if "no_gas" not in name:
+        gas = telegram.mbus[0]  # type: ignore[attr-defined]
+        assert (gas.kind, gas.value) == (MbusKind.GAS, 3414.259)
+
+
+def test_seed_emulator_wrong_checksum() -> None:
+    """The seed's corrupted checksum is rejected."""
+    payload = (_EMULATOR / "telegram_fault_wrong_checksum.txt").read_bytes()
+    assert decode_one(payload).reason == "crc_mismatch"  # type: ignore[attr-defined]

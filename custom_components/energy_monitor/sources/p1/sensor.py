@@ -225,7 +225,7 @@ def meter_device_info(coordinator: P1Coordinator) -> DeviceInfo:
     variant = telegram.variant if telegram else None
     return DeviceInfo(
         identifiers={(DOMAIN, coordinator.meter_id)},
-        name=coordinator.config_entry.title,
+        translation_key="p1_meter",
         manufacturer=MANUFACTURERS.get((header or "")[:3].upper()),
         model=header,
         sw_version=f"{variant} ({version})" if version else variant,

@@ -1,0 +1,38 @@
+"""Run every simulator of the development instance until interrupted.
+
+``python -m simulators`` (``script/develop`` does this for you).
+"""
+
+import asyncio
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from .devices import HOST, P1_BELGIAN_PORT, P1_DUTCH_PORT
+from .p1 import P1Simulator, P1TelegramBuilder, P1Variant
+
+_ZONE = ZoneInfo("Europe/Brussels")
+
+
+def _belgian_meter() -> P1TelegramBuilder:
+    """Return a Belgian meter with its own equipment ID."""
+    return P1TelegramBuilder(P1Variant.BELGIUM, equipment_id="1SAG3100721326")
+
+
+async def main() -> None:
+    """Start the simulators and keep them running."""
+    simulators = {
+        "P1 meter, Netherlands (DSMR 5)": P1Simulator(
+            variant=P1Variant.DSMR5, host=HOST, port=P1_DUTCH_PORT
+        ),
+        "P1 meter, Belgium (e-MUCS)": P1Simulator(
+            builder=_belgian_meter(), host=HOST, port=P1_BELGIAN_PORT
+        ),
+    }
+    for name, simulator in simulators.items():
+        await simulator.start()
+        print(f"{datetime.now(_ZONE):%H:%M:%S} {name}: tcp://{HOST}:{simulator.port}")
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
