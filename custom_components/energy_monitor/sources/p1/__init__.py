@@ -54,7 +54,7 @@ class P1Runtime(SourceRuntime):
     async def async_shutdown(self) -> None:
         """Stop reading and store the counters."""
         self._task.cancel()
-        await self.coordinator.async_save()
+        await self.coordinator.async_stop()
 
     @override
     def diagnostics(self) -> dict[str, Any]:

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, override
 
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
@@ -99,6 +100,9 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
         self._rejected: Counter[str] = Counter()
         self._decryption_failures = 0
         self._window_start = 0.0
+        self._pending: P1Telegram | None = None
+        self._cancel_pending: CALLBACK_TYPE | None = None
+        self._last_arrival = dt_util.utcnow()
         self._published = False
         self._first_result = asyncio.Event()
         self._first_error: Exception | None = None
@@ -132,8 +136,11 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
                 translation_placeholders={"error": str(self._first_error)},
             )
 
-    async def async_save(self) -> None:
-        """Store the last published counter values now (on unload)."""
+    async def async_stop(self) -> None:
+        """Drop a scheduled publish and store the counter values (on unload)."""
+        if self._cancel_pending is not None:
+            self._cancel_pending()
+            self._cancel_pending = None
         await self._store.async_save(self._snapshot())
 
     def _snapshot(self) -> dict[str, dict[str, float]]:
@@ -152,17 +159,29 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
     # P1Listener: called by the reader.
 
     def telegram_received(self, telegram: P1Telegram) -> None:
-        """Average the telegram in and publish when the interval has passed."""
+        """Average the telegram in; publish now or at the end of the window."""
         self.latest = telegram
+        self._last_arrival = dt_util.utcnow()
         self._decryption_failures = 0
         self._average.add(telegram.values)
         now = self.clock()
-        if (
-            not self._published
-            or not self.last_update_success
-            or now - self._window_start >= self._interval
-        ):
+        wait = self._window_start + self._interval - now
+        if not self._published or not self.last_update_success or wait <= 0:
             self._publish(telegram, now)
+            return
+        # Publish at the end of the window even if no further telegram comes.
+        self._pending = telegram
+        if self._cancel_pending is None:
+            self._cancel_pending = async_call_later(
+                self.hass, wait, self._publish_pending
+            )
+
+    @callback
+    def _publish_pending(self, _now: datetime) -> None:
+        """Publish what arrived during a window that no telegram closed."""
+        self._cancel_pending = None
+        if self._pending is not None:
+            self._publish(self._pending, self.clock())
 
     def telegram_rejected(self, rejection: Rejection) -> None:
         """Count a rejected telegram; ask for new keys if decryption fails."""
@@ -204,6 +223,10 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
         if self._published and not self.last_update_success:
             LOGGER.info("P1 meter %s is sending telegrams again", self.name)
         self._window_start = now
+        self._pending = None
+        if self._cancel_pending is not None:
+            self._cancel_pending()
+            self._cancel_pending = None
         values = dict(telegram.values)
         values.update(self._average.take())
         for key in LIFETIME_COUNTERS.intersection(values):
@@ -222,7 +245,7 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
                 month_peak=telegram.month_peak,
                 peak_history=telegram.peak_history,
                 meter_time=telegram.timestamp,
-                last_telegram=dt_util.utcnow(),
+                last_telegram=self._last_arrival,
                 rejected=self._rejected.total(),
                 rejected_by_reason=dict(self._rejected),
             )
