@@ -141,20 +141,17 @@ async def measure_ours(
     decoder = P1StreamDecoder()
     entities = len(entity_states(hass, entry.entry_id))
     writes = StateWrites(hass)
-    gc.collect()
-    started = time.perf_counter()
-    for chunk in stream:
-        clock.now += 1.0
+
+    def feed(chunk: bytes) -> None:
         for item in decoder.feed(chunk):
             if isinstance(item, P1Telegram):
                 coordinator.telegram_received(item)
             else:
                 coordinator.telegram_rejected(item)
-    await hass.async_block_till_done()
-    elapsed = time.perf_counter() - started
+
+    elapsed = await time_stream(hass, stream, clock, feed)
     writes.stop()
-    await hass.config_entries.async_unload(entry.entry_id)
-    await hass.config_entries.async_remove(entry.entry_id)
+    await remove(hass, entry)
     return per_telegram(elapsed, len(stream)), entities, writes.count
 
 
@@ -201,18 +198,33 @@ async def measure_core(
     protocol = protocols[0]
     clock = SteppingSeconds()
     writes = StateWrites(hass)
-    gc.collect()
     with stepping_utcnow(clock):
-        started = time.perf_counter()
-        for chunk in stream:
-            clock.now += 1.0
-            protocol.data_received(chunk)
-        await hass.async_block_till_done()
-        elapsed = time.perf_counter() - started
+        elapsed = await time_stream(hass, stream, clock, protocol.data_received)
     writes.stop()
+    await remove(hass, entry)
+    return per_telegram(elapsed, len(stream)), entities, writes.count
+
+
+async def time_stream(
+    hass: HomeAssistant,
+    stream: list[bytes],
+    clock: SteppingSeconds,
+    feed: Callable[[bytes], None],
+) -> float:
+    """Feed the stream one telegram per simulated second; return the seconds."""
+    gc.collect()
+    started = time.perf_counter()
+    for chunk in stream:
+        clock.now += 1.0
+        feed(chunk)
+    await hass.async_block_till_done()
+    return time.perf_counter() - started
+
+
+async def remove(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Unload and delete an entry after its run."""
     await hass.config_entries.async_unload(entry.entry_id)
     await hass.config_entries.async_remove(entry.entry_id)
-    return per_telegram(elapsed, len(stream)), entities, writes.count
 
 
 def entity_states(hass: HomeAssistant, entry_id: str) -> list[str]:

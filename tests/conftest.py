@@ -49,26 +49,26 @@ def telegram_clock() -> SteppingClock:
     return SteppingClock(datetime(2026, 11, 20, 14, 0, 0, tzinfo=ZONE))
 
 
-@pytest.fixture
-async def p1_simulator(socket_enabled: None) -> AsyncIterator[P1Simulator]:
-    """Run a DSMR 5 meter on a loopback port (20 telegrams a second)."""
-    simulator = P1Simulator(
-        variant=P1Variant.DSMR5, interval=0.05, clock=telegram_clock()
-    )
+async def _running(variant: P1Variant) -> AsyncIterator[P1Simulator]:
+    """Run a simulated meter on a loopback port (20 telegrams a second)."""
+    simulator = P1Simulator(variant=variant, interval=0.05, clock=telegram_clock())
     await simulator.start()
     yield simulator
     await simulator.stop()
+
+
+@pytest.fixture
+async def p1_simulator(socket_enabled: None) -> AsyncIterator[P1Simulator]:
+    """Run a Dutch DSMR 5 meter on a loopback port."""
+    async for simulator in _running(P1Variant.DSMR5):
+        yield simulator
 
 
 @pytest.fixture
 async def belgian_simulator(socket_enabled: None) -> AsyncIterator[P1Simulator]:
     """Run a Belgian e-MUCS meter on a loopback port."""
-    simulator = P1Simulator(
-        variant=P1Variant.BELGIUM, interval=0.05, clock=telegram_clock()
-    )
-    await simulator.start()
-    yield simulator
-    await simulator.stop()
+    async for simulator in _running(P1Variant.BELGIUM):
+        yield simulator
 
 
 type ServeBytes = Callable[[bytes], Awaitable[int]]
