@@ -400,3 +400,20 @@ async def test_encrypted_meter(hass: HomeAssistant, socket_enabled: None) -> Non
         assert value(hass, "grid_elec_import") > 0
     finally:
         await simulator.stop()
+
+
+async def test_unchanged_power_is_still_reported(
+    hass: HomeAssistant, link: tuple[Link, TelegramFactory]
+) -> None:
+    """A steady measurement refreshes last_reported, so live data looks live."""
+    dongle, factory = link
+    await set_up(hass, dongle.port)
+    first = state_for(hass, "grid_power")
+    await asyncio.sleep(0.05)
+    await dongle.send(factory.telegram(watts=100))
+    await wait_for(
+        lambda: state_for(hass, "grid_power").last_reported > first.last_reported
+    )
+    again = state_for(hass, "grid_power")
+    assert again.state == first.state
+    assert again.last_changed == first.last_changed

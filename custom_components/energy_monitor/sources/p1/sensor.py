@@ -277,9 +277,17 @@ class P1Sensor(EnergyMonitorEntity[P1Coordinator], SensorEntity):
     @callback
     @override
     def _handle_coordinator_update(self) -> None:
-        """Write the state only when something the user sees changed."""
+        """Write the state when it changed; measurements on every publish.
+
+        Writing an unchanged measurement refreshes its ``last_reported``, which
+        is how automations (and the EV controller) tell live data from a frozen
+        feed; unchanged counters and diagnostics are not written again.
+        """
         shown = (self.available, self.native_value, self.extra_state_attributes)
-        if shown != self._written:
+        measurement = (
+            self.entity_description.state_class is SensorStateClass.MEASUREMENT
+        )
+        if measurement or shown != self._written:
             self._written = shown
             self.async_write_ha_state()
 
