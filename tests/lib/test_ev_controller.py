@@ -1,0 +1,465 @@
+"""The EV charge controller as a pure state machine, driven through traces."""
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from custom_components.energy_monitor.lib.ev.averaging import TimeWeightedAverage
+from custom_components.energy_monitor.lib.ev.controller import (
+    ChargeController,
+    ChargerPowerEstimator,
+    ChargerSettings,
+    ChargingMode,
+    ControllerInputs,
+    Decision,
+    Reading,
+    Reason,
+)
+from custom_components.energy_monitor.lib.ev.planner import (
+    PriceSlot,
+    parse_price_forecast,
+    plan_cheapest,
+)
+
+ZONE = ZoneInfo("Europe/Brussels")
+START = datetime(2026, 6, 15, 12, 0, tzinfo=ZONE)
+
+
+class House:
+    """A house with a relay charger; the relay follows the controller."""
+
+    def __init__(
+        self,
+        settings: ChargerSettings | None = None,
+        household: Callable[[datetime], float] = lambda _: -2000.0,
+        charger: float = 1400.0,
+    ) -> None:
+        """Start at noon with the relay off."""
+        self.settings = settings or ChargerSettings()
+        self.controller = ChargeController(self.settings, START - timedelta(seconds=1))
+        self.household = household
+        self.charger = charger
+        self.now = START
+        self.relay = False
+        self.log: list[Decision] = []
+        self.extra: dict[str, object] = {}
+        self.feed_updates = True
+        self._last_reading: Reading | None = None
+
+    def grid(self) -> float:
+        """Return the grid power the meter shows (W, + import)."""
+        return self.household(self.now) + (self.charger if self.relay else 0.0)
+
+    def step(self, seconds: float = 10.0) -> Decision:
+        """Advance time, feed the meter reading, obey the decision."""
+        self.now += timedelta(seconds=seconds)
+        if self.feed_updates or self._last_reading is None:
+            self._last_reading = Reading(self.grid(), self.now)
+        inputs = ControllerInputs(
+            now=self.now,
+            relay_on=self.relay,
+            grid_power=self._last_reading,
+            **self.extra,
+        )  # type: ignore[arg-type]
+        decision = self.controller.update(inputs)
+        if decision.relay_on is not None:
+            self.relay = decision.relay_on
+        self.log.append(decision)
+        return decision
+
+    def run(self, minutes: float, seconds: float = 10.0) -> list[Decision]:
+        """Step for ``minutes``; return the decisions."""
+        start = len(self.log)
+        for _ in range(int(minutes * 60 / seconds)):
+            self.step(seconds)
+        return self.log[start:]
+
+
+def test_sunny_starts_after_the_averaging_window_and_stays_on() -> None:
+    """2 kW surplus: on once a full window is averaged, then steady."""
+    house = House()
+    first = house.run(1.5)
+    assert all(d.relay_on is False for d in first)
+    assert {d.reason for d in first} == {Reason.NO_SURPLUS}
+    house.run(1)
+    assert house.relay is True
+    assert house.log[-1].reason is Reason.SURPLUS
+    later = house.run(30)
+    assert all(d.relay_on for d in later)
+    # The charger's own draw is added back: the surplus stays ~2 kW.
+    assert later[-1].surplus == pytest.approx(2000.0)
+    assert house.controller.switches_today == 1
+
+
+def test_hysteresis_and_minimum_on_time() -> None:
+    """While charging, small imports are fine; a large one stops it (not before
+    the minimum on time)."""
+    surplus = {"value": 2000.0}
+    house = House(household=lambda _: -surplus["value"])
+    house.run(3)
+    assert house.relay
+    surplus["value"] = 1100.0  # charging imports 300 W <= 400 W: keep going
+    house.run(5)
+    assert house.relay
+    surplus["value"] = 500.0  # charging would import 900 W
+    held = house.run(2)
+    assert house.relay
+    assert held[-1].reason is Reason.MIN_ON_TIME
+    house.run(10)
+    assert not house.relay
+    assert house.log[-1].reason is Reason.NO_SURPLUS
+
+
+def test_minimum_off_time_and_daily_switch_limit() -> None:
+    """A returning surplus waits for the minimum off time; the cap holds."""
+    surplus = {"value": 3000.0}
+    settings = ChargerSettings(min_on_time=60, min_off_time=300, max_switches=3)
+    house = House(settings, household=lambda _: -surplus["value"])
+    house.run(3)
+    assert house.relay
+    surplus["value"] = 0.0
+    house.run(4)
+    assert not house.relay
+    surplus["value"] = 3000.0
+    waiting = house.run(2)
+    assert {d.reason for d in waiting} >= {Reason.MIN_OFF_TIME}
+    house.run(5)
+    assert house.relay  # switch 3
+    surplus["value"] = 0.0
+    house.run(4)
+    assert not house.relay  # switch 4 (stops are always allowed)
+    surplus["value"] = 3000.0
+    house.run(10)
+    assert not house.relay
+    assert house.log[-1].reason is Reason.SWITCH_LIMIT
+    assert house.controller.switches_today == 4
+
+
+def test_stale_data_turns_the_relay_off_and_never_on() -> None:
+    """A frozen meter: off after stale_after, even during the minimum on time."""
+    house = House(ChargerSettings(stale_after=60, min_on_time=3600))
+    house.run(3)
+    assert house.relay
+    house.feed_updates = False
+    house.run(1)
+    assert house.relay  # still fresh enough
+    house.run(1)
+    assert not house.relay
+    assert house.log[-1].reason is Reason.DATA_STALE
+    house.run(10)
+    assert not house.relay
+
+
+def test_unavailable_input_is_stale() -> None:
+    """No grid reading at all: nothing switches on."""
+    controller = ChargeController(ChargerSettings(), START)
+    decision = controller.update(
+        ControllerInputs(now=START + timedelta(minutes=5), relay_on=False)
+    )
+    assert decision.relay_on is None
+    assert decision.reason is Reason.WAITING_FOR_DATA
+
+
+def test_restart_waits_for_fresh_data() -> None:
+    """After a start, readings from before it do not switch the relay."""
+    controller = ChargeController(ChargerSettings(), START)
+    old = Reading(-3000.0, START - timedelta(seconds=5))
+    for minutes in range(5):
+        decision = controller.update(
+            ControllerInputs(
+                now=START + timedelta(seconds=10 * minutes),
+                relay_on=True,
+                grid_power=old,
+            )
+        )
+        assert decision == Decision(
+            relay_on=None, reason=Reason.WAITING_FOR_DATA, surplus=decision.surplus
+        )
+    fresh = Reading(-1600.0, START + timedelta(seconds=60))
+    decision = controller.update(
+        ControllerInputs(
+            now=START + timedelta(seconds=61), relay_on=True, grid_power=fresh
+        )
+    )
+    assert decision.relay_on is True
+
+
+def test_peak_guard_blocks_and_stops_charging() -> None:
+    """A projected quarter-hour demand above the month's peak stops charging."""
+    settings = ChargerSettings(mode=ChargingMode.ON)
+    house = House(settings, household=lambda _: 500.0)
+    house.run(1)
+    assert house.relay  # mode on ignores the guard
+    settings.mode = ChargingMode.SOLAR_MIN
+    settings.min_energy = 50.0
+    settings.ready_by = (START + timedelta(hours=1)).time()
+
+    def demand(quarter: float, peak: float) -> None:
+        house.extra = {
+            "demand_quarter": Reading(quarter, house.now + timedelta(seconds=10)),
+            "month_peak": Reading(peak, house.now + timedelta(seconds=10)),
+        }
+
+    demand(1.0, 4.0)
+    house.run(0.5)
+    assert house.relay
+    assert house.log[-1].reason is Reason.MINIMUM_ENERGY
+    demand(1.9, 1.9)  # 1.9 kW so far, importing 1.9 kW: over max(1.9, 2.5)? no
+    house.step()
+    assert house.relay
+    demand(3.0, 3.0)  # importing 1.9 kW now, 3 kW so far: fine
+    house.step()
+    settings.peak_limit = 1.5
+    demand(1.0, 3.0)
+    house.step()
+    assert not house.relay
+    assert house.log[-1].reason is Reason.PEAK_GUARD
+
+
+def test_cheap_mode_charges_in_the_cheapest_slots() -> None:
+    """Cheap mode follows a plan of the cheapest hours before ready-by."""
+    night = datetime(2026, 6, 15, 22, 0, tzinfo=ZONE)
+    forecast = tuple(
+        PriceSlot(night + timedelta(hours=h), night + timedelta(hours=h + 1), price)
+        for h, price in enumerate([0.30, 0.25, 0.10, 0.08, 0.12, 0.20, 0.28, 0.35, 0.4])
+    )
+    settings = ChargerSettings(
+        mode=ChargingMode.CHEAP, min_energy=2.8, ready_by=time(7, 0), min_on_time=0
+    )
+    house = House(settings, household=lambda _: 300.0)
+    house.now = night - timedelta(minutes=30)
+    house.extra = {"price_forecast": forecast}
+    house.run(30)
+    plan = house.log[-1].plan
+    assert [(s.start.hour, s.end.hour) for s in plan] == [(1, 2), (0, 1)][::-1]
+    on_hours = set()
+    for _ in range(8 * 60):
+        if house.step(60).relay_on:
+            on_hours.add(house.now.hour)
+    assert on_hours <= {0, 1, 2}
+    assert house.controller.session_energy == pytest.approx(2.8, abs=0.05)
+    assert house.log[-1].reason in {Reason.TARGET_REACHED, Reason.NOT_CHEAP}
+
+
+def test_cheap_mode_without_forecast_uses_recent_prices() -> None:
+    """Without a forecast, the cheapest quarter of the last day's prices."""
+    settings = ChargerSettings(mode=ChargingMode.CHEAP, min_on_time=0, min_off_time=0)
+    house = House(settings, household=lambda _: 300.0)
+    decisions = []
+    for minute in range(120):
+        price = 0.1 if minute % 40 < 10 else 0.3
+        house.extra = {"price": Reading(price, house.now)}
+        decisions.append((price, house.step(60)))
+    charging = {price for price, d in decisions[40:] if d.relay_on}
+    assert charging == {0.1}
+
+
+def test_cheap_mode_without_price_is_stale() -> None:
+    """Cheap mode with no price at all does not charge."""
+    house = House(ChargerSettings(mode=ChargingMode.CHEAP), household=lambda _: 300.0)
+    house.run(2)
+    assert not house.relay
+    assert house.log[-1].reason is Reason.DATA_STALE
+
+
+def test_solar_min_reaches_the_minimum_by_ready_by() -> None:
+    """No sun: grid charging starts just in time to deliver the minimum."""
+    settings = ChargerSettings(
+        mode=ChargingMode.SOLAR_MIN, min_energy=1.4, ready_by=time(14, 0)
+    )
+    house = House(settings, household=lambda _: 300.0)
+    house.run(40, seconds=60)
+    assert not house.relay  # 12:40: an hour of charging needed, 1 h 20 left
+    house.run(6, seconds=60)
+    assert house.relay
+    assert house.log[-1].reason is Reason.MINIMUM_ENERGY
+    house.run(80, seconds=60)
+    assert not house.relay
+    assert house.controller.session_energy == pytest.approx(0.0, abs=0.05)  # reset
+    assert house.controller.energy_today == pytest.approx(1.4, abs=0.05)
+
+
+def test_boost_overrides_the_mode_for_its_duration() -> None:
+    """Boost charges now, then the mode takes over again."""
+    house = House(ChargerSettings(mode=ChargingMode.OFF), household=lambda _: 300.0)
+    house.run(1)
+    assert not house.relay
+    house.controller.boost(house.now + timedelta(minutes=20))
+    house.step()
+    assert house.relay
+    assert house.log[-1].reason is Reason.BOOST
+    house.run(25)
+    assert not house.relay
+    assert house.log[-1].reason is Reason.MODE_OFF
+    assert house.controller.boost_until is None
+
+
+def test_energy_solar_share_and_new_day() -> None:
+    """Charged energy and its solar share are counted per local day."""
+    surplus = {"value": 1400.0}
+    house = House(
+        ChargerSettings(start_surplus=700), household=lambda _: -surplus["value"]
+    )
+    house.run(62)
+    energy = house.controller.energy_today
+    assert energy == pytest.approx(1.4, abs=0.06)
+    assert house.controller.solar_share_today == pytest.approx(100.0)
+    surplus["value"] = 1050.0  # a quarter from the grid now
+    house.run(60)
+    assert house.controller.solar_share_today == pytest.approx(87.5, abs=1.0)
+    snapshot = house.controller.snapshot()
+    restored = ChargeController(ChargerSettings(), house.now)
+    restored.restore(snapshot)
+    assert restored.energy_today == house.controller.energy_today
+    assert restored.switches_today == 1
+    house.now = house.now.replace(hour=23, minute=59)
+    house.run(2)
+    assert house.controller.energy_today < 0.1
+    assert house.controller.switches_today == 0
+    tomorrow = ChargeController(ChargerSettings(), house.now + timedelta(days=1))
+    tomorrow.restore(snapshot)
+    assert tomorrow.energy_today == 0.0
+
+
+def test_charger_power_is_learned_from_the_step() -> None:
+    """The grid-power step at a switch refines the configured charger power."""
+    house = House(ChargerSettings(charger_power=1400), charger=1800.0)
+    house.controller.estimator = ChargerPowerEstimator(1400.0)
+    house.run(10)
+    assert house.relay
+    assert house.controller.charger_power == pytest.approx(1400 * 0.7 + 1800 * 0.3)
+
+
+def test_estimator_ignores_implausible_steps() -> None:
+    """A step far from the configured power (a kettle) is not learned."""
+    estimator = ChargerPowerEstimator(1400.0)
+    for second in range(0, 30, 5):
+        estimator.sample(second, 100.0)
+    estimator.switched(30, turned_on=True)
+    for second in range(30, 90, 5):
+        estimator.sample(second, 100.0 + 5000.0)
+    assert estimator.power == 1400.0
+
+
+def test_modes_off_and_on_switch_at_once() -> None:
+    """Off and on act immediately, regardless of data or timers."""
+    settings = ChargerSettings(mode=ChargingMode.ON, min_on_time=3600)
+    house = House(settings, household=lambda _: 500.0)
+    house.step()
+    assert house.relay
+    settings.mode = ChargingMode.OFF
+    house.step()
+    assert not house.relay
+    assert house.log[-1].reason is Reason.MODE_OFF
+
+
+def test_surplus_input_instead_of_grid_power() -> None:
+    """An Energy site's surplus entity works like a grid meter."""
+    controller = ChargeController(ChargerSettings(), START - timedelta(seconds=1))
+    relay = False
+    now = START
+    for _ in range(20):
+        now += timedelta(seconds=10)
+        decision = controller.update(
+            ControllerInputs(
+                now=now,
+                relay_on=relay,
+                surplus_power=Reading(2000.0 - (1400.0 if relay else 0.0), now),
+            )
+        )
+        relay = bool(decision.relay_on)
+    assert relay
+
+
+def test_averaging_window_can_change() -> None:
+    """A new averaging window applies to the next decisions."""
+    house = House()
+    house.controller.set_averaging_window(30)
+    house.run(1)
+    assert house.relay
+
+
+def test_time_weighted_average() -> None:
+    """Each sample holds until the next one."""
+    average = TimeWeightedAverage(100)
+    assert average.mean(0) is None
+    assert average.covered(0) == 0
+    average.add(0, 100.0)
+    average.add(90, 0.0)
+    assert average.mean(100) == pytest.approx(90.0)
+    assert average.mean(150) == pytest.approx(40.0)
+    assert average.covered(150) == 100
+    average.add(150, 50.0)
+    assert average.mean(150) == pytest.approx(40.0)
+    assert average.mean(250) == pytest.approx(50.0)
+    single = TimeWeightedAverage(10)
+    single.add(5, 7.0)
+    assert single.mean(5) == 7.0
+
+
+def test_plan_cheapest() -> None:
+    """The cheapest slots before the deadline, cut to what is needed."""
+    base = datetime(2026, 1, 1, 0, 0, tzinfo=UTC)
+    prices = [
+        PriceSlot(base + timedelta(hours=h), base + timedelta(hours=h + 1), p)
+        for h, p in enumerate([5.0, 1.0, 3.0, 1.0, 9.0])
+    ]
+    plan = plan_cheapest(prices, base, base + timedelta(hours=4), timedelta(hours=2.5))
+    assert [(s.start.hour, s.end - s.start) for s in plan] == [
+        (1, timedelta(hours=1)),
+        (2, timedelta(hours=0.5)),
+        (3, timedelta(hours=1)),
+    ]
+    too_much = plan_cheapest(
+        prices, base, base + timedelta(hours=2), timedelta(hours=9)
+    )
+    assert len(too_much) == 2
+    assert plan[0].as_dict()["price"] == 1.0
+
+
+def test_price_forecast_formats() -> None:
+    """Forecasts from several integrations' attributes are understood."""
+    nord_pool = {
+        "raw_today": [
+            {
+                "start": "2026-01-01T00:00:00+01:00",
+                "end": "2026-01-01T01:00:00+01:00",
+                "value": 0.2,
+            },
+            {
+                "start": "2026-01-01T01:00:00+01:00",
+                "end": "2026-01-01T02:00:00+01:00",
+                "value": 0.1,
+            },
+        ],
+        "unit": "kWh",
+    }
+    entsoe = {
+        "prices": [
+            {"time": "2026-01-01T00:00:00+01:00", "price": 0.2},
+            {"time": "2026-01-01T00:15:00+01:00", "price": 0.3},
+            {"time": "not a time", "price": 1},
+            {"time": "2026-01-01T00:30:00", "price": 1},
+            "junk",
+        ]
+    }
+    parsed = parse_price_forecast(nord_pool)
+    assert [s.price for s in parsed] == [0.2, 0.1]
+    slots = parse_price_forecast(entsoe)
+    assert [(s.end - s.start).total_seconds() for s in slots] == [900, 3600]
+    assert (
+        parse_price_forecast(
+            {"forecast": [{"start": datetime(2026, 1, 1, tzinfo=UTC), "price": 1}]}
+        )[0].price
+        == 1.0
+    )
+    assert parse_price_forecast({"x": 1}) == []
+
+
+def test_settings_are_plain_data() -> None:
+    """Settings can be copied and changed like any dataclass."""
+    settings = replace(ChargerSettings(), mode=ChargingMode.CHEAP)
+    assert settings.mode is ChargingMode.CHEAP
