@@ -95,8 +95,7 @@ def test_sunny_starts_after_the_averaging_window_and_stays_on() -> None:
 
 
 def test_hysteresis_and_minimum_on_time() -> None:
-    """While charging, small imports are fine; a large one stops it (not before
-    the minimum on time)."""
+    """Small imports keep charging; a large one stops it after the minimum on time."""
     surplus = {"value": 2000.0}
     house = House(household=lambda _: -surplus["value"])
     house.run(3)
