@@ -1,6 +1,7 @@
 """Setting P1 entries up and down, diagnostics and reauthentication."""
 
 import asyncio
+from unittest.mock import patch
 
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
@@ -135,3 +136,18 @@ async def test_options_change_reloads(
     assert entry.state is ConfigEntryState.LOADED
     assert entry.options == {"update_interval": 2}
     assert state_for(hass, "grid_power").state != "unavailable"
+
+
+async def test_counters_are_stored_while_running(
+    hass: HomeAssistant, p1_simulator: P1Simulator, hass_storage: dict[str, object]
+) -> None:
+    """A meter that never stops publishing still gets its counters stored."""
+    entry = p1_entry(p1_simulator.port)
+    entry.add_to_hass(hass)
+    with patch(
+        "custom_components.energy_monitor.sources.p1.coordinator.SAVE_INTERVAL", 0.2
+    ):
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await wait_for(lambda: storage_key(entry.entry_id) in hass_storage)
+    stored = hass_storage[storage_key(entry.entry_id)]
+    assert stored["data"]["meter"]["grid_elec_import_t1"] > 0  # type: ignore[index]

@@ -19,7 +19,6 @@ from typing import Any, override
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_call_later
-from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
@@ -31,6 +30,7 @@ from ...lib.p1.framing import Rejection
 from ...lib.p1.model import MbusReading, P1Telegram, PeakDemand, RejectReason
 from ...lib.p1.reader import P1Reader
 from ...lib.vocabulary import AVERAGED_MEASUREMENTS, LIFETIME_COUNTERS
+from ...storage import PeriodicStore
 from .connection import reader_options_from_entry
 from .const import (
     CONF_UPDATE_INTERVAL,
@@ -40,7 +40,7 @@ from .const import (
 )
 
 STORAGE_VERSION = 1
-SAVE_DELAY = 60.0
+SAVE_INTERVAL = 60.0
 MAX_IMPORT_RATE = 250.0
 """kWh per hour: a faster-growing electricity counter is a glitch."""
 
@@ -94,8 +94,8 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
         self._average = WindowAverage(AVERAGED_MEASUREMENTS)
         self._guard = CounterGuard(max_rate_per_hour=MAX_IMPORT_RATE)
         self._mbus_guard = CounterGuard()
-        self._store: Store[dict[str, dict[str, float]]] = Store(
-            hass, STORAGE_VERSION, storage_key(entry.entry_id)
+        self._store: PeriodicStore[dict[str, dict[str, float]]] = PeriodicStore(
+            hass, STORAGE_VERSION, storage_key(entry.entry_id), SAVE_INTERVAL
         )
         self._rejected: Counter[str] = Counter()
         self._decryption_failures = 0
@@ -252,7 +252,7 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
         )
         self._published = True
         self._first_result.set()
-        self._store.async_delay_save(self._snapshot, SAVE_DELAY)
+        self._store.async_schedule_save(self._snapshot)
 
     def _guard_mbus(self, reading: MbusReading, now: float) -> MbusReading:
         """Apply the counter guard to an MBus reading."""
