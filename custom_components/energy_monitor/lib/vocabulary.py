@@ -81,6 +81,24 @@ class Key(StrEnum):
     SITE_ELEC_CONS = "site_elec_cons"
     SITE_POWER = "site_power"
 
+    # EV charging control.
+    SMART_CHARGING = "smart_charging"
+    CHARGING_MODE = "charging_mode"
+    START_SURPLUS = "start_surplus"
+    STOP_IMPORT = "stop_import"
+    AVERAGING_WINDOW = "averaging_window"
+    MIN_ON_TIME = "min_on_time"
+    MIN_OFF_TIME = "min_off_time"
+    MIN_ENERGY = "min_energy"
+    MAX_SWITCHES = "max_switches"
+    READY_BY = "ready_by"
+    CHARGE_RECOMMENDED = "charge_recommended"
+    CHARGING_REASON = "charging_reason"
+    CHARGED_ENERGY_TODAY = "charged_energy_today"
+    SOLAR_SHARE_TODAY = "solar_share_today"
+    RELAY_SWITCHES_TODAY = "relay_switches_today"
+    CHARGER_POWER = "charger_power"
+
     # Source health (diagnostic).
     LAST_TELEGRAM = "last_telegram"
     TELEGRAMS_REJECTED = "telegrams_rejected"

@@ -1,0 +1,100 @@
+"""EV charger source: drive a charger's relay on solar surplus or cheap hours."""
+
+from collections.abc import Callable
+from typing import Any, override
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.storage import Store
+
+from ...coordinator import EnergyMonitorConfigEntry, SourceRuntime
+from .binary_sensor import async_setup_binary_sensors
+from .coordinator import EvChargerCoordinator, storage_key
+from .number import async_setup_numbers
+from .select import async_setup_selects
+from .sensor import async_setup_sensors
+from .switch import async_setup_switches
+from .time import async_setup_times
+
+_PLATFORM_SETUP: dict[
+    Platform,
+    Callable[[EvChargerCoordinator, AddConfigEntryEntitiesCallback], None],
+] = {
+    Platform.BINARY_SENSOR: async_setup_binary_sensors,
+    Platform.NUMBER: async_setup_numbers,
+    Platform.SELECT: async_setup_selects,
+    Platform.SENSOR: async_setup_sensors,
+    Platform.SWITCH: async_setup_switches,
+    Platform.TIME: async_setup_times,
+}
+
+
+class EvChargerRuntime(SourceRuntime):
+    """A running EV charger controller."""
+
+    platforms = tuple(_PLATFORM_SETUP)
+
+    def __init__(self, coordinator: EvChargerCoordinator) -> None:
+        """Keep the coordinator."""
+        self.coordinator = coordinator
+
+    @override
+    def async_add_entities(
+        self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
+    ) -> None:
+        """Add the charger's entities of ``platform``."""
+        _PLATFORM_SETUP[platform](self.coordinator, async_add_entities)
+
+    @override
+    async def async_shutdown(self) -> None:
+        """Store the settings and statistics."""
+        await self.coordinator.async_stop()
+
+    @override
+    def diagnostics(self) -> dict[str, Any]:
+        """Return the settings, the last decision and its inputs."""
+        coordinator = self.coordinator
+        status = coordinator.data
+        return async_redact_data(
+            {
+                "entry": {
+                    "data": dict(coordinator.config_entry.data),
+                    "options": dict(coordinator.config_entry.options),
+                },
+                "smart_charging": coordinator.enabled,
+                "stored": coordinator.snapshot(),
+                "decision": {
+                    "relay_on": status.decision.relay_on,
+                    "reason": status.decision.reason,
+                    "surplus": status.decision.surplus,
+                },
+                "inputs": {
+                    "relay_on": status.inputs.relay_on,
+                    "grid_power": status.inputs.grid_power,
+                    "surplus_power": status.inputs.surplus_power,
+                    "price": status.inputs.price,
+                    "forecast_slots": len(status.inputs.price_forecast),
+                    "demand_quarter": status.inputs.demand_quarter,
+                    "month_peak": status.inputs.month_peak,
+                },
+            },
+            set(),
+        )
+
+
+async def async_setup_runtime(
+    hass: HomeAssistant, entry: EnergyMonitorConfigEntry
+) -> SourceRuntime:
+    """Load the stored settings and start controlling."""
+    coordinator = EvChargerCoordinator(hass, entry)
+    await coordinator.async_start()
+    return EvChargerRuntime(coordinator)
+
+
+async def async_remove_entry(
+    hass: HomeAssistant, entry: EnergyMonitorConfigEntry
+) -> None:
+    """Delete the stored settings of a removed charger."""
+    await Store[dict[str, Any]](hass, 1, storage_key(entry.entry_id)).async_remove()

@@ -1,0 +1,193 @@
+"""Setup wizard steps of the EV charger source.
+
+The charger is a relay (a ``switch`` or ``input_boolean``); the inputs are
+entities: grid power (+ import / - export) or a solar-surplus entity, and
+optionally a price and the capacity-tariff demand entities. Energy Monitor's
+own entities are suggested when they exist.
+"""
+
+from typing import Any
+
+from homeassistant.config_entries import (
+    SOURCE_RECONFIGURE,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlowWithReload,
+)
+from homeassistant.const import Platform, UnitOfPower
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.selector import (
+    EntitySelector,
+    EntitySelectorConfig,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+)
+import probatio as vol
+
+from ...const import CONF_SOURCE, DOMAIN, Source
+from ...lib.vocabulary import Key
+from .const import (
+    CONF_CHARGER_POWER,
+    CONF_DEMAND_QUARTER,
+    CONF_GRID_POWER,
+    CONF_MONTH_PEAK,
+    CONF_PEAK_LIMIT,
+    CONF_PRICE,
+    CONF_RELAY,
+    CONF_STALE_AFTER,
+    CONF_SURPLUS_POWER,
+    DEFAULT_CHARGER_POWER,
+    DEFAULT_STALE_AFTER,
+    INPUT_ENTITIES,
+)
+
+_POWER_SENSOR = EntitySelector(
+    EntitySelectorConfig(domain=Platform.SENSOR, device_class="power")
+)
+SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_RELAY): EntitySelector(
+            EntitySelectorConfig(domain=[Platform.SWITCH, "input_boolean"])
+        ),
+        vol.Optional(CONF_GRID_POWER): _POWER_SENSOR,
+        vol.Optional(CONF_SURPLUS_POWER): _POWER_SENSOR,
+        vol.Required(CONF_CHARGER_POWER, default=DEFAULT_CHARGER_POWER): NumberSelector(
+            NumberSelectorConfig(
+                min=500,
+                max=22000,
+                step=10,
+                unit_of_measurement=UnitOfPower.WATT,
+                mode=NumberSelectorMode.BOX,
+            )
+        ),
+        vol.Optional(CONF_PRICE): EntitySelector(
+            EntitySelectorConfig(domain=Platform.SENSOR)
+        ),
+        vol.Optional(CONF_DEMAND_QUARTER): _POWER_SENSOR,
+        vol.Optional(CONF_MONTH_PEAK): _POWER_SENSOR,
+    }
+)
+
+_SUGGESTED_KEYS = {
+    CONF_GRID_POWER: Key.GRID_POWER,
+    CONF_SURPLUS_POWER: "surplus_power",
+    CONF_PRICE: "price_import",
+    CONF_DEMAND_QUARTER: Key.DEMAND_CURRENT_QUARTER,
+    CONF_MONTH_PEAK: Key.DEMAND_MONTH_PEAK,
+}
+
+
+def suggested_inputs(hass: HomeAssistant) -> dict[str, str]:
+    """Suggest Energy Monitor's own entities as inputs (by unique-ID suffix)."""
+    suggestions: dict[str, str] = {}
+    entries = [
+        entry
+        for entry in er.async_get(hass).entities.values()
+        if entry.platform == DOMAIN and entry.domain == Platform.SENSOR
+    ]
+    for field, key in _SUGGESTED_KEYS.items():
+        match = next((e for e in entries if e.unique_id.endswith(f"_{key}")), None)
+        if match is not None:
+            suggestions[field] = match.entity_id
+    if CONF_GRID_POWER in suggestions:
+        suggestions.pop(CONF_SURPLUS_POWER, None)
+    return suggestions
+
+
+class EvChargerConfigFlow(ConfigFlow):
+    """The EV charger steps of Energy Monitor's setup wizard."""
+
+    async def async_step_ev_charger(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Pick the relay, the inputs and the charger's power."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = self._ev_validate(user_input)
+            if not errors:
+                return await self._async_ev_finish(user_input)
+        if user_input is not None:
+            suggested = user_input
+        elif self.source == SOURCE_RECONFIGURE:
+            suggested = dict(self._get_reconfigure_entry().data)
+        else:
+            suggested = suggested_inputs(self.hass)
+        return self.async_show_form(
+            step_id="ev_charger",
+            data_schema=self.add_suggested_values_to_schema(SCHEMA, suggested),
+            errors=errors,
+        )
+
+    async def async_step_ev_charger_reconfigure(self) -> ConfigFlowResult:
+        """Change the relay, the inputs or the charger's power."""
+        return await self.async_step_ev_charger()
+
+    def _ev_validate(self, user_input: dict[str, Any]) -> dict[str, str]:
+        """Check that the entities exist and a power input is given."""
+        errors: dict[str, str] = {}
+        for field in (CONF_RELAY, *INPUT_ENTITIES):
+            entity_id = user_input.get(field)
+            if entity_id and self.hass.states.get(entity_id) is None:
+                errors[field] = "entity_not_found"
+        if not user_input.get(CONF_GRID_POWER) and not user_input.get(
+            CONF_SURPLUS_POWER
+        ):
+            errors["base"] = "power_input_required"
+        return errors
+
+    async def _async_ev_finish(self, user_input: dict[str, Any]) -> ConfigFlowResult:
+        """Create or update the charger's entry (one per relay)."""
+        data = {CONF_SOURCE: Source.EV_CHARGER.value, **user_input}
+        relay = user_input[CONF_RELAY]
+        await self.async_set_unique_id(relay)
+        if self.source == SOURCE_RECONFIGURE:
+            entry = self._get_reconfigure_entry()
+            if entry.unique_id != relay:
+                self._abort_if_unique_id_configured()
+            return self.async_update_reload_and_abort(entry, unique_id=relay, data=data)
+        self._abort_if_unique_id_configured()
+        state = self.hass.states.get(relay)
+        name = state.name if state is not None else relay
+        return self.async_create_entry(title=f"EV charger ({name})", data=data)
+
+
+class EvChargerOptionsFlow(OptionsFlowWithReload):
+    """Options of an EV charger."""
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Set the stale-data limit and the capacity-tariff cap."""
+        if user_input is not None:
+            return self.async_create_entry(data=user_input)
+        options = self.config_entry.options
+        schema = vol.Schema(
+            {
+                vol.Required(
+                    CONF_STALE_AFTER,
+                    default=options.get(CONF_STALE_AFTER, DEFAULT_STALE_AFTER),
+                ): NumberSelector(
+                    NumberSelectorConfig(
+                        min=10,
+                        max=3600,
+                        step=5,
+                        unit_of_measurement="s",
+                        mode=NumberSelectorMode.BOX,
+                    )
+                ),
+                vol.Required(
+                    CONF_PEAK_LIMIT, default=options.get(CONF_PEAK_LIMIT, 0)
+                ): NumberSelector(
+                    NumberSelectorConfig(
+                        min=0,
+                        max=50,
+                        step=0.1,
+                        unit_of_measurement="kW",
+                        mode=NumberSelectorMode.BOX,
+                    )
+                ),
+            }
+        )
+        return self.async_show_form(step_id="init", data_schema=schema)

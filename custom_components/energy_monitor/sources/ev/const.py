@@ -1,0 +1,27 @@
+"""Constants of the EV charger source."""
+
+from typing import Final
+
+CONF_RELAY: Final = "relay_entity"
+CONF_GRID_POWER: Final = "grid_power_entity"
+CONF_SURPLUS_POWER: Final = "surplus_power_entity"
+CONF_PRICE: Final = "price_entity"
+CONF_DEMAND_QUARTER: Final = "demand_quarter_entity"
+CONF_MONTH_PEAK: Final = "month_peak_entity"
+CONF_CHARGER_POWER: Final = "charger_power"
+CONF_STALE_AFTER: Final = "stale_after"
+CONF_PEAK_LIMIT: Final = "peak_limit"
+
+INPUT_ENTITIES: Final = (
+    CONF_GRID_POWER,
+    CONF_SURPLUS_POWER,
+    CONF_PRICE,
+    CONF_DEMAND_QUARTER,
+    CONF_MONTH_PEAK,
+)
+DEFAULT_CHARGER_POWER: Final = 1400
+DEFAULT_STALE_AFTER: Final = 90
+TICK_SECONDS: Final = 10
+"""How often the controller re-decides without input changes (timers, staleness)."""
+COMMAND_RETRY_SECONDS: Final = 60
+"""A relay that did not follow a command is commanded again after this long."""

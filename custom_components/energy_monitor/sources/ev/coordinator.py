@@ -1,0 +1,264 @@
+"""Coordinator of an EV charger: runs the controller and drives the relay.
+
+The controller is evaluated whenever an input entity changes and every
+:data:`TICK_SECONDS` (for timers and stale data). When smart charging is on
+and the decision differs from the relay, the relay's ``turn_on``/``turn_off``
+action is called. The settings (mode, thresholds, ready-by time, on/off) and
+the day's statistics are stored, so a restart continues where it stopped;
+after a start the relay is not touched until the inputs are fresh.
+"""
+
+from dataclasses import asdict, dataclass
+from datetime import datetime, time, timedelta
+from typing import Any, override
+
+from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_OFF, SERVICE_TURN_ON
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.event import (
+    async_track_state_change_event,
+    async_track_time_interval,
+)
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.util import dt as dt_util
+
+from ...const import DOMAIN, LOGGER
+from ...coordinator import EnergyMonitorConfigEntry
+from ...lib.ev.controller import (
+    ChargeController,
+    ChargerSettings,
+    ChargingMode,
+    ControllerInputs,
+    Decision,
+)
+from ...lib.ev.planner import PriceSlot
+from ...storage import PeriodicStore
+from .const import (
+    COMMAND_RETRY_SECONDS,
+    CONF_CHARGER_POWER,
+    CONF_PEAK_LIMIT,
+    CONF_RELAY,
+    CONF_STALE_AFTER,
+    DEFAULT_CHARGER_POWER,
+    DEFAULT_STALE_AFTER,
+    INPUT_ENTITIES,
+    TICK_SECONDS,
+)
+from .inputs import read_inputs
+
+STORAGE_VERSION = 1
+SAVE_INTERVAL = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class EvStatus:
+    """What the EV charger's entities show."""
+
+    decision: Decision
+    inputs: ControllerInputs
+
+
+def default_settings(data: dict[str, Any]) -> ChargerSettings:
+    """Return the first settings of a new charger, scaled to its power."""
+    power = float(data.get(CONF_CHARGER_POWER, DEFAULT_CHARGER_POWER))
+    return ChargerSettings(
+        charger_power=power,
+        start_surplus=power,
+        stop_import=round(power * 0.3 / 50) * 50,
+    )
+
+
+class EvChargerCoordinator(DataUpdateCoordinator[EvStatus]):
+    """Run the charge controller of one relay."""
+
+    config_entry: EnergyMonitorConfigEntry
+
+    def __init__(self, hass: HomeAssistant, entry: EnergyMonitorConfigEntry) -> None:
+        """Create the coordinator; :meth:`async_start` loads and starts it."""
+        super().__init__(
+            hass, LOGGER, config_entry=entry, name="EV charger", update_interval=None
+        )
+        self.device_id = entry.unique_id or entry.entry_id
+        self.enabled = True
+        self.controller = ChargeController(
+            default_settings(dict(entry.data)), dt_util.now()
+        )
+        self._store: PeriodicStore[dict[str, Any]] = PeriodicStore(
+            hass, STORAGE_VERSION, storage_key(entry.entry_id), SAVE_INTERVAL
+        )
+        self._last_command: tuple[bool, datetime] | None = None
+
+    @property
+    def settings(self) -> ChargerSettings:
+        """Return the controller's settings."""
+        return self.controller.settings
+
+    async def async_start(self) -> None:
+        """Restore the stored settings and statistics, then start listening."""
+        entry = self.config_entry
+        stored = await self._store.async_load() or {}
+        settings = self.controller.settings
+        for name, value in stored.get("settings", {}).items():
+            if name == "mode":
+                settings.mode = ChargingMode(value)
+            elif name == "ready_by":
+                settings.ready_by = time.fromisoformat(value)
+            elif hasattr(settings, name):
+                setattr(settings, name, value)
+        settings.charger_power = float(
+            entry.data.get(CONF_CHARGER_POWER, DEFAULT_CHARGER_POWER)
+        )
+        self.controller.estimator.configured = settings.charger_power
+        settings.stale_after = float(
+            entry.options.get(CONF_STALE_AFTER, DEFAULT_STALE_AFTER)
+        )
+        settings.peak_limit = entry.options.get(CONF_PEAK_LIMIT) or None
+        self.controller.set_averaging_window(settings.averaging_window)
+        self.enabled = stored.get("enabled", True)
+        self.controller.restore(stored.get("controller", {}))
+        watched = [entry.data[CONF_RELAY]] + [
+            entry.data[key] for key in INPUT_ENTITIES if entry.data.get(key)
+        ]
+        entry.async_on_unload(
+            async_track_state_change_event(self.hass, watched, self._state_changed)
+        )
+        entry.async_on_unload(
+            async_track_time_interval(
+                self.hass, self._tick, timedelta(seconds=TICK_SECONDS)
+            )
+        )
+        self.evaluate()
+
+    async def async_stop(self) -> None:
+        """Store the settings and statistics (on unload)."""
+        await self._store.async_save(self.snapshot())
+
+    def snapshot(self) -> dict[str, Any]:
+        """Return what must survive a restart."""
+        settings = asdict(self.controller.settings)
+        settings["ready_by"] = self.controller.settings.ready_by.isoformat()
+        for fixed in ("charger_power", "stale_after", "peak_limit"):
+            settings.pop(fixed)
+        return {
+            "settings": settings,
+            "enabled": self.enabled,
+            "controller": self.controller.snapshot(),
+        }
+
+    @override
+    async def _async_update_data(self) -> EvStatus:
+        """Re-decide now (the coordinator is pushed; this serves refreshes)."""
+        return self._decide()
+
+    @callback
+    def _state_changed(self, _event: Event[EventStateChangedData]) -> None:
+        """Re-decide when an input or the relay changes."""
+        self.evaluate()
+
+    @callback
+    def _tick(self, _now: datetime) -> None:
+        """Re-decide for timers and stale data."""
+        self.evaluate()
+
+    @callback
+    def evaluate(self) -> None:
+        """Run the controller, drive the relay and publish the status."""
+        status = self._decide()
+        decision = status.decision
+        relay = status.inputs.relay_on
+        if (
+            self.enabled
+            and decision.relay_on is not None
+            and relay is not None
+            and decision.relay_on != relay
+        ):
+            self._command(on=decision.relay_on, now=status.inputs.now)
+        self.async_set_updated_data(status)
+        self._store.async_schedule_save(self.snapshot)
+
+    def _decide(self) -> EvStatus:
+        """Read the inputs and ask the controller."""
+        inputs = read_inputs(self.hass, self.config_entry.data, dt_util.now())
+        return EvStatus(self.controller.update(inputs), inputs)
+
+    def _command(self, *, on: bool, now: datetime) -> None:
+        """Switch the relay (not again for the same state within a minute)."""
+        if self._last_command is not None:
+            last_state, when = self._last_command
+            if (
+                last_state == on
+                and (now - when).total_seconds() < COMMAND_RETRY_SECONDS
+            ):
+                return
+        self._last_command = (on, now)
+        relay = self.config_entry.data[CONF_RELAY]
+        self.config_entry.async_create_task(
+            self.hass, self._async_switch(relay, on=on), f"{DOMAIN} relay {relay}"
+        )
+
+    async def _async_switch(self, relay: str, *, on: bool) -> None:
+        """Call the relay's turn_on or turn_off action."""
+        domain = relay.split(".", 1)[0]
+        try:
+            await self.hass.services.async_call(
+                domain,
+                SERVICE_TURN_ON if on else SERVICE_TURN_OFF,
+                {ATTR_ENTITY_ID: relay},
+                blocking=True,
+            )
+        except HomeAssistantError as err:
+            LOGGER.warning(
+                "Could not switch %s %s: %s", relay, "on" if on else "off", err
+            )
+
+    # Settings changed through the entities.
+
+    @callback
+    def async_set_enabled(self, *, enabled: bool) -> None:
+        """Turn the controller on or off (off leaves the relay alone)."""
+        self.enabled = enabled
+        self._last_command = None
+        self.evaluate()
+
+    @callback
+    def async_update_settings(self, **changes: Any) -> None:
+        """Change settings and re-decide."""
+        for name, value in changes.items():
+            if name == "averaging_window":
+                self.controller.set_averaging_window(value)
+            else:
+                setattr(self.controller.settings, name, value)
+        self.evaluate()
+
+    @callback
+    def async_boost(self, minutes: float) -> None:
+        """Charge now for ``minutes`` (0 cancels a boost)."""
+        self.controller.boost(
+            dt_util.now() + timedelta(minutes=minutes) if minutes > 0 else None
+        )
+        self.evaluate()
+
+    def plan(self) -> dict[str, Any]:
+        """Return the charging plan (the get_charging_plan action's response)."""
+        status = self.data
+        controller = self.controller
+        now = status.inputs.now
+        slots: tuple[PriceSlot, ...] = controller.plan(status.inputs)
+        remaining = max(controller.settings.min_energy - controller.session_energy, 0.0)
+        return {
+            "mode": controller.settings.mode.value,
+            "smart_charging": self.enabled,
+            "charge_recommended": status.decision.relay_on,
+            "reason": status.decision.reason.value,
+            "ready_by": controller.next_ready_by(now).isoformat(),
+            "remaining_energy": round(remaining, 3),
+            "boost_until": None
+            if controller.boost_until is None
+            else controller.boost_until.isoformat(),
+            "slots": [slot.as_dict() for slot in slots],
+        }
+
+
+def storage_key(entry_id: str) -> str:
+    """Return the storage key of an EV charger's settings and statistics."""
+    return f"{DOMAIN}.ev_charger.{entry_id}"
