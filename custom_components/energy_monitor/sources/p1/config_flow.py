@@ -123,7 +123,9 @@ class P1ConfigFlow(ConfigFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Read a meter through a P1 cable on a serial port."""
-        return await self._async_p1_connection_step("p1_serial", SERIAL_SCHEMA, user_input)
+        return await self._async_p1_connection_step(
+            "p1_serial", SERIAL_SCHEMA, user_input
+        )
 
     async def async_step_p1_keys(
         self, user_input: dict[str, Any] | None = None
