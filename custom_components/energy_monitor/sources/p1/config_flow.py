@@ -115,7 +115,7 @@ class P1ConfigFlow(ConfigFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Read a meter over the network (ser2net, Wi-Fi P1 dongle)."""
-        return await self._async_connection_step(
+        return await self._async_p1_connection_step(
             "p1_network", NETWORK_SCHEMA, user_input
         )
 
@@ -123,7 +123,9 @@ class P1ConfigFlow(ConfigFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Read a meter through a P1 cable on a serial port."""
-        return await self._async_connection_step("p1_serial", SERIAL_SCHEMA, user_input)
+        return await self._async_p1_connection_step(
+            "p1_serial", SERIAL_SCHEMA, user_input
+        )
 
     async def async_step_p1_keys(
         self, user_input: dict[str, Any] | None = None
@@ -135,7 +137,7 @@ class P1ConfigFlow(ConfigFlow):
                 **{k: v for k, v in self._p1_data.items() if k not in _KEY_FIELDS},
                 **user_input,
             }
-            result = await self._async_try(data, errors)
+            result = await self._async_p1_try(data, errors)
             if result is not None:
                 return result
         return self.async_show_form(
@@ -158,7 +160,7 @@ class P1ConfigFlow(ConfigFlow):
         self._p1_data = dict(entry_data)
         return await self.async_step_p1_keys()
 
-    async def _async_connection_step(
+    async def _async_p1_connection_step(
         self,
         step_id: str,
         schema: vol.Schema,
@@ -177,7 +179,7 @@ class P1ConfigFlow(ConfigFlow):
                 },
                 **user_input,
             }
-            result = await self._async_try(data, errors)
+            result = await self._async_p1_try(data, errors)
             if result is not None:
                 return result
         suggested = user_input if user_input is not None else previous
@@ -187,13 +189,13 @@ class P1ConfigFlow(ConfigFlow):
             errors=errors,
         )
 
-    async def _async_try(
+    async def _async_p1_try(
         self, data: dict[str, Any], errors: dict[str, str]
     ) -> ConfigFlowResult | None:
         """Validate ``data``; return the flow's next step, or fill ``errors``."""
         self._p1_data = data
         try:
-            telegram = await self._async_read(data)
+            telegram = await self._async_p1_read(data)
         except ValueError:
             errors[CONF_ENCRYPTION_KEY] = "invalid_key_format"
         except P1ConnectionError:
@@ -206,10 +208,10 @@ class P1ConfigFlow(ConfigFlow):
             LOGGER.exception("Unexpected error while reading the P1 meter")
             errors["base"] = "unknown"
         else:
-            return await self._async_finish(data, telegram)
+            return await self._async_p1_finish(data, telegram)
         return None
 
-    async def _async_read(self, data: Mapping[str, Any]) -> P1Telegram:
+    async def _async_p1_read(self, data: Mapping[str, Any]) -> P1Telegram:
         """Read one telegram with the settings in ``data``.
 
         Raises:
@@ -232,7 +234,7 @@ class P1ConfigFlow(ConfigFlow):
                 raise _NeedsKeyError from err
             raise
 
-    async def _async_finish(
+    async def _async_p1_finish(
         self, data: dict[str, Any], telegram: P1Telegram
     ) -> ConfigFlowResult:
         """Create or update the entry of the meter that sent ``telegram``."""
