@@ -25,6 +25,21 @@ from custom_components.energy_monitor.lib.ev.planner import (
 )
 
 ZONE = ZoneInfo("Europe/Brussels")
+
+
+def quick(**overrides: object) -> ChargerSettings:
+    """Return settings that react within minutes (the tests' time scale)."""
+    settings: dict[str, object] = {
+        "start_surplus": 1400.0,
+        "stop_import": 400.0,
+        "averaging_window": 120.0,
+        "min_on_time": 600.0,
+        "min_off_time": 300.0,
+        "max_switches": 12,
+    }
+    return ChargerSettings(**{**settings, **overrides})  # type: ignore[arg-type]
+
+
 START = datetime(2026, 6, 15, 12, 0, tzinfo=ZONE)
 
 
@@ -38,7 +53,7 @@ class House:
         charger: float = 1400.0,
     ) -> None:
         """Start at noon with the relay off."""
-        self.settings = settings or ChargerSettings()
+        self.settings = settings or quick()
         self.controller = ChargeController(self.settings, START - timedelta(seconds=1))
         self.household = household
         self.charger = charger
@@ -115,7 +130,7 @@ def test_hysteresis_and_minimum_on_time() -> None:
 def test_minimum_off_time_and_daily_switch_limit() -> None:
     """A returning surplus waits for the minimum off time; the cap holds."""
     surplus = {"value": 3000.0}
-    settings = ChargerSettings(min_on_time=60, min_off_time=300, max_switches=3)
+    settings = quick(min_on_time=60, min_off_time=300, max_switches=3)
     house = House(settings, household=lambda _: -surplus["value"])
     house.run(3)
     assert house.relay
@@ -139,7 +154,7 @@ def test_minimum_off_time_and_daily_switch_limit() -> None:
 
 def test_stale_data_turns_the_relay_off_and_never_on() -> None:
     """A frozen meter: off after stale_after, even during the minimum on time."""
-    house = House(ChargerSettings(stale_after=60, min_on_time=3600))
+    house = House(quick(stale_after=60, min_on_time=3600))
     house.run(3)
     assert house.relay
     house.feed_updates = False
@@ -154,7 +169,7 @@ def test_stale_data_turns_the_relay_off_and_never_on() -> None:
 
 def test_unavailable_input_is_stale() -> None:
     """No grid reading at all: nothing switches on."""
-    controller = ChargeController(ChargerSettings(), START)
+    controller = ChargeController(quick(), START)
     decision = controller.update(
         ControllerInputs(now=START + timedelta(minutes=5), relay_on=False)
     )
@@ -164,7 +179,7 @@ def test_unavailable_input_is_stale() -> None:
 
 def test_restart_waits_for_fresh_data() -> None:
     """After a start, readings from before it do not switch the relay."""
-    controller = ChargeController(ChargerSettings(), START)
+    controller = ChargeController(quick(), START)
     old = Reading(-3000.0, START - timedelta(seconds=5))
     for minutes in range(5):
         decision = controller.update(
@@ -188,7 +203,7 @@ def test_restart_waits_for_fresh_data() -> None:
 
 def test_peak_guard_blocks_and_stops_charging() -> None:
     """A projected quarter-hour demand above the month's peak stops charging."""
-    settings = ChargerSettings(mode=ChargingMode.ON)
+    settings = quick(mode=ChargingMode.ON)
     house = House(settings, household=lambda _: 500.0)
     house.run(1)
     assert house.relay  # mode on ignores the guard
@@ -225,7 +240,7 @@ def test_cheap_mode_charges_in_the_cheapest_slots() -> None:
         PriceSlot(night + timedelta(hours=h), night + timedelta(hours=h + 1), price)
         for h, price in enumerate([0.30, 0.25, 0.10, 0.08, 0.12, 0.20, 0.28, 0.35, 0.4])
     )
-    settings = ChargerSettings(
+    settings = quick(
         mode=ChargingMode.CHEAP, min_energy=2.8, ready_by=time(7, 0), min_on_time=0
     )
     house = House(settings, household=lambda _: 300.0)
@@ -245,7 +260,7 @@ def test_cheap_mode_charges_in_the_cheapest_slots() -> None:
 
 def test_cheap_mode_without_forecast_uses_recent_prices() -> None:
     """Without a forecast, the cheapest quarter of the last day's prices."""
-    settings = ChargerSettings(mode=ChargingMode.CHEAP, min_on_time=0, min_off_time=0)
+    settings = quick(mode=ChargingMode.CHEAP, min_on_time=0, min_off_time=0)
     house = House(settings, household=lambda _: 300.0)
     decisions = []
     for minute in range(120):
@@ -258,7 +273,7 @@ def test_cheap_mode_without_forecast_uses_recent_prices() -> None:
 
 def test_cheap_mode_without_price_is_stale() -> None:
     """Cheap mode with no price at all does not charge."""
-    house = House(ChargerSettings(mode=ChargingMode.CHEAP), household=lambda _: 300.0)
+    house = House(quick(mode=ChargingMode.CHEAP), household=lambda _: 300.0)
     house.run(2)
     assert not house.relay
     assert house.log[-1].reason is Reason.DATA_STALE
@@ -266,9 +281,7 @@ def test_cheap_mode_without_price_is_stale() -> None:
 
 def test_solar_min_reaches_the_minimum_by_ready_by() -> None:
     """No sun: grid charging starts just in time to deliver the minimum."""
-    settings = ChargerSettings(
-        mode=ChargingMode.SOLAR_MIN, min_energy=1.4, ready_by=time(14, 0)
-    )
+    settings = quick(mode=ChargingMode.SOLAR_MIN, min_energy=1.4, ready_by=time(14, 0))
     house = House(settings, household=lambda _: 300.0)
     house.run(40, seconds=60)
     assert not house.relay  # 12:40: an hour of charging needed, 1 h 20 left
@@ -283,7 +296,7 @@ def test_solar_min_reaches_the_minimum_by_ready_by() -> None:
 
 def test_boost_overrides_the_mode_for_its_duration() -> None:
     """Boost charges now, then the mode takes over again."""
-    house = House(ChargerSettings(mode=ChargingMode.OFF), household=lambda _: 300.0)
+    house = House(quick(mode=ChargingMode.OFF), household=lambda _: 300.0)
     house.run(1)
     assert not house.relay
     house.controller.boost(house.now + timedelta(minutes=20))
@@ -299,9 +312,7 @@ def test_boost_overrides_the_mode_for_its_duration() -> None:
 def test_energy_solar_share_and_new_day() -> None:
     """Charged energy and its solar share are counted per local day."""
     surplus = {"value": 1400.0}
-    house = House(
-        ChargerSettings(start_surplus=700), household=lambda _: -surplus["value"]
-    )
+    house = House(quick(start_surplus=700), household=lambda _: -surplus["value"])
     house.run(62)
     energy = house.controller.energy_today
     assert energy == pytest.approx(1.4, abs=0.06)
@@ -310,7 +321,7 @@ def test_energy_solar_share_and_new_day() -> None:
     house.run(60)
     assert house.controller.solar_share_today == pytest.approx(87.5, abs=1.0)
     snapshot = house.controller.snapshot()
-    restored = ChargeController(ChargerSettings(), house.now)
+    restored = ChargeController(quick(), house.now)
     restored.restore(snapshot)
     assert restored.energy_today == house.controller.energy_today
     assert restored.switches_today == 1
@@ -318,14 +329,14 @@ def test_energy_solar_share_and_new_day() -> None:
     house.run(2)
     assert house.controller.energy_today < 0.1
     assert house.controller.switches_today == 0
-    tomorrow = ChargeController(ChargerSettings(), house.now + timedelta(days=1))
+    tomorrow = ChargeController(quick(), house.now + timedelta(days=1))
     tomorrow.restore(snapshot)
     assert tomorrow.energy_today == 0.0
 
 
 def test_charger_power_is_learned_from_the_step() -> None:
     """The grid-power step at a switch refines the configured charger power."""
-    house = House(ChargerSettings(charger_power=1400), charger=1800.0)
+    house = House(quick(charger_power=1400), charger=1800.0)
     house.controller.estimator = ChargerPowerEstimator(1400.0)
     house.run(10)
     assert house.relay
@@ -345,7 +356,7 @@ def test_estimator_ignores_implausible_steps() -> None:
 
 def test_modes_off_and_on_switch_at_once() -> None:
     """Off and on act immediately, regardless of data or timers."""
-    settings = ChargerSettings(mode=ChargingMode.ON, min_on_time=3600)
+    settings = quick(mode=ChargingMode.ON, min_on_time=3600)
     house = House(settings, household=lambda _: 500.0)
     house.step()
     assert house.relay
@@ -357,7 +368,7 @@ def test_modes_off_and_on_switch_at_once() -> None:
 
 def test_surplus_input_instead_of_grid_power() -> None:
     """An Energy site's surplus entity works like a grid meter."""
-    controller = ChargeController(ChargerSettings(), START - timedelta(seconds=1))
+    controller = ChargeController(quick(), START - timedelta(seconds=1))
     relay = False
     now = START
     for _ in range(20):
@@ -458,7 +469,10 @@ def test_price_forecast_formats() -> None:
     assert parse_price_forecast({"x": 1}) == []
 
 
-def test_settings_are_plain_data() -> None:
-    """Settings can be copied and changed like any dataclass."""
+def test_default_settings() -> None:
+    """Defaults: start at 1 kW surplus, stop at 700 W import over 10 minutes."""
     settings = replace(ChargerSettings(), mode=ChargingMode.CHEAP)
     assert settings.mode is ChargingMode.CHEAP
+    assert (settings.start_surplus, settings.stop_import) == (1000.0, 700.0)
+    assert (settings.averaging_window, settings.min_on_time) == (600.0, 900.0)
+    assert (settings.min_off_time, settings.max_switches) == (600.0, 6)

@@ -77,19 +77,19 @@ class ChargerSettings:
     mode: ChargingMode = ChargingMode.SOLAR
     charger_power: float = 1400.0
     """W; the configured value, refined by :class:`ChargerPowerEstimator`."""
-    start_surplus: float = 1400.0
+    start_surplus: float = 1000.0
     """W of averaged surplus (charger off) needed to start in solar modes."""
-    stop_import: float = 400.0
+    stop_import: float = 700.0
     """W of averaged grid import (charger on) that stops solar charging."""
-    averaging_window: float = 120.0
+    averaging_window: float = 600.0
     """Seconds over which the surplus is averaged."""
-    min_on_time: float = 600.0
-    min_off_time: float = 300.0
+    min_on_time: float = 900.0
+    min_off_time: float = 600.0
     min_energy: float = 10.0
     """kWh to charge before the ready-by time (solar_min and cheap modes)."""
     ready_by: time = time(7, 0)
-    max_switches: int = 12
-    """Relay switches per day started by surplus changes."""
+    max_switches: int = 6
+    """Relay switches per day after which surplus no longer starts charging."""
     stale_after: float = 90.0
     """Seconds after which an unchanged input counts as stale."""
     peak_limit: float | None = None

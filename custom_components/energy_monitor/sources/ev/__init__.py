@@ -10,6 +10,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.storage import Store
 
 from ...coordinator import EnergyMonitorConfigEntry, SourceRuntime
+from ...lib.ev.controller import Reading
 from .binary_sensor import async_setup_binary_sensors
 from .coordinator import EvChargerCoordinator, storage_key
 from .number import async_setup_numbers
@@ -72,16 +73,23 @@ class EvChargerRuntime(SourceRuntime):
                 },
                 "inputs": {
                     "relay_on": status.inputs.relay_on,
-                    "grid_power": status.inputs.grid_power,
-                    "surplus_power": status.inputs.surplus_power,
-                    "price": status.inputs.price,
+                    "grid_power": _reading(status.inputs.grid_power),
+                    "surplus_power": _reading(status.inputs.surplus_power),
+                    "price": _reading(status.inputs.price),
                     "forecast_slots": len(status.inputs.price_forecast),
-                    "demand_quarter": status.inputs.demand_quarter,
-                    "month_peak": status.inputs.month_peak,
+                    "demand_quarter": _reading(status.inputs.demand_quarter),
+                    "month_peak": _reading(status.inputs.month_peak),
                 },
             },
             set(),
         )
+
+
+def _reading(reading: Reading | None) -> dict[str, Any] | None:
+    """Return a reading as plain data."""
+    if reading is None:
+        return None
+    return {"value": reading.value, "updated": reading.updated.isoformat()}
 
 
 async def async_setup_runtime(

@@ -59,12 +59,18 @@ class EvStatus:
 
 
 def default_settings(data: dict[str, Any]) -> ChargerSettings:
-    """Return the first settings of a new charger, scaled to its power."""
+    """Return the first settings of a new charger, scaled to its power.
+
+    Start at 70 % of the charger's power in surplus, stop when 50 % of it comes
+    from the grid (averaged over 10 minutes): in the backtest
+    (benchmarks/ev_backtest.py) this switches less than the seed controller
+    with a higher solar share.
+    """
     power = float(data.get(CONF_CHARGER_POWER, DEFAULT_CHARGER_POWER))
     return ChargerSettings(
         charger_power=power,
-        start_surplus=power,
-        stop_import=round(power * 0.3 / 50) * 50,
+        start_surplus=round(power * 0.7 / 50) * 50,
+        stop_import=round(power * 0.5 / 50) * 50,
     )
 
 

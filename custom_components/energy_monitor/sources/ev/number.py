@@ -92,6 +92,7 @@ SETTINGS: tuple[SettingNumberDescription, ...] = (
         native_max_value=200,
         native_step=1,
         to_setting=int,
+        from_setting=int,
     ),
 )
 

@@ -1,0 +1,93 @@
+"""Helpers for EV charger tests: a house with an input_boolean relay."""
+
+from datetime import timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant, State
+from homeassistant.helpers import entity_registry as er
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.energy_monitor.const import DOMAIN
+
+RELAY = "input_boolean.charger"
+GRID = "sensor.grid_power"
+PRICE = "sensor.price"
+QUARTER = "sensor.quarter_demand"
+PEAK = "sensor.month_peak"
+
+
+async def set_up_relay(hass: HomeAssistant) -> None:
+    """Create the input_boolean that plays the charger's relay."""
+    assert await async_setup_component(
+        hass, "input_boolean", {"input_boolean": {"charger": {"name": "Charger"}}}
+    )
+
+
+def set_grid(hass: HomeAssistant, watts: float, unit: str = "W") -> None:
+    """Report the grid power (+ import / - export)."""
+    hass.states.async_set(
+        GRID, str(watts), {"unit_of_measurement": unit, "device_class": "power"}
+    )
+
+
+def ev_entry(**data: Any) -> MockConfigEntry:
+    """Return an EV charger entry for the test relay and grid sensor."""
+    options = data.pop("options", {})
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="EV charger",
+        unique_id=RELAY,
+        data={
+            "source": "ev_charger",
+            "relay_entity": RELAY,
+            "grid_power_entity": GRID,
+            "charger_power": 1400,
+            **data,
+        },
+        options=options,
+    )
+
+
+class House:
+    """Plays a grid-power trace through Home Assistant, 10 s at a time."""
+
+    def __init__(self, hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+        """Start with 2 kW of solar surplus."""
+        self.hass = hass
+        self.freezer = freezer
+        self.household = -2000.0
+        self.charger = 1400.0
+        self.reporting = True
+
+    def relay_on(self) -> bool:
+        """Return whether the relay is on."""
+        state = self.hass.states.get(RELAY)
+        return state is not None and state.state == "on"
+
+    async def run(self, seconds: float) -> None:
+        """Advance time; the meter reports every 10 s (unless stopped)."""
+        for _ in range(int(seconds // 10)):
+            self.freezer.tick(timedelta(seconds=10))
+            if self.reporting:
+                grid = self.household + (self.charger if self.relay_on() else 0.0)
+                set_grid(self.hass, grid)
+            async_fire_time_changed(self.hass)
+            await self.hass.async_block_till_done()
+
+
+def ev_state(hass: HomeAssistant, key: str) -> State:
+    """Return the state of the EV charger entity ending in ``_key``."""
+    registry = er.async_get(hass)
+    entity_id = next(
+        entry.entity_id
+        for entry in registry.entities.values()
+        if entry.platform == DOMAIN and entry.unique_id.endswith(f"_{key}")
+    )
+    state = hass.states.get(entity_id)
+    assert state is not None, key
+    return state
