@@ -39,4 +39,15 @@ DEV_DEVICES: tuple[DevDevice, ...] = (
             {"host": HOST, "port": P1_BELGIAN_PORT, "dsmr_version": "auto"},
         ),
     ),
+    DevDevice(
+        "EV charger (relay: input_boolean.ev_charger_relay)",
+        (
+            {"next_step_id": "ev_charger"},
+            {
+                "relay_entity": "input_boolean.ev_charger_relay",
+                "grid_power_entity": "sensor.p1_meter_grid_power",
+                "charger_power": 1400,
+            },
+        ),
+    ),
 )
