@@ -7,10 +7,12 @@ The coordinators themselves live next to their source in ``sources/``.
 """
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 
@@ -35,3 +37,23 @@ class SourceRuntime(ABC):
 
 
 type EnergyMonitorConfigEntry = ConfigEntry[SourceRuntime]
+
+
+type PlatformSetup = Callable[
+    [HomeAssistant, EnergyMonitorConfigEntry, AddConfigEntryEntitiesCallback],
+    Coroutine[Any, Any, None],
+]
+
+
+def platform_setup(platform: Platform) -> PlatformSetup:
+    """Return a platform's ``async_setup_entry``: the entry's source adds them."""
+
+    async def async_setup_entry(
+        hass: HomeAssistant,
+        entry: EnergyMonitorConfigEntry,
+        async_add_entities: AddConfigEntryEntitiesCallback,
+    ) -> None:
+        """Set up the entities of ``platform`` for a config entry."""
+        entry.runtime_data.async_add_entities(platform, async_add_entities)
+
+    return async_setup_entry

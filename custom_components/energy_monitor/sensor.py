@@ -1,18 +1,9 @@
-"""Sensor platform: each source adds its own sensors."""
+"""Sensor platform: each source adds its own entities."""
 
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import EnergyMonitorConfigEntry
+from .coordinator import platform_setup
 
 PARALLEL_UPDATES = 0
 
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: EnergyMonitorConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Set up the sensors of a config entry."""
-    entry.runtime_data.async_add_entities(Platform.SENSOR, async_add_entities)
+async_setup_entry = platform_setup(Platform.SENSOR)
