@@ -5,6 +5,7 @@ from unittest.mock import patch
 
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
 import pytest
 
 from custom_components.energy_monitor.diagnostics import (
@@ -13,7 +14,7 @@ from custom_components.energy_monitor.diagnostics import (
 from custom_components.energy_monitor.sources.p1.coordinator import storage_key
 from simulators.p1 import P1Simulator
 from tests.conftest import ServeBytes, p1_entry
-from tests.p1_helpers import state_for, wait_for
+from tests.p1_helpers import load_sample, state_for, strip_lines, wait_for
 from tests.test_p1_config_flow import KEY, closed_port
 
 
@@ -151,3 +152,54 @@ async def test_counters_are_stored_while_running(
         await wait_for(lambda: storage_key(entry.entry_id) in hass_storage)
     stored = hass_storage[storage_key(entry.entry_id)]
     assert stored["data"]["meter"]["grid_elec_import_t1"] > 0  # type: ignore[index]
+
+
+async def test_repair_when_the_meter_stays_silent(
+    hass: HomeAssistant, p1_simulator: P1Simulator
+) -> None:
+    """An hour without data raises a repair; telegrams clear it."""
+    registry = ir.async_get(hass)
+    entry = p1_entry(p1_simulator.port)
+    entry.add_to_hass(hass)
+    with patch(
+        "custom_components.energy_monitor.sources.p1.coordinator.NO_DATA_REPAIR_AFTER",
+        0.3,
+    ):
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await p1_simulator.stop()
+        issue = ("energy_monitor", f"p1_no_data_{entry.entry_id}")
+        await wait_for(lambda: registry.async_get_issue(*issue) is not None)
+        await p1_simulator.start()
+        await wait_for(lambda: registry.async_get_issue(*issue) is None)
+    await p1_simulator.stop()
+    await wait_for(lambda: state_for(hass, "grid_power").state == "unavailable")
+    await hass.config_entries.async_remove(entry.entry_id)
+    assert registry.async_get_issue(*issue) is None
+
+
+async def test_repair_when_belgian_peaks_disappear(
+    hass: HomeAssistant, serve_bytes: ServeBytes
+) -> None:
+    """A Belgian meter that stops sending its month peak raises a repair."""
+    with_peak, _ = load_sample("be_fluvius_50217_peak_history4")
+    without_peak = strip_lines(with_peak, "1-0:1.6.0", "0-0:98.1.0")
+    port = await serve_bytes(with_peak + without_peak * 3 + with_peak)
+    registry = ir.async_get(hass)
+    entry = p1_entry(port)
+    entry.add_to_hass(hass)
+    issue = ("energy_monitor", f"p1_capacity_data_missing_{entry.entry_id}")
+    raised: list[bool] = []
+    with patch(
+        "custom_components.energy_monitor.sources.p1.coordinator."
+        "MONTH_PEAK_MISSING_REPAIR_AFTER",
+        3,
+    ):
+        unsubscribe = hass.bus.async_listen(
+            ir.EVENT_REPAIRS_ISSUE_REGISTRY_UPDATED,
+            lambda event: raised.append(event.data["action"] == "create"),
+        )
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await wait_for(lambda: len(raised) >= 2)
+        unsubscribe()
+    assert raised[:2] == [True, False]
+    assert registry.async_get_issue(*issue) is None

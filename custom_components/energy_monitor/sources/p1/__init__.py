@@ -13,6 +13,7 @@ from homeassistant.helpers.update_coordinator import UpdateFailed
 
 from ...const import DOMAIN
 from ...coordinator import EnergyMonitorConfigEntry, SourceRuntime
+from . import repairs
 from .const import (
     CONF_AUTHENTICATION_KEY,
     CONF_ENCRYPTION_KEY,
@@ -127,6 +128,7 @@ async def async_setup_runtime(
         await coordinator.async_wait_first_telegram(FIRST_TELEGRAM_TIMEOUT)
     except UpdateFailed as err:
         task.cancel()
+        await coordinator.async_stop()
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
             translation_key=err.translation_key,
@@ -138,5 +140,6 @@ async def async_setup_runtime(
 async def async_remove_entry(
     hass: HomeAssistant, entry: EnergyMonitorConfigEntry
 ) -> None:
-    """Delete the stored counter values of a removed meter."""
+    """Delete the stored counter values and the repair issues of a removed meter."""
     await Store[dict[str, Any]](hass, 1, storage_key(entry.entry_id)).async_remove()
+    repairs.async_clear_all(hass, entry)

@@ -29,8 +29,9 @@ from ...lib.counters import CounterGuard
 from ...lib.p1.framing import Rejection
 from ...lib.p1.model import MbusReading, P1Telegram, PeakDemand, RejectReason
 from ...lib.p1.reader import P1Reader
-from ...lib.vocabulary import AVERAGED_MEASUREMENTS, LIFETIME_COUNTERS
+from ...lib.vocabulary import AVERAGED_MEASUREMENTS, LIFETIME_COUNTERS, Key
 from ...storage import PeriodicStore
+from . import repairs
 from .connection import reader_options_from_entry
 from .const import (
     CONF_UPDATE_INTERVAL,
@@ -41,6 +42,10 @@ from .const import (
 
 STORAGE_VERSION = 1
 SAVE_INTERVAL = 60.0
+NO_DATA_REPAIR_AFTER = 3600.0
+"""Seconds without valid telegrams before the user is asked to check."""
+MONTH_PEAK_MISSING_REPAIR_AFTER = 60
+"""Publishes of a Belgian meter without its month peak before a repair."""
 MAX_IMPORT_RATE = 250.0
 """kWh per hour: a faster-growing electricity counter is a glitch."""
 
@@ -102,6 +107,9 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
         self._window_start = 0.0
         self._pending: P1Telegram | None = None
         self._cancel_pending: CALLBACK_TYPE | None = None
+        self._cancel_no_data: CALLBACK_TYPE | None = None
+        self._had_month_peak = False
+        self._month_peak_missing = 0
         self._last_arrival = dt_util.utcnow()
         self._published = False
         self._first_result = asyncio.Event()
@@ -137,10 +145,11 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
             )
 
     async def async_stop(self) -> None:
-        """Drop a scheduled publish and store the counter values (on unload)."""
-        if self._cancel_pending is not None:
-            self._cancel_pending()
-            self._cancel_pending = None
+        """Drop scheduled work and store the counter values (on unload)."""
+        for cancel in (self._cancel_pending, self._cancel_no_data):
+            if cancel is not None:
+                cancel()
+        self._cancel_pending = self._cancel_no_data = None
         await self._store.async_save(self._snapshot())
 
     def _snapshot(self) -> dict[str, dict[str, float]]:
@@ -177,6 +186,28 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
             )
 
     @callback
+    def _report_no_data(self, _now: datetime) -> None:
+        """Tell the user the meter has sent nothing for a long time."""
+        self._cancel_no_data = None
+        repairs.async_raise(self.hass, self.config_entry, repairs.NO_DATA)
+
+    def _check_capacity_data(self, telegram: P1Telegram) -> None:
+        """Tell the user when a Belgian meter stops reporting its month peak."""
+        if Key.DEMAND_MONTH_PEAK in telegram.values:
+            if self._month_peak_missing >= MONTH_PEAK_MISSING_REPAIR_AFTER:
+                repairs.async_clear(
+                    self.hass, self.config_entry, repairs.CAPACITY_DATA_MISSING
+                )
+            self._had_month_peak = True
+            self._month_peak_missing = 0
+        elif self._had_month_peak:
+            self._month_peak_missing += 1
+            if self._month_peak_missing == MONTH_PEAK_MISSING_REPAIR_AFTER:
+                repairs.async_raise(
+                    self.hass, self.config_entry, repairs.CAPACITY_DATA_MISSING
+                )
+
+    @callback
     def _publish_pending(self, _now: datetime) -> None:
         """Publish what arrived during a window that no telegram closed."""
         self._cancel_pending = None
@@ -210,6 +241,10 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
         if not self._published:
             self._first_error = error
             self._first_result.set()
+        if self._cancel_no_data is None:
+            self._cancel_no_data = async_call_later(
+                self.hass, NO_DATA_REPAIR_AFTER, self._report_no_data
+            )
         self.async_set_update_error(
             UpdateFailed(
                 translation_domain=DOMAIN,
@@ -222,6 +257,11 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
         """Publish averaged measurements and guarded counters."""
         if self._published and not self.last_update_success:
             LOGGER.info("P1 meter %s is sending telegrams again", self.name)
+        if self._cancel_no_data is not None:
+            self._cancel_no_data()
+            self._cancel_no_data = None
+        repairs.async_clear(self.hass, self.config_entry, repairs.NO_DATA)
+        self._check_capacity_data(telegram)
         self._window_start = now
         self._pending = None
         if self._cancel_pending is not None:
