@@ -107,3 +107,13 @@ def test_endless_data_without_end_is_dropped() -> None:
     assert kinds(items) == ["too_long"]
     assert framer.feed(b"B" * (MAX_TELEGRAM_SIZE + 10)) == []
     assert kinds(framer.feed(V5)) == ["telegram"]
+
+
+def test_line_ends_changed_to_lf_still_pass_the_crc() -> None:
+    """A gateway that strips CR: the CRC is checked over the original CRLF."""
+    stripped = V5.replace(b"\r\n", b"\n")
+    (frame,) = TelegramFramer().feed(stripped)
+    assert isinstance(frame, Frame)
+    assert frame.has_crc
+    spoiled = stripped.replace(b"000004.426", b"000009.426")
+    assert kinds(TelegramFramer().feed(spoiled)) == ["crc_mismatch"]

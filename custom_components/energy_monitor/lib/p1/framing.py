@@ -123,6 +123,10 @@ def _check(frame: bytes, tail: bytes) -> Frame | Rejection:
         return Rejection(RejectReason.MALFORMED, "unreadable CRC line")
     expected = int(checksum, 16)
     actual = crc16(frame)
+    if expected != actual and b"\r\n" not in frame:
+        # A gateway that turns CRLF into LF: the meter computed the CRC over
+        # CRLF line ends, so check that text.
+        actual = crc16(frame.replace(b"\n", b"\r\n"))
     if expected != actual:
         return Rejection(
             RejectReason.CRC_MISMATCH,
