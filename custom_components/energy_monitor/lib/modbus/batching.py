@@ -10,7 +10,7 @@ is never assembled from two moments (a *torn* value).
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .maps import Register, RegisterType
+from .schema import Register, RegisterType
 
 MAX_COUNT = 125
 """Registers one read may return (Modbus: 125 for functions 3 and 4)."""

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 import re
 
-from .maps import MapError, MapProblem, RegisterMap, parse_csv, parse_map
+from .schema import MapError, MapProblem, RegisterMap, parse_csv, parse_map
 from .validate import validate_map
 
 MAPS_DIR = Path(__file__).parent / "maps"

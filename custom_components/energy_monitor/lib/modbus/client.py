@@ -27,7 +27,7 @@ from pymodbus.client import (
 from pymodbus.exceptions import ConnectionException, ModbusException
 from pymodbus.pdu import ExceptionResponse, ModbusPDU
 
-from .maps import RegisterType
+from .schema import RegisterType
 
 _LOGGER = logging.getLogger(__name__)
 

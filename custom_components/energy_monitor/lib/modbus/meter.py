@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from .batching import DEFAULT_MAX_GAP, MAX_COUNT, ReadBlock, plan_reads, split_block
 from .client import ModbusConnectionError, ModbusError, ModbusExceptionError, ModbusLink
-from .maps import Register, RegisterMap, ScanGroup
 from .registers import decode, scaled
+from .schema import Register, RegisterMap, ScanGroup
 
 type Value = float | str | None
 

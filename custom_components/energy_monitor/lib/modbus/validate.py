@@ -12,7 +12,8 @@ setup wizard.
 from collections import defaultdict
 import itertools
 
-from .maps import (
+from .registers import DataType
+from .schema import (
     ENERGY_DEVICE_CLASSES,
     KEY_UNITS,
     MapProblem,
@@ -20,7 +21,6 @@ from .maps import (
     RegisterMap,
     StateClass,
 )
-from .registers import DataType
 
 _INTEGER_TYPES = frozenset({DataType.INT16, DataType.UINT16})
 
