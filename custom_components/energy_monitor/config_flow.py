@@ -14,15 +14,19 @@ from homeassistant.config_entries import ConfigEntry, ConfigFlowResult, OptionsF
 from homeassistant.core import callback
 
 from .const import CONF_SOURCE, DOMAIN, Source
+from .sources.modbus.config_flow import ModbusConfigFlow, ModbusOptionsFlow
 from .sources.p1.config_flow import P1ConfigFlow, P1OptionsFlow
 
-SOURCE_MENU = [Source.P1.value]
+SOURCE_MENU = [Source.P1.value, Source.MODBUS.value]
 """What the wizard offers to add, in menu order."""
 
-OPTIONS_FLOWS: dict[Source, Callable[[], OptionsFlow]] = {Source.P1: P1OptionsFlow}
+OPTIONS_FLOWS: dict[Source, Callable[[], OptionsFlow]] = {
+    Source.P1: P1OptionsFlow,
+    Source.MODBUS: ModbusOptionsFlow,
+}
 
 
-class EnergyMonitorConfigFlow(P1ConfigFlow, domain=DOMAIN):
+class EnergyMonitorConfigFlow(P1ConfigFlow, ModbusConfigFlow, domain=DOMAIN):
     """Add a source device: one config entry per device."""
 
     VERSION = 1

@@ -49,6 +49,15 @@ def value_of(register: Register, words: list[int], exponent: int | None = 0) -> 
     return scaled(raw, register.data_type, register.scale, register.offset, exponent)
 
 
+def identity_text(value: Value) -> str | None:
+    """Return an identity value as text (``22000001``, not ``22000001.0``)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 @dataclass(slots=True)
 class GroupResult:
     """What one poll of a scan group read."""

@@ -1,0 +1,103 @@
+"""Helpers for Modbus tests: known values per key, entries, entity lookup."""
+
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.energy_monitor.const import DOMAIN
+from custom_components.energy_monitor.lib.modbus.schema import RegisterMap
+
+KNOWN: dict[str, float | str] = {
+    "voltage_l1": 231.5,
+    "voltage_l2": 232.5,
+    "voltage_l3": 233.5,
+    "voltage_l1_l2": 401.5,
+    "voltage_l2_l3": 402.5,
+    "voltage_l3_l1": 403.5,
+    "current_l1": 10.25,
+    "current_l2": 11.25,
+    "current_l3": 12.25,
+    "current": 33.75,
+    "current_n": 0.5,
+    "power_l1": -400.5,
+    "power_l2": -410.5,
+    "power_l3": -423.5,
+    "grid_power": -1234.5,
+    "va_l1": 500.5,
+    "va_l2": 510.5,
+    "va_l3": 520.5,
+    "apparent_power": 2345.5,
+    "var_l1": 100.5,
+    "var_l2": 110.5,
+    "var_l3": 120.5,
+    "reactive_power": 345.5,
+    "power_factor_l1": 0.625,
+    "power_factor_l2": 0.5,
+    "power_factor_l3": 0.875,
+    "power_factor": 0.75,
+    "frequency": 50.5,
+    "grid_elec_import": 12345.5,
+    "grid_elec_export": 2345.5,
+    "grid_elec_import_l1": 4115.5,
+    "grid_elec_import_l2": 4116.5,
+    "grid_elec_import_l3": 4113.5,
+    "grid_elec_export_l1": 781.5,
+    "grid_elec_export_l2": 782.5,
+    "grid_elec_export_l3": 783.5,
+    "grid_reactive_import": 456.5,
+    "grid_reactive_export": 56.5,
+    "energy_total": 14691.0,
+    "angle_v_an": 0.5,
+    "angle_v_bn": -119.5,
+    "angle_v_cn": 120.5,
+    "angle_i_a": -10.5,
+    "angle_i_b": -130.5,
+    "angle_i_c": 110.5,
+}
+"""A distinct value per key, exactly representable in every bundled map."""
+
+SUNSPEC_SCALES = {
+    "a_sf": -2,
+    "v_sf": -1,
+    "hz_sf": -2,
+    "w_sf": -1,
+    "va_sf": -1,
+    "var_sf": -1,
+    "pf_sf": -2,
+    "totwh_sf": 0,
+}
+
+
+def known_values(register_map: RegisterMap) -> dict[str, float | str]:
+    """Return the known value of every sensor of a map (+ its scale factors)."""
+    values: dict[str, float | str] = {
+        key: value
+        for key, value in SUNSPEC_SCALES.items()
+        if key in map_keys(register_map)
+    }
+    for register in register_map.sensors:
+        values[register.key] = KNOWN[register.key]
+    return values
+
+
+def map_keys(register_map: RegisterMap) -> set[str]:
+    """Return every key of a map."""
+    return {register.key for register in register_map.registers}
+
+
+def modbus_entry(
+    port: int, meter_model: str, unit_id: int = 1, **extra: object
+) -> MockConfigEntry:
+    """Return an entry exactly as the acceptance test writes it (plus extras)."""
+    options = extra.pop("options", {})
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=f"{meter_model} (unit {unit_id})",
+        data={
+            "source": "modbus",
+            "host": "127.0.0.1",
+            "port": port,
+            "unit_id": unit_id,
+            "meter_model": meter_model,
+            **extra,
+        },
+        options=options,
+    )

@@ -1,0 +1,72 @@
+"""Every bundled meter, end to end: simulator -> loopback TCP -> entities."""
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+import pytest
+
+from custom_components.energy_monitor.const import DOMAIN
+from custom_components.energy_monitor.lib.modbus.catalog import (
+    bundled_models,
+    load_bundled_map,
+)
+from custom_components.energy_monitor.lib.modbus.schema import RegisterMap
+from simulators.modbus import ModbusMeterSimulator
+
+from .modbus_helpers import known_values, modbus_entry
+from .p1_helpers import state_for
+
+type StartSimulator = Callable[..., Awaitable[ModbusMeterSimulator]]
+
+
+@pytest.fixture
+async def start_simulator(socket_enabled: None) -> AsyncIterator[StartSimulator]:
+    """Start Modbus simulators on loopback ports; stop them afterwards."""
+    simulators: list[ModbusMeterSimulator] = []
+
+    async def start(
+        meters: dict[int, RegisterMap] | RegisterMap, **kwargs: object
+    ) -> ModbusMeterSimulator:
+        simulator = ModbusMeterSimulator(meters, **kwargs)  # type: ignore[arg-type]
+        await simulator.start()
+        simulators.append(simulator)
+        return simulator
+
+    yield start
+    for simulator in simulators:
+        await simulator.stop()
+
+
+@pytest.mark.parametrize("model", bundled_models())
+async def test_bundled_meter_states(
+    hass: HomeAssistant, start_simulator: StartSimulator, model: str
+) -> None:
+    """Every sensor of every bundled map shows the value the meter holds."""
+    register_map = load_bundled_map(model)
+    simulator = await start_simulator({7: register_map}, live=False)
+    values = known_values(register_map)
+    simulator.set_values(7, values)
+    entry = modbus_entry(simulator.port, model, unit_id=7)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+
+    for register in register_map.sensors:
+        state = state_for(hass, register.key)
+        assert float(state.state) == values[register.key], register.key
+        assert state.attributes.get("unit_of_measurement") == register.unit
+    entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+    assert len(entities) == len(register_map.sensors)
+    assert {e.unique_id for e in entities} == {
+        f"{entry.entry_id}_{register.key}" for register in register_map.sensors
+    }
+    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    assert len(devices) == 2  # the meter and its gateway
+    meter = next(d for d in devices if (DOMAIN, entry.entry_id) in d.identifiers)
+    assert meter.model_id == model
+
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
