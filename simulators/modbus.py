@@ -6,7 +6,8 @@ meters behind it. Values are encoded exactly as the map says (data type,
 word and byte order, scale, SunSpec scale factors), so what a client decodes
 is what the simulator was given:
 
-* live values follow :class:`~simulators.profile.HouseholdProfile`: grid
+* live values (or, with ``live=False``, one frozen moment of them) follow
+  :class:`~simulators.profile.HouseholdProfile`: grid
   power split over three phases, plausible voltage, current, power factor
   and frequency, and energy counters that integrate the power;
 * :meth:`ModbusMeterSimulator.set_values` pins known values (tests);
@@ -329,6 +330,8 @@ class ModbusMeterSimulator:
             unit: _Meter(register_map, unit, strict=strict)
             for unit, register_map in meters.items()
         }
+        for meter in self.meters.values():
+            meter.refresh(clock())
         self.host = host
         self.rtu_framing = rtu_framing
         self.delay = delay

@@ -39,7 +39,9 @@ from custom_components.energy_monitor.lib.modbus.validate import validate_map
 from custom_components.energy_monitor.lib.vocabulary import Key
 
 SEEDS = Path(__file__).parents[1] / "fixtures" / "lotus_leaf"
-SEED_HEADER = "Metric Name,Metric Description,Metric Address,Metric Size,Scaling Factor,Data Type"
+SEED_HEADER = (
+    "Metric Name,Metric Description,Metric Address,Metric Size,Scaling Factor,Data Type"
+)
 EATON_SEED = f"""{SEED_HEADER}
 Voltage_AN,1s Phase A-N Voltage,4630,2,1,FLOAT32
 pf_A,1s Phase A Power Factor,4690,2,1,FLOAT32
@@ -88,7 +90,7 @@ def test_bundled_models() -> None:
 
 
 def test_keys_are_not_suffixes_of_each_other() -> None:
-    """An entity is found by ``unique_id.endswith('_' + key)``: no key may shadow another."""
+    """Entities are found by unique-ID suffix: no key may end another."""
     keys = {str(key) for key in Key}
     for model in bundled_models():
         keys |= {register.key for register in load_bundled_map(model).registers}
@@ -176,7 +178,10 @@ def test_csv_optional_columns() -> None:
     assert counter.key == "grid_elec_import"
     assert counter.address == 16
     assert counter.register_type is RegisterType.INPUT
-    assert (counter.word_order, counter.byte_order) == (WordOrder.LITTLE, ByteOrder.LITTLE)
+    assert (counter.word_order, counter.byte_order) == (
+        WordOrder.LITTLE,
+        ByteOrder.LITTLE,
+    )
     assert counter.is_counter
     assert counter.precision == 2
     assert not counter.enabled
@@ -242,7 +247,11 @@ def test_json_problems() -> None:
         {"registers": [{"key": "a", "name": "A"}], "max_count": 10, "max_gap": 0}, "y"
     )
     assert _codes(problems) == ["missing_field"]  # type: ignore[arg-type]
-    assert (register_map.model, register_map.max_count, register_map.max_gap) == ("y", 10, 0)
+    assert (register_map.model, register_map.max_count, register_map.max_gap) == (
+        "y",
+        10,
+        0,
+    )
 
 
 def _register(key: str, address: int, **fields: object) -> Register:
@@ -284,7 +293,11 @@ def test_validator_findings() -> None:
 def test_inferred_metadata() -> None:
     """Vocabulary keys and units imply device class, state class and group."""
     power = _register("grid_power", 0, data_type="FLOAT32")
-    assert (power.unit, power.device_class, power.state_class) == ("W", "power", StateClass.MEASUREMENT)
+    assert (power.unit, power.device_class, power.state_class) == (
+        "W",
+        "power",
+        StateClass.MEASUREMENT,
+    )
     assert power.scan_group is ScanGroup.FAST
     energy = _register("grid_elec_import", 2, data_type="FLOAT32")
     assert (energy.unit, energy.device_class, energy.state_class) == (
@@ -323,7 +336,11 @@ def test_plan_reads() -> None:
     assert [(b.address, b.count) for b in tight][:2] == [(0, 2), (2, 2)]
     words = list(range(22))
     assert blocks[0].words(words, registers[2]) == [20, 21]
-    assert [(b.address, b.count) for b in split_block(blocks[0])] == [(0, 2), (2, 2), (20, 2)]
+    assert [(b.address, b.count) for b in split_block(blocks[0])] == [
+        (0, 2),
+        (2, 2),
+        (20, 2),
+    ]
     for limits in ({"max_count": 0}, {"max_count": 126}, {"max_gap": -1}):
         with pytest.raises(ValueError, match="must"):
             plan_reads(registers, **limits)  # type: ignore[arg-type]

@@ -29,7 +29,9 @@ VALUES: dict[DataType, list[int | float]] = {
 
 @pytest.mark.parametrize(("word_order", "byte_order"), ORDERS)
 @pytest.mark.parametrize("data_type", list(VALUES))
-def test_round_trip(data_type: DataType, word_order: WordOrder, byte_order: ByteOrder) -> None:
+def test_round_trip(
+    data_type: DataType, word_order: WordOrder, byte_order: ByteOrder
+) -> None:
     """Every value survives encoding and decoding in every order."""
     for value in VALUES[data_type]:
         words = encode(value, data_type, word_order, byte_order)
@@ -51,7 +53,12 @@ def test_nan(data_type: DataType, word_order: WordOrder, byte_order: ByteOrder) 
     assert isinstance(raw, float)
     assert math.isnan(raw)
     assert scaled(raw, data_type) is None
-    infinite = decode(encode(-math.inf, data_type, word_order, byte_order), data_type, word_order, byte_order)
+    infinite = decode(
+        encode(-math.inf, data_type, word_order, byte_order),
+        data_type,
+        word_order,
+        byte_order,
+    )
     assert scaled(infinite, data_type) is None  # type: ignore[arg-type]
 
 
@@ -64,7 +71,13 @@ def test_nan(data_type: DataType, word_order: WordOrder, byte_order: ByteOrder) 
         (230.1, DataType.FLOAT32, WordOrder.LITTLE, ByteOrder.LITTLE, [0x9A19, 0x6643]),
         (-2, DataType.INT32, WordOrder.BIG, ByteOrder.BIG, [0xFFFF, 0xFFFE]),
         (-2, DataType.INT32, WordOrder.LITTLE, ByteOrder.BIG, [0xFFFE, 0xFFFF]),
-        (0x12345678, DataType.UINT32, WordOrder.LITTLE, ByteOrder.LITTLE, [0x7856, 0x3412]),
+        (
+            0x12345678,
+            DataType.UINT32,
+            WordOrder.LITTLE,
+            ByteOrder.LITTLE,
+            [0x7856, 0x3412],
+        ),
         (-2, DataType.INT16, WordOrder.BIG, ByteOrder.LITTLE, [0xFEFF]),
         (1, DataType.UINT64, WordOrder.BIG, ByteOrder.BIG, [0, 0, 0, 1]),
         (1, DataType.UINT64, WordOrder.LITTLE, ByteOrder.BIG, [1, 0, 0, 0]),
@@ -125,7 +138,7 @@ def test_bad_values() -> None:
         (230.1, DataType.FLOAT64, 1.0, 0.0, 0, 230.1),
     ],
 )
-def test_scaled(
+def test_scaled(  # noqa: PLR0917 - one parameter per column
     raw: float,
     data_type: DataType,
     scale: float,

@@ -256,7 +256,9 @@ class ModbusLink:
             raise ModbusConnectionError(str(err) or "connection lost") from err
         except (ModbusException, TimeoutError) as err:
             if not client.connected:
+                # The link dropped while waiting (pymodbus gives up on it).
                 self._close_client()
+                raise ModbusConnectionError("connection lost") from err
             raise ModbusTimeoutError(
                 f"no answer from unit {unit_id} at {self.endpoint.describe()}"
             ) from err
@@ -275,6 +277,8 @@ class ModbusLink:
         Raises:
             ModbusConnectionError: when the endpoint cannot be reached (now).
         """
+        # Let a pending "connection lost" land before the link is trusted.
+        await asyncio.sleep(0)
         if self._client is not None and self._client.connected:
             return self._client
         self._close_client()
@@ -285,6 +289,7 @@ class ModbusLink:
                 f"{self._retry_at - now:.0f} s ({self.last_error})"
             )
         client = self._factory(self.endpoint, self.timeout)
+        self.last_error = None
         try:
             async with asyncio.timeout(self.timeout + 1):
                 connected = await client.connect()

@@ -1,0 +1,319 @@
+"""Reading meters over real loopback sockets: transports, faults, recovery."""
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import pytest
+
+from custom_components.energy_monitor.lib.modbus.catalog import load_bundled_map
+from custom_components.energy_monitor.lib.modbus.client import (
+    ExceptionCode,
+    LinkConflictError,
+    LinkPool,
+    ModbusConnectionError,
+    ModbusExceptionError,
+    ModbusFrameError,
+    ModbusLink,
+    ModbusTimeoutError,
+    SerialEndpoint,
+    TcpEndpoint,
+)
+from custom_components.energy_monitor.lib.modbus.meter import (
+    MeterReader,
+    identity_text,
+    value_of,
+)
+from custom_components.energy_monitor.lib.modbus.schema import (
+    RegisterMap,
+    RegisterType,
+    ScanGroup,
+    parse_map,
+)
+from simulators.modbus import ModbusMeterSimulator
+from tests.modbus_helpers import known_values
+
+type Start = Callable[..., Awaitable[ModbusMeterSimulator]]
+SDM630 = load_bundled_map("eastron_sdm630")
+SUNSPEC = load_bundled_map("sunspec_203")
+
+
+@pytest.fixture
+async def start(socket_enabled: None) -> AsyncIterator[Start]:
+    """Start simulators on loopback; stop them afterwards."""
+    started: list[ModbusMeterSimulator] = []
+
+    async def run(
+        meters: dict[int, RegisterMap] | RegisterMap, **kwargs: object
+    ) -> ModbusMeterSimulator:
+        simulator = ModbusMeterSimulator(meters, live=False, **kwargs)  # type: ignore[arg-type]
+        await simulator.start()
+        started.append(simulator)
+        return simulator
+
+    yield run
+    for simulator in started:
+        await simulator.stop()
+
+
+class Clock:
+    """A settable monotonic clock."""
+
+    def __init__(self) -> None:
+        """Start at 0."""
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        """Return the time."""
+        return self.now
+
+
+async def test_tcp_reads_batched(start: Start) -> None:
+    """A meter is read with few requests and decoded exactly."""
+    simulator = await start({3: SDM630})
+    simulator.set_values(3, known_values(SDM630))
+    link = ModbusLink(TcpEndpoint("127.0.0.1", simulator.port))
+    reader = MeterReader(link, 3, SDM630)
+    result = await reader.read_group(ScanGroup.FAST)
+    assert result.errors == []
+    assert result.values["grid_power"] == -1234.5
+    assert result.values["voltage_l3"] == 233.5
+    assert result.requests == reader.requests_per_poll(ScanGroup.FAST) == 3
+    assert simulator.requests == 3
+    assert link.connected
+    assert link.diagnostics()["requests"] == 3
+    await link.close()
+    assert not link.connected
+
+
+@pytest.mark.parametrize("serial", [False, True])
+async def test_rtu_framing(start: Start, serial: bool) -> None:
+    """RTU frames over TCP, and RTU on a "serial port" (a socket:// URL)."""
+    simulator = await start({2: SUNSPEC}, rtu_framing=True)
+    simulator.set_values(2, known_values(SUNSPEC))
+    endpoint = (
+        SerialEndpoint(f"socket://127.0.0.1:{simulator.port}", baudrate=19200)
+        if serial
+        else TcpEndpoint("127.0.0.1", simulator.port, rtu_framing=True)
+    )
+    link = ModbusLink(endpoint, timeout=1.0)
+    reader = MeterReader(link, 2, SUNSPEC)
+    fast = await reader.read_group(ScanGroup.FAST)
+    slow = await reader.read_group(ScanGroup.SLOW)
+    once = await reader.read_group(ScanGroup.ONCE)
+    assert fast.values["grid_power"] == -1234.5
+    assert fast.values["power_factor"] == 0.75
+    assert fast.values["current_l1"] == 10.25
+    assert slow.values["grid_elec_import"] == 12345.5
+    assert once.values["serial_number"] == "SIM000002"
+    assert "a_sf" not in fast.values
+    await link.close()
+
+
+async def test_exception_then_recovery(start: Start) -> None:
+    """An exception response fails its read; the next poll works again."""
+    simulator = await start(SDM630)
+    link = ModbusLink(TcpEndpoint("127.0.0.1", simulator.port))
+    reader = MeterReader(link, 1, SDM630)
+    simulator.inject("exception", code=ExceptionCode.DEVICE_FAILURE)
+    result = await reader.read_group(ScanGroup.FAST)
+    assert len(result.errors) == 1
+    assert isinstance(result.errors[0], ModbusExceptionError)
+    assert result.errors[0].code == ExceptionCode.DEVICE_FAILURE
+    assert "voltage_l1" not in result.values  # its read failed
+    assert "voltage_l1_l2" in result.values  # another read of the group worked
+    simulator.inject("exception", count=2, code=ExceptionCode.DEVICE_BUSY)
+    with pytest.raises(ModbusExceptionError):
+        await reader.read_group(ScanGroup.SLOW)
+    result = await reader.read_group(ScanGroup.FAST)
+    assert result.errors == []
+    await link.close()
+
+
+async def test_timeout_and_malformed_then_recovery(start: Start) -> None:
+    """No answer and a garbled answer fail the read; the link keeps working."""
+    simulator = await start(SDM630)
+    link = ModbusLink(TcpEndpoint("127.0.0.1", simulator.port), timeout=0.3)
+    reader = MeterReader(link, 1, SDM630)
+    simulator.inject("timeout", count=2)
+    with pytest.raises(ModbusTimeoutError):
+        await reader.read_group(ScanGroup.SLOW)
+    simulator.inject("malformed", count=2)
+    with pytest.raises((ModbusTimeoutError, ModbusFrameError, ModbusConnectionError)):
+        await reader.read_group(ScanGroup.SLOW)
+    for _ in range(3):
+        try:
+            result = await reader.read_group(ScanGroup.SLOW)
+        except ModbusConnectionError:
+            link.reset_backoff()
+            continue
+        break
+    assert result.errors == []
+    assert "grid_elec_import" in result.values
+    await link.close()
+
+
+async def test_gateway_drop_and_backoff(start: Start) -> None:
+    """A dropped gateway fails fast while backing off, then reconnects."""
+    simulator = await start(SDM630)
+    clock = Clock()
+    link = ModbusLink(
+        TcpEndpoint("127.0.0.1", simulator.port), timeout=0.5, clock=clock
+    )
+    reader = MeterReader(link, 1, SDM630)
+    await reader.read_group(ScanGroup.SLOW)
+    simulator.drop_connections()
+    await simulator.stop()
+    with pytest.raises(ModbusConnectionError):
+        await reader.read_group(ScanGroup.SLOW)
+    requests = simulator.requests
+    with pytest.raises(ModbusConnectionError):
+        await reader.read_group(ScanGroup.SLOW)
+    with pytest.raises(ModbusConnectionError, match="retrying in"):
+        await reader.read_group(ScanGroup.SLOW)
+    await simulator.start()
+    with pytest.raises(ModbusConnectionError, match="retrying in"):
+        await reader.read_group(ScanGroup.SLOW)
+    clock.now += 60
+    result = await reader.read_group(ScanGroup.SLOW)
+    assert result.errors == []
+    assert simulator.requests > requests
+    assert link.reconnects == 1
+    simulator.drop_connections()
+    result = await _read_retrying(reader, ScanGroup.SLOW)
+    assert result.errors == []
+    await link.close()
+
+
+async def _read_retrying(reader: MeterReader, group: ScanGroup) -> object:
+    """Read a group, retrying once when the first read hits the dropped link."""
+    try:
+        return await reader.read_group(group)
+    except ModbusConnectionError:
+        return await reader.read_group(group)
+
+
+async def test_unknown_unit_and_refused_registers(start: Start) -> None:
+    """A gateway reports a silent unit; a meter refuses registers it lacks."""
+    simulator = await start(SDM630, strict=True)
+    link = ModbusLink(TcpEndpoint("127.0.0.1", simulator.port))
+    with pytest.raises(ModbusExceptionError) as caught:
+        await MeterReader(link, 9, SDM630).probe()
+    assert caught.value.no_response
+    # A strict meter refuses reads spanning unlisted registers: they are split.
+    reader = MeterReader(link, 1, SDM630)
+    blocks = reader.requests_per_poll(ScanGroup.FAST)
+    result = await reader.read_group(ScanGroup.FAST)
+    assert result.errors == []
+    assert set(result.values) == {
+        r.key for r in SDM630.sensors if r.scan_group is ScanGroup.FAST
+    }
+    assert reader.requests_per_poll(ScanGroup.FAST) > blocks
+    # A map asking for registers the meter does not have at all.
+    wrong = load_bundled_map("carlo_gavazzi_em24")
+    with pytest.raises(ModbusExceptionError) as caught:
+        await MeterReader(link, 1, wrong).probe()
+    assert caught.value.illegal_address
+    extra, _ = parse_map(
+        {
+            "registers": [
+                {
+                    "key": "grid_power",
+                    "name": "W",
+                    "address": 52,
+                    "register_type": "input",
+                    "data_type": "FLOAT32",
+                },
+                {
+                    "key": "ghost",
+                    "name": "Ghost",
+                    "address": 1000,
+                    "register_type": "input",
+                },
+            ]
+        },
+        "extra",
+    )
+    reader = MeterReader(link, 1, extra, max_gap=0)
+    assert set((await reader.probe()).values) == {"grid_power"}
+    assert reader.unsupported == {"ghost"}
+    assert reader.diagnostics()["unsupported"] == ["ghost"]
+    assert (await reader.read_group(ScanGroup.FAST)).requests == 1
+    await link.close()
+
+
+async def test_two_meters_share_one_link(start: Start) -> None:
+    """Meters behind one gateway use one connection from the pool."""
+    em24 = load_bundled_map("carlo_gavazzi_em24")
+    simulator = await start({1: SDM630, 2: em24})
+    pool = LinkPool()
+    endpoint = TcpEndpoint("127.0.0.1", simulator.port)
+    first = pool.acquire(endpoint)
+    second = pool.acquire(TcpEndpoint("127.0.0.1", simulator.port))
+    assert first is second
+    assert len(pool) == 1
+    one = await MeterReader(first, 1, SDM630).read_group(ScanGroup.FAST)
+    two = await MeterReader(second, 2, em24).read_group(ScanGroup.FAST)
+    assert "voltage_l1" in one.values
+    assert "voltage_l1" in two.values
+    assert simulator._server is not None
+    assert len(simulator._server.active_connections) == 1
+    with pytest.raises(LinkConflictError):
+        pool.acquire(TcpEndpoint("127.0.0.1", simulator.port, rtu_framing=True))
+    await pool.release(first)
+    assert first.connected
+    await pool.release(second)
+    assert not first.connected
+    assert len(pool) == 0
+    await pool.release(second)  # a second release is harmless
+    serial = pool.acquire(SerialEndpoint("/dev/ttyUSB0"))
+    with pytest.raises(LinkConflictError):
+        pool.acquire(SerialEndpoint("/dev/ttyUSB0", baudrate=19200))
+    await pool.release(serial)
+
+
+async def test_cannot_connect(socket_enabled: None) -> None:
+    """Nothing listening: an error, and no new attempt while backing off."""
+    link = ModbusLink(TcpEndpoint("127.0.0.1", 1), timeout=0.5)
+    with pytest.raises(ModbusConnectionError, match="cannot connect"):
+        await link.read(1, RegisterType.HOLDING, 0, 1)
+    with pytest.raises(ModbusConnectionError, match="retrying"):
+        await link.read(1, RegisterType.HOLDING, 0, 1)
+    assert link.diagnostics()["failures"] == 1
+
+
+def test_values_not_available() -> None:
+    """Invalid markers, NaN and missing scale factors give unknown values."""
+    current = SUNSPEC.register("current_l1")
+    assert value_of(current, [0x8000], -2) is None  # SunSpec "not implemented"
+    assert value_of(current, [1234], None) is None  # its scale factor is unknown
+    assert value_of(current, [1234], -2) == 12.34
+    assert value_of(SDM630.register("voltage_l1"), [0x7FC0, 0]) is None  # NaN
+    assert identity_text(None) is None
+    assert identity_text("") is None
+    assert identity_text(22000001.0) == "22000001"
+    assert identity_text("SN1") == "SN1"
+    assert identity_text(1.5) == "1.5"
+
+
+async def test_invalid_scale_factor(start: Start) -> None:
+    """A scale factor the meter marks as not implemented hides its values."""
+    simulator = await start(SUNSPEC)
+    simulator.set_values(1, {**known_values(SUNSPEC), "w_sf": None, "current_l2": None})
+    link = ModbusLink(TcpEndpoint("127.0.0.1", simulator.port))
+    result = await MeterReader(link, 1, SUNSPEC).read_group(ScanGroup.FAST)
+    assert result.values["grid_power"] is None
+    assert result.values["current_l2"] is None
+    assert result.values["current_l1"] == 10.25
+    await link.close()
+
+
+def test_reader_limits() -> None:
+    """Read limits come from the options, else the map, else the defaults."""
+    link = ModbusLink(TcpEndpoint("127.0.0.1"))
+    assert MeterReader(link, 1, SDM630).max_count == 125
+    assert MeterReader(link, 1, SDM630, max_count=8, max_gap=0).max_gap == 0
+    tight = RegisterMap(model="t", registers=SDM630.registers, max_count=4, max_gap=2)
+    reader = MeterReader(link, 1, tight)
+    assert (reader.max_count, reader.max_gap) == (4, 2)
+    assert reader.requests_per_poll(ScanGroup.FAST) > 3
+    with pytest.raises(ValueError, match="max_count"):
+        MeterReader(link, 1, SDM630, max_count=200)
