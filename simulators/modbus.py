@@ -400,9 +400,13 @@ class ModbusMeterSimulator:
             table[address + offset] = word
 
     def inject(
-        self, fault: str, count: int = 1, code: int = ExcCodes.DEVICE_FAILURE
+        self,
+        fault: str,
+        count: int = 1,
+        code: int = ExcCodes.DEVICE_FAILURE,
+        after: int = 0,
     ) -> None:
-        """Spoil the next ``count`` requests.
+        """Spoil ``count`` requests, after ``after`` good ones.
 
         Faults: ``exception`` (answer with exception ``code``), ``timeout``
         (no answer) and ``malformed`` (a garbled frame).
@@ -412,7 +416,11 @@ class ModbusMeterSimulator:
         """
         if fault not in FAULTS:
             raise ValueError(f"unknown fault {fault}")
-        self._faults.extend([(fault, code)] * count)
+        self._faults.extend([("none", 0)] * after + [(fault, code)] * count)
+
+    def clear_faults(self) -> None:
+        """Forget the faults not injected yet."""
+        self._faults.clear()
 
     async def handle_read(
         self, unit_id: int, func_code: int, address: int, count: int
@@ -433,7 +441,8 @@ class ModbusMeterSimulator:
                 )
             if fault == "exception":
                 return ExcCodes(code)
-            self._garble += 1
+            if fault == "malformed":
+                self._garble += 1
         meter = self.meters.get(unit_id)
         if meter is None:
             return ExcCodes.GATEWAY_NO_RESPONSE

@@ -1,7 +1,5 @@
 """Every bundled meter, end to end: simulator -> loopback TCP -> entities."""
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
@@ -12,40 +10,19 @@ from custom_components.energy_monitor.lib.modbus.catalog import (
     bundled_models,
     load_bundled_map,
 )
-from custom_components.energy_monitor.lib.modbus.schema import RegisterMap
-from simulators.modbus import ModbusMeterSimulator
 
+from .conftest import StartModbus
 from .modbus_helpers import known_values, modbus_entry
 from .p1_helpers import state_for
-
-type StartSimulator = Callable[..., Awaitable[ModbusMeterSimulator]]
-
-
-@pytest.fixture
-async def start_simulator(socket_enabled: None) -> AsyncIterator[StartSimulator]:
-    """Start Modbus simulators on loopback ports; stop them afterwards."""
-    simulators: list[ModbusMeterSimulator] = []
-
-    async def start(
-        meters: dict[int, RegisterMap] | RegisterMap, **kwargs: object
-    ) -> ModbusMeterSimulator:
-        simulator = ModbusMeterSimulator(meters, **kwargs)  # type: ignore[arg-type]
-        await simulator.start()
-        simulators.append(simulator)
-        return simulator
-
-    yield start
-    for simulator in simulators:
-        await simulator.stop()
 
 
 @pytest.mark.parametrize("model", bundled_models())
 async def test_bundled_meter_states(
-    hass: HomeAssistant, start_simulator: StartSimulator, model: str
+    hass: HomeAssistant, start_modbus: StartModbus, model: str
 ) -> None:
     """Every sensor of every bundled map shows the value the meter holds."""
     register_map = load_bundled_map(model)
-    simulator = await start_simulator({7: register_map}, live=False)
+    simulator = await start_modbus({7: register_map}, live=False)
     values = known_values(register_map)
     simulator.set_values(7, values)
     entry = modbus_entry(simulator.port, model, unit_id=7)

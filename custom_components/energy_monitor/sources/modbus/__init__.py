@@ -21,7 +21,7 @@ from ...coordinator import EnergyMonitorConfigEntry, SourceRuntime
 from ...lib.modbus.client import LinkConflictError, ModbusLink
 from ...lib.modbus.meter import MeterReader, Value, identity_text
 from ...lib.modbus.schema import MapError, RegisterMap, ScanGroup
-from .connection import async_load_map, endpoint_of, link_pool, unit_of
+from .connection import acquire_link, async_load_map, link_pool, unit_of
 from .const import (
     CONF_ENERGY_INTERVAL,
     CONF_MAX_COUNT,
@@ -158,7 +158,7 @@ async def async_setup_runtime(
         ) from err
     pool = link_pool(hass)
     try:
-        link: ModbusLink = pool.acquire(endpoint_of(data))
+        link: ModbusLink = acquire_link(hass, data)
     except LinkConflictError as err:
         raise ConfigEntryError(
             translation_domain=DOMAIN,

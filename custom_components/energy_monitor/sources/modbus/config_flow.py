@@ -46,9 +46,9 @@ from ...lib.modbus.client import (
 from ...lib.modbus.meter import MeterReader, Value, identity_text
 from ...lib.modbus.schema import MapError, RegisterMap, ScanGroup
 from .connection import (
+    acquire_link,
     async_load_map,
     custom_maps_dir,
-    endpoint_of,
     link_pool,
     transport_of,
     unit_of,
@@ -250,7 +250,7 @@ class ModbusConfigFlow(ConfigFlow):
             return None
         pool = link_pool(self.hass)
         try:
-            link = pool.acquire(endpoint_of(data))
+            link = acquire_link(self.hass, data)
         except LinkConflictError:
             errors["base"] = "port_conflict"
             return None

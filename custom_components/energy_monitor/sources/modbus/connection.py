@@ -19,6 +19,7 @@ from ...lib.modbus.catalog import load_map
 from ...lib.modbus.client import (
     Endpoint,
     LinkPool,
+    ModbusLink,
     SerialEndpoint,
     TcpEndpoint,
     Transport,
@@ -37,6 +38,7 @@ from .const import (
     DEFAULT_PARITY,
     DEFAULT_PORT,
     DEFAULT_UNIT_ID,
+    READ_TIMEOUT,
 )
 
 DATA_LINKS: HassKey[LinkPool] = HassKey(f"{DOMAIN}_modbus_links")
@@ -45,6 +47,15 @@ DATA_LINKS: HassKey[LinkPool] = HassKey(f"{DOMAIN}_modbus_links")
 def link_pool(hass: HomeAssistant) -> LinkPool:
     """Return the pool of Modbus links shared by every entry."""
     return hass.data.setdefault(DATA_LINKS, LinkPool())
+
+
+def acquire_link(hass: HomeAssistant, data: Mapping[str, Any]) -> ModbusLink:
+    """Return the shared link to an entry's gateway or bus.
+
+    Raises:
+        LinkConflictError: when its serial port is open with other settings.
+    """
+    return link_pool(hass).acquire(endpoint_of(data), READ_TIMEOUT)
 
 
 def transport_of(data: Mapping[str, Any]) -> Transport:

@@ -28,6 +28,9 @@ DEFAULT_UPDATE_INTERVAL: Final = 5
 DEFAULT_ENERGY_INTERVAL: Final = 30
 """Seconds between reads of the slow group (energy counters)."""
 
+READ_TIMEOUT: Final = 3.0
+"""Seconds to wait for a connection or an answer."""
+
 CUSTOM_MAPS_DIR: Final = "energy_monitor_maps"
 """Folder of the Home Assistant configuration that holds custom CSV maps."""
 
