@@ -1,4 +1,6 @@
-"""Helpers for Modbus tests: known values per key, entries, entity lookup."""
+"""Helpers for Modbus tests: known values per key, entries, custom maps."""
+
+from pathlib import Path
 
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -101,3 +103,17 @@ def modbus_entry(
         },
         options=options,
     )
+
+
+CUSTOM_HEADER = (
+    "Metric Name,Metric Address,Metric Size,Scaling Factor,Data Type,Key,Register Type"
+)
+
+
+def write_custom_map(config_dir: str, name: str, *rows: str) -> Path:
+    """Write a CSV map into the custom-map folder of a configuration."""
+    folder = Path(config_dir) / "energy_monitor_maps"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text("\n".join([CUSTOM_HEADER, *rows]) + "\n", encoding="utf-8")
+    return path

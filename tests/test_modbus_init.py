@@ -22,7 +22,7 @@ from custom_components.energy_monitor.lib.modbus.schema import RegisterType
 from custom_components.energy_monitor.sources.modbus.connection import DATA_LINKS
 
 from .conftest import StartModbus
-from .modbus_helpers import known_values, modbus_entry
+from .modbus_helpers import known_values, modbus_entry, write_custom_map
 from .p1_helpers import state_for
 
 SDM630 = load_bundled_map("eastron_sdm630")
@@ -222,14 +222,14 @@ async def test_custom_map_and_conflicts(
     hass: HomeAssistant, start_modbus: StartModbus, tmp_path: Path
 ) -> None:
     """A CSV map from the config folder; a bus opened with other settings."""
+    hass.config.config_dir = str(tmp_path)
     simulator = await start_modbus({1: SDM630})
     simulator.set_values(1, {"grid_power": 321.5})
-    folder = Path(hass.config.path("energy_monitor_maps"))
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "my_meter.csv").write_text(
-        "Metric Name,Metric Address,Metric Size,Scaling Factor,Data Type,Key,Register Type\n"
-        "Total power,52,2,1,FLOAT32,grid_power,input\n"
-        "Odd,54,1,1,UINT16,,input\n"
+    write_custom_map(
+        hass.config.config_dir,
+        "my_meter.csv",
+        "Total power,52,2,1,FLOAT32,grid_power,input",
+        "Odd,54,1,1,UINT16,,input",
     )
     entry = modbus_entry(simulator.port, "my_meter.csv")
     await _setup(hass, entry)
