@@ -6,6 +6,7 @@ from pathlib import Path
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
@@ -266,3 +267,39 @@ async def test_identity_fails(hass: HomeAssistant, start_modbus: StartModbus) ->
     await _setup(hass, entry)
     assert entry.state is ConfigEntryState.LOADED
     assert entry.runtime_data.device_info.get("serial_number") is None
+
+
+async def test_counter_not_available(
+    hass: HomeAssistant, start_modbus: StartModbus, tmp_path: Path
+) -> None:
+    """A counter the meter cannot tell (NaN) is unknown; a negative one is never shown."""
+    hass.config.config_dir = str(tmp_path)
+    simulator = await start_modbus({1: SDM630})
+    simulator.set_values(1, {"grid_elec_import": None, "grid_elec_export": -5.0})
+    write_custom_map(
+        str(tmp_path),
+        "counters.csv",
+        "Import,72,2,1,FLOAT32,grid_elec_import,input",
+        "Export,74,2,1,FLOAT32,grid_elec_export,input",
+        "Power,52,2,1,FLOAT32,grid_power,input",
+    )
+    path = tmp_path / "energy_monitor_maps" / "counters.csv"
+    text = await hass.async_add_executor_job(path.read_text)
+    await hass.async_add_executor_job(
+        path.write_text,
+        text.replace("Register Type", "Register Type,Precision").replace(
+            "grid_power,input", "grid_power,input,2"
+        ),
+    )
+    entry = modbus_entry(simulator.port, "counters.csv")
+    await _setup(hass, entry)
+    assert state_for(hass, "grid_elec_import").state == "unknown"
+    assert not [
+        e for e in hass.states.async_all() if e.entity_id.endswith("energy_export")
+    ]
+    power = er.async_get(hass).async_get(state_for(hass, "grid_power").entity_id)
+    assert power is not None
+    assert power.options["sensor"]["suggested_display_precision"] == 2
+    simulator.set_values(1, {"grid_elec_export": 7.5})
+    await _tick(hass, 31)
+    assert state_for(hass, "grid_elec_export").state == "7.5"

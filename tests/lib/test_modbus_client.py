@@ -2,6 +2,8 @@
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 
+from pymodbus.exceptions import ConnectionException
+from pymodbus.pdu.register_message import ReadInputRegistersResponse
 import pytest
 
 from custom_components.energy_monitor.lib.modbus.catalog import load_bundled_map
@@ -317,3 +319,49 @@ def test_reader_limits() -> None:
     assert reader.requests_per_poll(ScanGroup.FAST) > 3
     with pytest.raises(ValueError, match="max_count"):
         MeterReader(link, 1, SDM630, max_count=200)
+
+
+class StubClient:
+    """A pymodbus client stand-in: scripted connects and answers."""
+
+    def __init__(self, connect: object = True, answer: object = None) -> None:
+        """Answer ``connect()`` and reads as scripted (exceptions are raised)."""
+        self._connect = connect
+        self._answer = answer
+        self.connected = False
+
+    async def connect(self) -> bool:
+        """Connect, or fail as scripted."""
+        if isinstance(self._connect, BaseException):
+            raise self._connect
+        self.connected = bool(self._connect)
+        return self.connected
+
+    async def read_input_registers(self, address: int, **kwargs: object) -> object:
+        """Answer a read as scripted."""
+        if isinstance(self._answer, BaseException):
+            raise self._answer
+        return self._answer
+
+    def close(self) -> None:
+        """Close."""
+        self.connected = False
+
+
+async def test_transport_errors_from_the_client() -> None:
+    """Connect errors, a dropped link and short answers become our errors."""
+    short = ReadInputRegistersResponse(registers=[1])
+    cases: list[tuple[StubClient, type[Exception]]] = [
+        (StubClient(connect=OSError("refused")), ModbusConnectionError),
+        (StubClient(connect=False), ModbusConnectionError),
+        (StubClient(answer=ConnectionException("gone")), ModbusConnectionError),
+        (StubClient(answer=short), ModbusFrameError),
+    ]
+    for stub, error in cases:
+        link = ModbusLink(
+            SerialEndpoint("/dev/ttyUSB0"),
+            client_factory=lambda _endpoint, _timeout, stub=stub: stub,  # type: ignore[misc]
+        )
+        with pytest.raises(error):
+            await link.read(1, RegisterType.INPUT, 0, 2)
+    assert SerialEndpoint("/dev/ttyUSB0").describe() == "/dev/ttyUSB0 (9600 8N1)"

@@ -170,6 +170,7 @@ def test_csv_optional_columns() -> None:
         "Import,0x10,UINT32,grid_elec_import,input,little,little,0.001,0,kWh,"
         "energy,total_increasing,slow,2,no,\n"
         "Temp,20,INT16,,,,,0.1,-40,°C,,,,,,-32768\n"
+        ",,,,,,,,,,,,,,,\n"
         "\n"
     )
     register_map, problems = parse_csv(text, "custom.csv")
@@ -247,6 +248,8 @@ def test_json_problems() -> None:
         {"registers": [{"key": "a", "name": "A"}], "max_count": 10, "max_gap": 0}, "y"
     )
     assert _codes(problems) == ["missing_field"]  # type: ignore[arg-type]
+    _map, problems = parse_map({"registers": [{"key": "a", "address": True}]}, "z")
+    assert _codes(problems) == ["bad_number"]  # type: ignore[arg-type]
     assert (register_map.model, register_map.max_count, register_map.max_gap) == (
         "y",
         10,

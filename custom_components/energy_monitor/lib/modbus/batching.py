@@ -27,11 +27,6 @@ class ReadBlock:
     count: int
     registers: tuple[Register, ...]
 
-    @property
-    def end(self) -> int:
-        """Return the address after the last register read."""
-        return self.address + self.count
-
     def words(self, response: list[int], register: Register) -> list[int]:
         """Return the registers of one value out of this block's response."""
         start = register.address - self.address

@@ -10,7 +10,7 @@ from typing import Any, override
 from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_HOST, Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
+from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -142,7 +142,8 @@ async def async_setup_runtime(
 
     Raises:
         ConfigEntryError: when the map is unusable or the port is taken.
-        ConfigEntryNotReady: when the meter cannot be read yet.
+        ConfigEntryNotReady: when the meter cannot be read yet (raised by the
+            first group's first refresh).
     """
     data = entry.data
     try:
@@ -205,23 +206,15 @@ async def _async_start(
         group: ModbusGroupCoordinator(hass, entry, meter, group, intervals[group])
         for group in reader.groups
     }
-    polled = [group for group in coordinators if group is not ScanGroup.ONCE]
-    if polled:
-        # The first polled group must answer: it proves the meter is there.
-        await coordinators[polled[0]].async_config_entry_first_refresh()
-        for group in polled[1:]:
-            await coordinators[group].async_refresh()
-    identity: dict[str, Value] = {}
-    if (once := coordinators.get(ScanGroup.ONCE)) is not None:
-        await once.async_refresh()
-        if once.last_update_success:
-            identity = dict(once.data.values)
-        elif not polled:
-            raise ConfigEntryNotReady(
-                translation_domain=DOMAIN,
-                translation_key="modbus_read_failed",
-                translation_placeholders={"error": str(once.last_exception)},
-            )
+    # The first group must answer: it proves the meter is there.
+    first, *others = coordinators.values()
+    await first.async_config_entry_first_refresh()
+    for coordinator in others:
+        await coordinator.async_refresh()
+    once = coordinators.get(ScanGroup.ONCE)
+    identity = (
+        dict(once.data.values) if once is not None and once.last_update_success else {}
+    )
     return ModbusRuntime(
         hass, meter, coordinators, _device_info(hass, entry, meter, identity)
     )
