@@ -204,7 +204,7 @@ async def test_custom_maps(
 ) -> None:
     """Custom CSV maps are offered; their problems are listed; then fixed."""
     simulator = await start_modbus({1: SDM630})
-    path = write_custom_map(
+    write_custom_map(
         str(config_dir),
         "my_meter.csv",
         "Power,52,2,1,FLOAT32,grid_power,input",
@@ -226,9 +226,10 @@ async def test_custom_maps(
     result = await submit(hass, result, tcp_input(simulator.port, "gone.csv"))
     assert result["errors"] == {"meter_model": "invalid_map"}
     await hass.async_add_executor_job(
-        path.write_text,
-        "Metric Name,Metric Address,Metric Size,Scaling Factor,Data Type,Key,Register Type\n"
-        "Power,52,2,1,FLOAT32,grid_power,input\n",
+        write_custom_map,
+        str(config_dir),
+        "my_meter.csv",
+        "Power,52,2,1,FLOAT32,grid_power,input",
     )
     result = await submit(hass, result, tcp_input(simulator.port, "my_meter.csv"))
     assert result["type"] is FlowResultType.CREATE_ENTRY

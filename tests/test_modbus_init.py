@@ -272,7 +272,7 @@ async def test_identity_fails(hass: HomeAssistant, start_modbus: StartModbus) ->
 async def test_counter_not_available(
     hass: HomeAssistant, start_modbus: StartModbus, tmp_path: Path
 ) -> None:
-    """A counter the meter cannot tell (NaN) is unknown; a negative one is never shown."""
+    """A counter the meter cannot tell is unknown; a negative one is not shown."""
     hass.config.config_dir = str(tmp_path)
     simulator = await start_modbus({1: SDM630})
     simulator.set_values(1, {"grid_elec_import": None, "grid_elec_export": -5.0})

@@ -324,7 +324,7 @@ def test_reader_limits() -> None:
 class StubClient:
     """A pymodbus client stand-in: scripted connects and answers."""
 
-    def __init__(self, connect: object = True, answer: object = None) -> None:
+    def __init__(self, *, connect: object = True, answer: object = None) -> None:
         """Answer ``connect()`` and reads as scripted (exceptions are raised)."""
         self._connect = connect
         self._answer = answer
