@@ -18,6 +18,7 @@ from custom_components.energy_monitor.lib.modbus.client import (
 )
 from custom_components.energy_monitor.lib.modbus.meter import MeterReader
 from custom_components.energy_monitor.sources.modbus.connection import link_pool
+from simulators.devices import DEV_DEVICES, MODBUS_METERS
 
 from .conftest import StartModbus
 from .modbus_helpers import modbus_entry, write_custom_map
@@ -312,3 +313,21 @@ async def test_options(hass: HomeAssistant) -> None:
         "max_count": 64,
         "max_gap": 0,
     }
+
+
+async def test_dev_devices(hass: HomeAssistant, start_modbus: StartModbus) -> None:
+    """The development instance's Modbus meters are added by their wizard answers."""
+    simulator = await start_modbus(
+        {unit: load_bundled_map(model) for unit, model in MODBUS_METERS.items()}
+    )
+    devices = [d for d in DEV_DEVICES if d.wizard[0]["next_step_id"] == "modbus"]
+    assert len(devices) == len(MODBUS_METERS)
+    for device in devices:
+        result = await hass.config_entries.flow.async_init(
+            DOMAIN, context={"source": config_entries.SOURCE_USER}
+        )
+        for answers in device.wizard:
+            if "port" in answers:
+                answers = {**answers, "port": simulator.port}  # noqa: PLW2901
+            result = await submit(hass, result, answers)
+        assert result["type"] is FlowResultType.CREATE_ENTRY, device.name
