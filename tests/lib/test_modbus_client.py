@@ -1,6 +1,7 @@
 """Reading meters over real loopback sockets: transports, faults, recovery."""
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+import logging
 
 from pymodbus.exceptions import ConnectionException
 from pymodbus.pdu.register_message import ReadInputRegistersResponse
@@ -272,14 +273,20 @@ async def test_two_meters_share_one_link(start: Start) -> None:
     await pool.release(serial)
 
 
-async def test_cannot_connect(socket_enabled: None) -> None:
+async def test_cannot_connect(
+    socket_enabled: None, caplog: pytest.LogCaptureFixture
+) -> None:
     """Nothing listening: an error, and no new attempt while backing off."""
+    caplog.set_level(logging.INFO)
     link = ModbusLink(TcpEndpoint("127.0.0.1", 1), timeout=0.5)
     with pytest.raises(ModbusConnectionError, match="cannot connect"):
         await link.read(1, RegisterType.HOLDING, 0, 1)
     with pytest.raises(ModbusConnectionError, match="retrying"):
         await link.read(1, RegisterType.HOLDING, 0, 1)
     assert link.diagnostics()["failures"] == 1
+    # pymodbus' warning on every attempt is demoted: the outage is logged once
+    # by whoever uses the link.
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
 def test_values_not_available() -> None:

@@ -30,6 +30,35 @@ from pymodbus.pdu import ExceptionResponse, ModbusPDU
 from .schema import RegisterType
 
 _LOGGER = logging.getLogger(__name__)
+_PYMODBUS_LOGGER = logging.getLogger("pymodbus.logging")
+_PER_ATTEMPT_MESSAGES = (
+    "Failed to connect",
+    "No response received",
+    "Not connected, trying to connect",
+)
+
+
+class _DemotePerAttemptMessages(logging.Filter):
+    """Turn pymodbus' per-attempt warnings into debug messages.
+
+    pymodbus warns on every failed connect and every unanswered request; the
+    link's users report an outage once when it starts and once when it ends
+    instead, so these would only repeat the same news every few seconds.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Demote the per-attempt messages to debug."""
+        if record.levelno > logging.DEBUG and str(record.msg).startswith(
+            _PER_ATTEMPT_MESSAGES
+        ):
+            record.levelno = logging.DEBUG
+            record.levelname = logging.getLevelName(logging.DEBUG)
+            return _PYMODBUS_LOGGER.isEnabledFor(logging.DEBUG)
+        return True
+
+
+if not any(isinstance(f, _DemotePerAttemptMessages) for f in _PYMODBUS_LOGGER.filters):
+    _PYMODBUS_LOGGER.addFilter(_DemotePerAttemptMessages())
 
 DEFAULT_TIMEOUT = 3.0
 """Seconds to wait for a connection or a response."""
