@@ -194,12 +194,12 @@ class _Meter:
 
     def _sunspec_header(self) -> None:
         """Write the SunSpec marker and model headers where a map has them."""
-        keys = {register.key for register in self.register_map.registers}
-        if "a_sf" not in keys:
+        if self.register_map.sunspec_model is None:
             return
         holding = self.tables[RegisterType.HOLDING]
         holding.update({40000: 0x5375, 40001: 0x6E53, 40002: 1, 40003: 65})
-        holding.update({40069: 203, 40070: 105, 40176: 0xFFFF, 40177: 0})
+        model = self.register_map.sunspec_model
+        holding.update({40069: model, 40070: 105, 40176: 0xFFFF, 40177: 0})
 
     def exponent(self, register: Register) -> int:
         """Return the scale-factor exponent currently stored for a register."""

@@ -31,6 +31,7 @@ from custom_components.energy_monitor.lib.modbus.schema import (
     ScanGroup,
     parse_map,
 )
+from custom_components.energy_monitor.lib.modbus.sunspec import Location, relocate
 from simulators.modbus import ModbusMeterSimulator
 from tests.modbus_helpers import known_values
 
@@ -372,3 +373,47 @@ async def test_transport_errors_from_the_client() -> None:
         with pytest.raises(error):
             await link.read(1, RegisterType.INPUT, 0, 2)
     assert SerialEndpoint("/dev/ttyUSB0").describe() == "/dev/ttyUSB0 (9600 8N1)"
+
+
+async def test_sunspec_model_found_down_the_chain(start: Start) -> None:
+    """A meter model behind an inverter's models (SolarEdge layout) is found."""
+    moved = relocate(SUNSPEC, Location(common=40121, model=40188))
+    simulator = await start({1: moved})
+    simulator.set_values(1, known_values(moved))
+    chain = {40002: [1, 65], 40069: [101, 50], 40121: [1, 65], 40188: [203, 105]}
+    for address, words in {**chain, 40295: [0xFFFF, 0]}.items():
+        simulator.set_raw(1, RegisterType.HOLDING, address, words)
+    link = ModbusLink(TcpEndpoint("127.0.0.1", simulator.port))
+    reader = MeterReader(link, 1, SUNSPEC)
+    fast = await reader.read_group(ScanGroup.FAST)
+    assert fast.values["grid_power"] == -1234.5
+    assert fast.values["voltage_l1"] == 231.5
+    once = await reader.read_group(ScanGroup.ONCE)
+    assert once.values["serial_number"] == "SIM000001"
+    assert reader.register_map.register("current").address == 40190
+    assert reader.register_map.register("serial_number").address == 40052 + 119
+    # A device without model 203 keeps the standard addresses.
+    simulator.set_raw(1, RegisterType.HOLDING, 40188, [0xFFFF, 0])
+    other = MeterReader(link, 1, SUNSPEC)
+    await other.read_group(ScanGroup.FAST)
+    assert other.register_map is SUNSPEC
+    await link.close()
+
+
+async def test_sunspec_base_zero(start: Start) -> None:
+    """A device whose SunSpec map starts at register 0 is found there."""
+    moved = relocate(SUNSPEC, Location(common=2, model=69))
+    simulator = await start({1: moved}, strict=True)
+    simulator.set_values(1, known_values(moved))
+    for address in (40000, 40001, 40002, 40003, 40069, 40070, 40176, 40177):
+        del simulator.meters[1].tables[RegisterType.HOLDING][address]
+    for address, words in {0: [0x5375, 0x6E53], 2: [1, 65], 69: [203, 105]}.items():
+        simulator.set_raw(1, RegisterType.HOLDING, address, words)
+    link = ModbusLink(TcpEndpoint("127.0.0.1", simulator.port))
+    reader = MeterReader(link, 1, SUNSPEC)
+    assert (await reader.read_group(ScanGroup.FAST)).values["frequency"] == 50.5
+    assert relocate(SUNSPEC, Location(40002, 40069)) is SUNSPEC
+    simulator.inject("exception", code=ExceptionCode.DEVICE_BUSY)
+    with pytest.raises(ModbusExceptionError):
+        await MeterReader(link, 1, SUNSPEC).read_group(ScanGroup.FAST)
+    await link.close()

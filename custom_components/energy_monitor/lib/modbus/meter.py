@@ -7,7 +7,8 @@ gets that read split into one read per value, remembered for later polls; a
 value the meter refuses on its own is marked unsupported and not read again.
 A failed read leaves its values out of the result, so only the entities of
 that read become unavailable; when every read of a group fails, the group
-fails.
+fails. A SunSpec map is first moved to where the device's model chain puts
+its model.
 """
 
 from collections.abc import Iterable
@@ -17,6 +18,7 @@ from .batching import DEFAULT_MAX_GAP, MAX_COUNT, ReadBlock, plan_reads, split_b
 from .client import ModbusConnectionError, ModbusError, ModbusExceptionError, ModbusLink
 from .registers import decode, scaled
 from .schema import Register, RegisterMap, ScanGroup
+from .sunspec import locate_model, relocate
 
 type Value = float | str | None
 
@@ -102,16 +104,33 @@ class MeterReader:
             )
         )
         self.unsupported: set[str] = set()
-        self.plans: dict[ScanGroup, list[ReadBlock]] = {
+        self.plans = self._plan()
+        self._located = register_map.sunspec_model is None
+
+    def _plan(self) -> dict[ScanGroup, list[ReadBlock]]:
+        """Return the reads of every scan group."""
+        return {
             group: plan_reads(
                 self._with_helpers(
-                    r for r in register_map.registers if r.scan_group is group
+                    r for r in self.register_map.registers if r.scan_group is group
                 ),
                 self.max_count,
                 self.max_gap,
             )
             for group in ScanGroup
         }
+
+    async def _locate(self) -> None:
+        """Move a SunSpec map to where the device has its model (once)."""
+        if self._located or self.register_map.sunspec_model is None:
+            return
+        location = await locate_model(
+            self.link, self.unit_id, self.register_map.sunspec_model
+        )
+        if location is not None:
+            self.register_map = relocate(self.register_map, location)
+            self.plans = self._plan()
+        self._located = True
 
     def _with_helpers(self, registers: Iterable[Register]) -> list[Register]:
         """Add the scale registers the given registers need."""
@@ -138,6 +157,7 @@ class MeterReader:
             ModbusError: when no read of the group succeeded (the last error;
                 a lost connection at once).
         """
+        await self._locate()
         result = GroupResult()
         words: dict[str, list[int]] = {}
         plan = self.plans[group]

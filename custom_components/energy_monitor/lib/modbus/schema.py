@@ -34,6 +34,11 @@ field              meaning (default)
                    ``once`` (identity); inferred when absent
 ``precision``      suggested display precision; ``enabled`` (true)
 =================  ==========================================================
+
+A map may also set ``max_count`` and ``max_gap`` (the meter's read limits)
+and ``sunspec_model``: its addresses are then those of the standard SunSpec
+layout and are moved to wherever the meter's model chain puts that model
+(see :mod:`.sunspec`).
 """
 
 from collections.abc import Iterable, Mapping
@@ -228,6 +233,8 @@ class RegisterMap:
     """Largest read the meter accepts (registers), if below the default."""
     max_gap: int | None = None
     """Unused registers a read may span, if the meter needs another value."""
+    sunspec_model: int | None = None
+    """A SunSpec model: its registers are found by walking the model chain."""
     _by_key: dict[str, Register] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
@@ -483,6 +490,7 @@ _MAP_FIELDS = frozenset(
         "defaults",
         "max_count",
         "max_gap",
+        "sunspec_model",
         "registers",
     }
 )
@@ -514,6 +522,7 @@ def parse_map(
         notes=tuple(document.get("notes", ())),
         max_count=None if max_count is None else int(max_count),
         max_gap=None if max_gap is None else int(max_gap),
+        sunspec_model=document.get("sunspec_model"),
     )
     return register_map, problems + row_problems
 
