@@ -188,7 +188,7 @@ async def test_connection_errors_then_recovery(
     assert result["errors"] == {"base": "cannot_connect"}
     result = await submit(hass, result, tcp_input(simulator.port, unit_id=9))
     assert result["errors"] == {"base": "no_response"}
-    result = await submit(hass, result, tcp_input(simulator.port, "carlo_gavazzi_em24"))
+    result = await submit(hass, result, tcp_input(simulator.port, "eaton_pxm4000"))
     assert result["errors"] == {"base": "illegal_address"}
     with patch.object(MeterReader, "probe", side_effect=ModbusFrameError("short")):
         result = await submit(hass, result, tcp_input(simulator.port))

@@ -1,6 +1,7 @@
 """Reading meters over real loopback sockets: transports, faults, recovery."""
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 import logging
 
 from pymodbus.exceptions import ConnectionException
@@ -212,7 +213,7 @@ async def test_unknown_unit_and_refused_registers(start: Start) -> None:
     }
     assert reader.requests_per_poll(ScanGroup.FAST) > blocks
     # A map asking for registers the meter does not have at all.
-    wrong = load_bundled_map("carlo_gavazzi_em24")
+    wrong = load_bundled_map("eaton_pxm4000")
     with pytest.raises(ModbusExceptionError) as caught:
         await MeterReader(link, 1, wrong).probe()
     assert caught.value.illegal_address
@@ -416,4 +417,36 @@ async def test_sunspec_base_zero(start: Start) -> None:
     simulator.inject("exception", code=ExceptionCode.DEVICE_BUSY)
     with pytest.raises(ModbusExceptionError):
         await MeterReader(link, 1, SUNSPEC).read_group(ScanGroup.FAST)
+    await link.close()
+
+
+async def test_register_type_fallback(start: Start) -> None:
+    """A Carlo Gavazzi meter served only as input registers is still read."""
+    em24 = load_bundled_map("carlo_gavazzi_em24")
+    assert em24.register_type_fallback
+    as_input = RegisterMap(
+        model="em24_input",
+        registers=tuple(
+            replace(register, register_type=RegisterType.INPUT)
+            for register in em24.registers
+        ),
+    )
+    simulator = await start({1: as_input}, strict=True)
+    simulator.set_values(1, known_values(as_input))
+    link = ModbusLink(TcpEndpoint("127.0.0.1", simulator.port))
+    reader = MeterReader(link, 1, em24)
+    assert (await reader.probe()).values["grid_power"] == -1234.5
+    assert (await reader.read_group(ScanGroup.SLOW)).values[
+        "grid_elec_import"
+    ] == 12345.5
+    # Not twice, and not once the meter answered: a missing identity stays missing.
+    del simulator.meters[1].tables[RegisterType.INPUT][20480]
+    assert (await reader.read_group(ScanGroup.ONCE)).values == {}
+    assert (
+        reader.register_map.register("grid_power").register_type is RegisterType.INPUT
+    )
+    # A map without the fallback does not switch.
+    plain = MeterReader(link, 1, replace(em24, register_type_fallback=False))
+    with pytest.raises(ModbusExceptionError):
+        await plain.probe()
     await link.close()

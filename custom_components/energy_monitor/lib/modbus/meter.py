@@ -8,16 +8,17 @@ value the meter refuses on its own is marked unsupported and not read again.
 A failed read leaves its values out of the result, so only the entities of
 that read become unavailable; when every read of a group fails, the group
 fails. A SunSpec map is first moved to where the device's model chain puts
-its model.
+its model; a map whose meters answer both functions 3 and 4 switches to the
+other register table when the meter refuses a whole group in the first.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .batching import DEFAULT_MAX_GAP, MAX_COUNT, ReadBlock, plan_reads, split_block
 from .client import ModbusConnectionError, ModbusError, ModbusExceptionError, ModbusLink
 from .registers import decode, scaled
-from .schema import Register, RegisterMap, ScanGroup
+from .schema import Register, RegisterMap, RegisterType, ScanGroup
 from .sunspec import locate_model, relocate
 
 type Value = float | str | None
@@ -106,6 +107,8 @@ class MeterReader:
         self.unsupported: set[str] = set()
         self.plans = self._plan()
         self._located = register_map.sunspec_model is None
+        self._switched = False
+        self._answered = False
 
     def _plan(self) -> dict[ScanGroup, list[ReadBlock]]:
         """Return the reads of every scan group."""
@@ -188,12 +191,48 @@ class MeterReader:
             except ModbusError as err:
                 result.errors.append(err)
                 continue
+            self._answered = True
             for register in wanted:
                 words[register.key] = block.words(response, register)
         if result.errors and not words:
             raise result.errors[-1]
+        if not words and self._switch_table(group):
+            return await self.read_group(group)
         result.values = self._values(words)
         return result
+
+    def _switch_table(self, group: ScanGroup) -> bool:
+        """Try the other register table when a meter refused everything.
+
+        Only for maps whose meters answer functions 3 and 4 alike
+        (``register_type_fallback``), once, and only before the meter ever
+        answered: reading the other table is as good, and some gateways
+        expose only one of them.
+        """
+        register_map = self.register_map
+        group_keys = {r.key for r in register_map.registers if r.scan_group is group}
+        if (
+            not register_map.register_type_fallback
+            or self._switched
+            or self._answered
+            or not group_keys <= self.unsupported
+        ):
+            return False
+        self._switched = True
+        other = {
+            RegisterType.HOLDING: RegisterType.INPUT,
+            RegisterType.INPUT: RegisterType.HOLDING,
+        }
+        self.register_map = replace(
+            register_map,
+            registers=tuple(
+                replace(register, register_type=other[register.register_type])
+                for register in register_map.registers
+            ),
+        )
+        self.unsupported.clear()
+        self.plans = self._plan()
+        return True
 
     def _values(self, words: dict[str, list[int]]) -> dict[str, Value]:
         """Decode the words read into values (scale registers applied)."""

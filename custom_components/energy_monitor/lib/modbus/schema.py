@@ -35,8 +35,10 @@ field              meaning (default)
 ``precision``      suggested display precision; ``enabled`` (true)
 =================  ==========================================================
 
-A map may also set ``max_count`` and ``max_gap`` (the meter's read limits)
-and ``sunspec_model``: its addresses are then those of the standard SunSpec
+A map may also set ``max_count`` and ``max_gap`` (the meter's read limits),
+``register_type_fallback`` (the meter answers functions 3 and 4 alike: when
+it refuses a whole group in one table, the other is tried) and
+``sunspec_model``: its addresses are then those of the standard SunSpec
 layout and are moved to wherever the meter's model chain puts that model
 (see :mod:`.sunspec`).
 """
@@ -235,6 +237,8 @@ class RegisterMap:
     """Unused registers a read may span, if the meter needs another value."""
     sunspec_model: int | None = None
     """A SunSpec model: its registers are found by walking the model chain."""
+    register_type_fallback: bool = False
+    """The meter answers functions 3 and 4 alike: try the other table too."""
     _by_key: dict[str, Register] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
@@ -491,6 +495,7 @@ _MAP_FIELDS = frozenset(
         "max_count",
         "max_gap",
         "sunspec_model",
+        "register_type_fallback",
         "registers",
     }
 )
@@ -523,6 +528,7 @@ def parse_map(
         max_count=None if max_count is None else int(max_count),
         max_gap=None if max_gap is None else int(max_gap),
         sunspec_model=document.get("sunspec_model"),
+        register_type_fallback=bool(document.get("register_type_fallback", False)),
     )
     return register_map, problems + row_problems
 
