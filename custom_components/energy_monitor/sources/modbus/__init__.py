@@ -35,6 +35,7 @@ from .const import (
 from .coordinator import ModbusGroupCoordinator, ModbusMeter, storage_key
 from .sensor import async_setup_sensors
 
+GATEWAY_PREFIX = "modbus_gateway_"
 TO_REDACT = {CONF_HOST, CONF_SERIAL_PORT, "serial_number", "title", "unique_id"}
 
 
@@ -115,12 +116,23 @@ def _device_info(
     """Register the gateway's device and describe the meter's."""
     register_map: RegisterMap = meter.reader.register_map
     link = meter.reader.link
-    gateway = dr.async_get(hass).async_get_or_create(
+    registry = dr.async_get(hass)
+    gateway_id = (DOMAIN, f"{GATEWAY_PREFIX}{'_'.join(link.endpoint.key)}")
+    gateway = registry.async_get_or_create(
         config_entry_id=entry.entry_id,
-        identifiers={(DOMAIN, "modbus_" + "_".join(link.endpoint.key))},
+        identifiers={gateway_id},
         translation_key="modbus_gateway",
         translation_placeholders={"endpoint": link.endpoint.describe()},
     )
+    # A reconfigured meter leaves the gateway it was behind.
+    for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
+        if device.id != gateway.id and any(
+            domain == DOMAIN and name.startswith(GATEWAY_PREFIX)
+            for domain, name in device.identifiers
+        ):
+            registry.async_update_device(
+                device.id, remove_config_entry_id=entry.entry_id
+            )
     return DeviceInfo(
         identifiers={(DOMAIN, meter.device_id)},
         name=entry.title,
