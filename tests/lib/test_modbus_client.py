@@ -1,6 +1,5 @@
 """Reading meters over real loopback sockets: transports, faults, recovery."""
 
-from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 import logging
 
@@ -32,31 +31,16 @@ from custom_components.energy_monitor.lib.modbus.schema import (
     ScanGroup,
     parse_map,
 )
-from custom_components.energy_monitor.lib.modbus.sunspec import Location, relocate
-from simulators.modbus import ModbusMeterSimulator
+from custom_components.energy_monitor.lib.modbus.sunspec import (
+    Location,
+    locate_model,
+    relocate,
+)
+from tests.conftest import StartModbus
 from tests.modbus_helpers import known_values
 
-type Start = Callable[..., Awaitable[ModbusMeterSimulator]]
 SDM630 = load_bundled_map("eastron_sdm630")
 SUNSPEC = load_bundled_map("sunspec_203")
-
-
-@pytest.fixture
-async def start(socket_enabled: None) -> AsyncIterator[Start]:
-    """Start simulators on loopback; stop them afterwards."""
-    started: list[ModbusMeterSimulator] = []
-
-    async def run(
-        meters: dict[int, RegisterMap] | RegisterMap, **kwargs: object
-    ) -> ModbusMeterSimulator:
-        simulator = ModbusMeterSimulator(meters, live=False, **kwargs)  # type: ignore[arg-type]
-        await simulator.start()
-        started.append(simulator)
-        return simulator
-
-    yield run
-    for simulator in started:
-        await simulator.stop()
 
 
 class Clock:
@@ -71,9 +55,9 @@ class Clock:
         return self.now
 
 
-async def test_tcp_reads_batched(start: Start) -> None:
+async def test_tcp_reads_batched(start_modbus: StartModbus) -> None:
     """A meter is read with few requests and decoded exactly."""
-    simulator = await start({3: SDM630})
+    simulator = await start_modbus({3: SDM630})
     simulator.set_values(3, known_values(SDM630))
     link = ModbusLink(TcpEndpoint("127.0.0.1", simulator.port))
     reader = MeterReader(link, 3, SDM630)
@@ -90,9 +74,9 @@ async def test_tcp_reads_batched(start: Start) -> None:
 
 
 @pytest.mark.parametrize("serial", [False, True])
-async def test_rtu_framing(start: Start, serial: bool) -> None:
+async def test_rtu_framing(start_modbus: StartModbus, serial: bool) -> None:
     """RTU frames over TCP, and RTU on a "serial port" (a socket:// URL)."""
-    simulator = await start({2: SUNSPEC}, rtu_framing=True)
+    simulator = await start_modbus({2: SUNSPEC}, rtu_framing=True)
     simulator.set_values(2, known_values(SUNSPEC))
     endpoint = (
         SerialEndpoint(f"socket://127.0.0.1:{simulator.port}", baudrate=19200)
@@ -113,9 +97,9 @@ async def test_rtu_framing(start: Start, serial: bool) -> None:
     await link.close()
 
 
-async def test_exception_then_recovery(start: Start) -> None:
+async def test_exception_then_recovery(start_modbus: StartModbus) -> None:
     """An exception response fails its read; the next poll works again."""
-    simulator = await start(SDM630)
+    simulator = await start_modbus(SDM630)
     link = ModbusLink(TcpEndpoint("127.0.0.1", simulator.port))
     reader = MeterReader(link, 1, SDM630)
     simulator.inject("exception", code=ExceptionCode.DEVICE_FAILURE)
@@ -133,9 +117,9 @@ async def test_exception_then_recovery(start: Start) -> None:
     await link.close()
 
 
-async def test_timeout_and_malformed_then_recovery(start: Start) -> None:
+async def test_timeout_and_malformed_then_recovery(start_modbus: StartModbus) -> None:
     """No answer and a garbled answer fail the read; the link keeps working."""
-    simulator = await start(SDM630)
+    simulator = await start_modbus(SDM630)
     link = ModbusLink(TcpEndpoint("127.0.0.1", simulator.port), timeout=0.3)
     reader = MeterReader(link, 1, SDM630)
     simulator.inject("timeout", count=2)
@@ -156,9 +140,9 @@ async def test_timeout_and_malformed_then_recovery(start: Start) -> None:
     await link.close()
 
 
-async def test_gateway_drop_and_backoff(start: Start) -> None:
+async def test_gateway_drop_and_backoff(start_modbus: StartModbus) -> None:
     """A dropped gateway fails fast while backing off, then reconnects."""
-    simulator = await start(SDM630)
+    simulator = await start_modbus(SDM630)
     clock = Clock()
     link = ModbusLink(
         TcpEndpoint("127.0.0.1", simulator.port), timeout=0.5, clock=clock
@@ -196,9 +180,9 @@ async def _read_retrying(reader: MeterReader, group: ScanGroup) -> object:
         return await reader.read_group(group)
 
 
-async def test_unknown_unit_and_refused_registers(start: Start) -> None:
+async def test_unknown_unit_and_refused_registers(start_modbus: StartModbus) -> None:
     """A gateway reports a silent unit; a meter refuses registers it lacks."""
-    simulator = await start(SDM630, strict=True)
+    simulator = await start_modbus(SDM630, strict=True)
     link = ModbusLink(TcpEndpoint("127.0.0.1", simulator.port))
     with pytest.raises(ModbusExceptionError) as caught:
         await MeterReader(link, 9, SDM630).probe()
@@ -245,10 +229,10 @@ async def test_unknown_unit_and_refused_registers(start: Start) -> None:
     await link.close()
 
 
-async def test_two_meters_share_one_link(start: Start) -> None:
+async def test_two_meters_share_one_link(start_modbus: StartModbus) -> None:
     """Meters behind one gateway use one connection from the pool."""
     em24 = load_bundled_map("carlo_gavazzi_em24")
-    simulator = await start({1: SDM630, 2: em24})
+    simulator = await start_modbus({1: SDM630, 2: em24})
     pool = LinkPool()
     endpoint = TcpEndpoint("127.0.0.1", simulator.port)
     first = pool.acquire(endpoint)
@@ -305,9 +289,9 @@ def test_values_not_available() -> None:
     assert identity_text(1.5) == "1.5"
 
 
-async def test_invalid_scale_factor(start: Start) -> None:
+async def test_invalid_scale_factor(start_modbus: StartModbus) -> None:
     """A scale factor the meter marks as not implemented hides its values."""
-    simulator = await start(SUNSPEC)
+    simulator = await start_modbus(SUNSPEC)
     simulator.set_values(1, {**known_values(SUNSPEC), "w_sf": None, "current_l2": None})
     link = ModbusLink(TcpEndpoint("127.0.0.1", simulator.port))
     result = await MeterReader(link, 1, SUNSPEC).read_group(ScanGroup.FAST)
@@ -376,10 +360,10 @@ async def test_transport_errors_from_the_client() -> None:
     assert SerialEndpoint("/dev/ttyUSB0").describe() == "/dev/ttyUSB0 (9600 8N1)"
 
 
-async def test_sunspec_model_found_down_the_chain(start: Start) -> None:
+async def test_sunspec_model_found_down_the_chain(start_modbus: StartModbus) -> None:
     """A meter model behind an inverter's models (SolarEdge layout) is found."""
     moved = relocate(SUNSPEC, Location(common=40121, model=40188))
-    simulator = await start({1: moved})
+    simulator = await start_modbus({1: moved})
     simulator.set_values(1, known_values(moved))
     chain = {40002: [1, 65], 40069: [101, 50], 40121: [1, 65], 40188: [203, 105]}
     for address, words in {**chain, 40295: [0xFFFF, 0]}.items():
@@ -401,10 +385,10 @@ async def test_sunspec_model_found_down_the_chain(start: Start) -> None:
     await link.close()
 
 
-async def test_sunspec_base_zero(start: Start) -> None:
+async def test_sunspec_base_zero(start_modbus: StartModbus) -> None:
     """A device whose SunSpec map starts at register 0 is found there."""
     moved = relocate(SUNSPEC, Location(common=2, model=69))
-    simulator = await start({1: moved}, strict=True)
+    simulator = await start_modbus({1: moved}, strict=True)
     simulator.set_values(1, known_values(moved))
     for address in (40000, 40001, 40002, 40003, 40069, 40070, 40176, 40177):
         del simulator.meters[1].tables[RegisterType.HOLDING][address]
@@ -420,7 +404,7 @@ async def test_sunspec_base_zero(start: Start) -> None:
     await link.close()
 
 
-async def test_register_type_fallback(start: Start) -> None:
+async def test_register_type_fallback(start_modbus: StartModbus) -> None:
     """A Carlo Gavazzi meter served only as input registers is still read."""
     em24 = load_bundled_map("carlo_gavazzi_em24")
     assert em24.register_type_fallback
@@ -431,7 +415,7 @@ async def test_register_type_fallback(start: Start) -> None:
             for register in em24.registers
         ),
     )
-    simulator = await start({1: as_input}, strict=True)
+    simulator = await start_modbus({1: as_input}, strict=True)
     simulator.set_values(1, known_values(as_input))
     link = ModbusLink(TcpEndpoint("127.0.0.1", simulator.port))
     reader = MeterReader(link, 1, em24)
@@ -449,4 +433,14 @@ async def test_register_type_fallback(start: Start) -> None:
     plain = MeterReader(link, 1, replace(em24, register_type_fallback=False))
     with pytest.raises(ModbusExceptionError):
         await plain.probe()
+    await link.close()
+
+
+async def test_sunspec_not_found(start_modbus: StartModbus) -> None:
+    """No marker anywhere, or a chain that never ends: the model is not found."""
+    simulator = await start_modbus({1: SDM630})
+    link = ModbusLink(TcpEndpoint("127.0.0.1", simulator.port))
+    assert await locate_model(link, 1, 203) is None
+    simulator.set_raw(1, RegisterType.HOLDING, 40000, [0x5375, 0x6E53])
+    assert await locate_model(link, 1, 203) is None
     await link.close()
