@@ -444,3 +444,32 @@ async def test_sunspec_not_found(start_modbus: StartModbus) -> None:
     simulator.set_raw(1, RegisterType.HOLDING, 40000, [0x5375, 0x6E53])
     assert await locate_model(link, 1, 203) is None
     await link.close()
+
+
+async def test_scale_register_read_failed(start_modbus: StartModbus) -> None:
+    """A value whose scale register's read failed is unknown, not misscaled."""
+    register_map, _ = parse_map(
+        {
+            "defaults": {"data_type": "INT16"},
+            "registers": [
+                {
+                    "key": "grid_power",
+                    "name": "W",
+                    "address": 0,
+                    "scale_register": "sf",
+                },
+                {"key": "frequency", "name": "Hz", "address": 1},
+                {"key": "sf", "name": "SF", "address": 100},
+            ],
+        },
+        "split",
+    )
+    simulator = await start_modbus({1: register_map})
+    simulator.set_values(1, {"sf": -1, "grid_power": 123.4, "frequency": 50})
+    link = ModbusLink(TcpEndpoint("127.0.0.1", simulator.port))
+    reader = MeterReader(link, 1, register_map, max_gap=0)
+    assert (await reader.read_group(ScanGroup.FAST)).values["grid_power"] == 123.4
+    simulator.inject("exception", after=1)
+    result = await reader.read_group(ScanGroup.FAST)
+    assert result.values == {"grid_power": None, "frequency": 50.0}
+    await link.close()
