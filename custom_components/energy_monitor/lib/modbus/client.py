@@ -10,6 +10,14 @@ The link reconnects by itself with a backoff (1 s doubling to a minute):
 while it waits, reads fail at once instead of hammering a dead gateway.
 Errors are translated into this module's exceptions, so callers never see
 pymodbus types.
+
+Home Assistant core 2026 has a shared Modbus connection API
+(``modbus.async_get_unit``, built on modbus-connection and tmodbus) that lets
+integrations share one connection per endpoint. It is not used here: it
+needs Home Assistant (this package must not), a second Modbus stack next to
+pymodbus, and it hands out units rather than the batched reads, backoff and
+error classes this module provides. Meters of this integration share their
+links among themselves through :class:`LinkPool`.
 """
 
 import asyncio
