@@ -6,7 +6,7 @@ from pathlib import Path
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
@@ -303,26 +303,3 @@ async def test_counter_not_available(
     simulator.set_values(1, {"grid_elec_export": 7.5})
     await _tick(hass, 31)
     assert state_for(hass, "grid_elec_export").state == "7.5"
-
-
-async def test_moved_meter_leaves_its_gateway(
-    hass: HomeAssistant, start_modbus: StartModbus
-) -> None:
-    """After a move to another gateway, the old gateway device goes."""
-    first = await start_modbus({1: SDM630})
-    second = await start_modbus({1: SDM630})
-    entry = modbus_entry(first.port, "eastron_sdm630")
-    await _setup(hass, entry)
-    registry = dr.async_get(hass)
-    assert len(dr.async_entries_for_config_entry(registry, entry.entry_id)) == 2
-    hass.config_entries.async_update_entry(
-        entry, data={**entry.data, "port": second.port}
-    )
-    assert await hass.config_entries.async_reload(entry.entry_id)
-    await hass.async_block_till_done()
-    devices = dr.async_entries_for_config_entry(registry, entry.entry_id)
-    names = {name for device in devices for _domain, name in device.identifiers}
-    assert names == {
-        entry.entry_id,
-        f"modbus_gateway_tcp_127.0.0.1_{second.port}",
-    }

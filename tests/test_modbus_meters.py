@@ -40,9 +40,8 @@ async def test_bundled_meter_states(
     assert {e.unique_id for e in entities} == {
         f"{entry.entry_id}_{register.key}" for register in register_map.sensors
     }
-    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
-    assert len(devices) == 2  # the meter and its gateway
-    meter = next(d for d in devices if (DOMAIN, entry.entry_id) in d.identifiers)
+    (meter,) = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    assert (DOMAIN, entry.entry_id) in meter.identifiers
     assert meter.model_id == model
 
     assert await hass.config_entries.async_unload(entry.entry_id)

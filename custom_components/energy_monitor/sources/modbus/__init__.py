@@ -2,7 +2,7 @@
 
 An entry is one meter (a unit ID) behind a gateway or on a serial bus; all
 meters behind the same gateway share one connection and show up as separate
-devices, linked to a device for the gateway.
+devices.
 """
 
 from typing import Any, override
@@ -11,7 +11,6 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_HOST, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.storage import Store
@@ -35,7 +34,6 @@ from .const import (
 from .coordinator import ModbusGroupCoordinator, ModbusMeter, storage_key
 from .sensor import async_setup_sensors
 
-GATEWAY_PREFIX = "modbus_gateway_"
 TO_REDACT = {CONF_HOST, CONF_SERIAL_PORT, "serial_number", "title", "unique_id"}
 
 
@@ -108,31 +106,10 @@ class ModbusRuntime(SourceRuntime):
 
 
 def _device_info(
-    hass: HomeAssistant,
-    entry: EnergyMonitorConfigEntry,
-    meter: ModbusMeter,
-    identity: dict[str, Value],
+    entry: EnergyMonitorConfigEntry, meter: ModbusMeter, identity: dict[str, Value]
 ) -> DeviceInfo:
-    """Register the gateway's device and describe the meter's."""
+    """Describe the meter's device (its identity where the meter tells it)."""
     register_map: RegisterMap = meter.reader.register_map
-    link = meter.reader.link
-    registry = dr.async_get(hass)
-    gateway_id = (DOMAIN, f"{GATEWAY_PREFIX}{'_'.join(link.endpoint.key)}")
-    gateway = registry.async_get_or_create(
-        config_entry_id=entry.entry_id,
-        identifiers={gateway_id},
-        translation_key="modbus_gateway",
-        translation_placeholders={"endpoint": link.endpoint.describe()},
-    )
-    # A reconfigured meter leaves the gateway it was behind.
-    for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
-        if device.id != gateway.id and any(
-            domain == DOMAIN and name.startswith(GATEWAY_PREFIX)
-            for domain, name in device.identifiers
-        ):
-            registry.async_update_device(
-                device.id, remove_config_entry_id=entry.entry_id
-            )
     return DeviceInfo(
         identifiers={(DOMAIN, meter.device_id)},
         name=entry.title,
@@ -143,7 +120,6 @@ def _device_info(
         serial_number=identity_text(identity.get("serial_number")),
         sw_version=identity_text(identity.get("firmware_version")),
         hw_version=identity_text(identity.get("hardware_version")),
-        via_device_id=gateway.id,
     )
 
 
@@ -228,7 +204,7 @@ async def _async_start(
         dict(once.data.values) if once is not None and once.last_update_success else {}
     )
     return ModbusRuntime(
-        hass, meter, coordinators, _device_info(hass, entry, meter, identity)
+        hass, meter, coordinators, _device_info(entry, meter, identity)
     )
 
 
