@@ -5,9 +5,14 @@ import logging
 
 from pymodbus.exceptions import ConnectionException
 from pymodbus.pdu.register_message import ReadInputRegistersResponse
+from pymodbus.server import ModbusTcpServer
+from pymodbus.simulator import DataType as SimType, SimData, SimDevice
 import pytest
 
-from custom_components.energy_monitor.lib.modbus.catalog import load_bundled_map
+from custom_components.energy_monitor.lib.modbus.catalog import (
+    bundled_models,
+    load_bundled_map,
+)
 from custom_components.energy_monitor.lib.modbus.client import (
     ExceptionCode,
     LinkConflictError,
@@ -32,10 +37,12 @@ from custom_components.energy_monitor.lib.modbus.schema import (
     parse_map,
 )
 from custom_components.energy_monitor.lib.modbus.sunspec import (
+    MARKER,
     Location,
     locate_model,
     relocate,
 )
+from simulators.modbus import encode_value
 from tests.conftest import StartModbus
 from tests.modbus_helpers import known_values
 
@@ -473,3 +480,56 @@ async def test_scale_register_read_failed(start_modbus: StartModbus) -> None:
     result = await reader.read_group(ScanGroup.FAST)
     assert result.values == {"grid_power": None, "frequency": 50.0}
     await link.close()
+
+
+def _signed(words: list[int]) -> list[int]:
+    """Return registers as pymodbus' SimData keeps them (signed 16-bit)."""
+    return [word - 0x10000 if word > 0x7FFF else word for word in words]
+
+
+@pytest.mark.parametrize("model", bundled_models())
+async def test_stock_pymodbus_server(socket_enabled: None, model: str) -> None:
+    """A stock pymodbus server with registers only where documented is read right.
+
+    Independent of our simulator: the registers are pymodbus ``SimData``
+    blocks, one per value, so every read spanning a gap is refused at first.
+    """
+    register_map = load_bundled_map(model)
+    values = known_values(register_map)
+    blocks = []
+    for key, value in values.items():
+        register = register_map.register(key)
+        helper = register.scale_register
+        exponent = int(values[helper]) if helper else 0
+        # pymodbus keeps REGISTERS as signed 16-bit numbers.
+        words = [
+            w - 0x10000 if w > 0x7FFF else w
+            for w in encode_value(register, value, exponent)
+        ]
+        blocks.append(
+            SimData(register.address, values=words, datatype=SimType.REGISTERS)
+        )
+    if register_map.sunspec_model:
+        for address, words in {
+            40000: MARKER,
+            40002: [1, 65],
+            40069: [203, 105],
+        }.items():
+            blocks.append(SimData(address, values=words, datatype=SimType.REGISTERS))
+    server = ModbusTcpServer(SimDevice(id=3, simdata=blocks), address=("127.0.0.1", 0))
+    await server.serve_forever(background=True)
+    port = server.transport.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    link = ModbusLink(TcpEndpoint("127.0.0.1", port))
+    reader = MeterReader(link, 3, register_map)
+    read: dict[str, object] = {}
+    for group in reader.groups:
+        read |= (await reader.read_group(group)).values
+    await link.close()
+    await server.shutdown()  # type: ignore[no-untyped-call]
+    assert {
+        key: read.get(key) for key in values if key not in register_map.helper_keys
+    } == {
+        key: value
+        for key, value in values.items()
+        if key not in register_map.helper_keys
+    }

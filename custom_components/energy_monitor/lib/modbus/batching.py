@@ -77,7 +77,15 @@ def plan_reads(
 
 
 def split_block(block: ReadBlock) -> list[ReadBlock]:
-    """Return one read per value of ``block`` (for devices that refuse gaps)."""
+    """Return smaller reads for a block the device refused.
+
+    A block spanning unused registers becomes its gap-free runs (many devices
+    refuse reads of registers they do not have); a gap-free block becomes one
+    read per value.
+    """
+    runs = plan_reads(block.registers, block.count, max_gap=0)
+    if len(runs) > 1:
+        return runs
     return [
         ReadBlock(r.register_type, r.address, r.count, (r,)) for r in block.registers
     ]
