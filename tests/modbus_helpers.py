@@ -1,11 +1,16 @@
 """Helpers for Modbus tests: known values per key, entries, custom maps."""
 
+from collections.abc import Mapping
 from pathlib import Path
 
+from pymodbus.server import ModbusTcpServer
+from pymodbus.simulator import DataType as SimType, SimData, SimDevice
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_monitor.const import DOMAIN
 from custom_components.energy_monitor.lib.modbus.schema import RegisterMap
+from custom_components.energy_monitor.lib.modbus.sunspec import MARKER
+from simulators.modbus import encode_value
 
 KNOWN: dict[str, float | str] = {
     "voltage_l1": 231.5,
@@ -117,3 +122,46 @@ def write_custom_map(config_dir: str, name: str, *rows: str) -> Path:
     path = folder / name
     path.write_text("\n".join([CUSTOM_HEADER, *rows]) + "\n", encoding="utf-8")
     return path
+
+
+def _signed(words: list[int]) -> list[int]:
+    """Return registers as pymodbus' SimData keeps them (signed 16-bit)."""
+    return [word - 0x10000 if word > 0x7FFF else word for word in words]
+
+
+def _sim_data(
+    register_map: RegisterMap, values: Mapping[str, float | str]
+) -> list[SimData]:
+    """Return a SimData block per value (so nothing else is readable)."""
+    blocks = []
+    for key, value in values.items():
+        register = register_map.register(key)
+        helper = register.scale_register
+        exponent = int(values[helper]) if helper else 0
+        words = _signed(encode_value(register, value, exponent))
+        blocks.append(
+            SimData(register.address, values=words, datatype=SimType.REGISTERS)
+        )
+    if register_map.sunspec_model:
+        chain = {40000: _signed(MARKER), 40002: [1, 65], 40069: [203, 105]}
+        for address, words in chain.items():
+            blocks.append(SimData(address, values=words, datatype=SimType.REGISTERS))
+    return blocks
+
+
+async def start_stock_server(
+    meters: Mapping[int, RegisterMap], values: Mapping[int, Mapping[str, float | str]]
+) -> tuple[ModbusTcpServer, int]:
+    """Serve known values from a stock pymodbus server, as a test harness would.
+
+    Independent of our simulator: registers exist only where a map lists a
+    value (pymodbus refuses reads of the others), holding and input alike.
+    """
+    devices = [
+        SimDevice(id=unit, simdata=_sim_data(register_map, values[unit]))
+        for unit, register_map in meters.items()
+    ]
+    server = ModbusTcpServer(devices, address=("127.0.0.1", 0))
+    await server.serve_forever(background=True)
+    port: int = server.transport.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    return server, port

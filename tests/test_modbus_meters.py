@@ -4,6 +4,7 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_monitor.const import DOMAIN
 from custom_components.energy_monitor.lib.modbus.catalog import (
@@ -12,7 +13,7 @@ from custom_components.energy_monitor.lib.modbus.catalog import (
 )
 
 from .conftest import StartModbus
-from .modbus_helpers import known_values, modbus_entry
+from .modbus_helpers import known_values, modbus_entry, start_stock_server
 from .p1_helpers import state_for
 
 
@@ -46,3 +47,30 @@ async def test_bundled_meter_states(
 
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
+
+
+@pytest.mark.parametrize("model", bundled_models())
+async def test_bundled_meter_on_stock_server(
+    hass: HomeAssistant, socket_enabled: None, model: str
+) -> None:
+    """The same against a stock pymodbus server, with the entry's five fields."""
+    register_map = load_bundled_map(model)
+    values = known_values(register_map)
+    server, port = await start_stock_server({2: register_map}, {2: values})
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={
+            "source": "modbus",
+            "host": "127.0.0.1",
+            "port": port,
+            "unit_id": 2,
+            "meter_model": model,
+        },
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    for register in register_map.sensors:
+        assert float(state_for(hass, register.key).state) == values[register.key]
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await server.shutdown()  # type: ignore[no-untyped-call]

@@ -5,8 +5,6 @@ import logging
 
 from pymodbus.exceptions import ConnectionException
 from pymodbus.pdu.register_message import ReadInputRegistersResponse
-from pymodbus.server import ModbusTcpServer
-from pymodbus.simulator import DataType as SimType, SimData, SimDevice
 import pytest
 
 from custom_components.energy_monitor.lib.modbus.catalog import (
@@ -37,14 +35,12 @@ from custom_components.energy_monitor.lib.modbus.schema import (
     parse_map,
 )
 from custom_components.energy_monitor.lib.modbus.sunspec import (
-    MARKER,
     Location,
     locate_model,
     relocate,
 )
-from simulators.modbus import encode_value
 from tests.conftest import StartModbus
-from tests.modbus_helpers import known_values
+from tests.modbus_helpers import known_values, start_stock_server
 
 SDM630 = load_bundled_map("eastron_sdm630")
 SUNSPEC = load_bundled_map("sunspec_203")
@@ -482,11 +478,6 @@ async def test_scale_register_read_failed(start_modbus: StartModbus) -> None:
     await link.close()
 
 
-def _signed(words: list[int]) -> list[int]:
-    """Return registers as pymodbus' SimData keeps them (signed 16-bit)."""
-    return [word - 0x10000 if word > 0x7FFF else word for word in words]
-
-
 @pytest.mark.parametrize("model", bundled_models())
 async def test_stock_pymodbus_server(socket_enabled: None, model: str) -> None:
     """A stock pymodbus server with registers only where documented is read right.
@@ -496,29 +487,7 @@ async def test_stock_pymodbus_server(socket_enabled: None, model: str) -> None:
     """
     register_map = load_bundled_map(model)
     values = known_values(register_map)
-    blocks = []
-    for key, value in values.items():
-        register = register_map.register(key)
-        helper = register.scale_register
-        exponent = int(values[helper]) if helper else 0
-        # pymodbus keeps REGISTERS as signed 16-bit numbers.
-        words = [
-            w - 0x10000 if w > 0x7FFF else w
-            for w in encode_value(register, value, exponent)
-        ]
-        blocks.append(
-            SimData(register.address, values=words, datatype=SimType.REGISTERS)
-        )
-    if register_map.sunspec_model:
-        for address, words in {
-            40000: MARKER,
-            40002: [1, 65],
-            40069: [203, 105],
-        }.items():
-            blocks.append(SimData(address, values=words, datatype=SimType.REGISTERS))
-    server = ModbusTcpServer(SimDevice(id=3, simdata=blocks), address=("127.0.0.1", 0))
-    await server.serve_forever(background=True)
-    port = server.transport.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    server, port = await start_stock_server({3: register_map}, {3: values})
     link = ModbusLink(TcpEndpoint("127.0.0.1", port))
     reader = MeterReader(link, 3, register_map)
     read: dict[str, object] = {}
