@@ -7,7 +7,10 @@ import asyncio
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from .devices import HOST, P1_BELGIAN_PORT, P1_DUTCH_PORT
+from custom_components.energy_monitor.lib.modbus.catalog import load_bundled_map
+
+from .devices import HOST, MODBUS_METERS, MODBUS_PORT, P1_BELGIAN_PORT, P1_DUTCH_PORT
+from .modbus import ModbusMeterSimulator
 from .p1 import P1Simulator, P1TelegramBuilder, P1Variant
 
 _ZONE = ZoneInfo("Europe/Brussels")
@@ -20,12 +23,22 @@ def _belgian_meter() -> P1TelegramBuilder:
 
 async def main() -> None:
     """Start the simulators and keep them running."""
-    simulators = {
+    simulators: dict[str, P1Simulator | ModbusMeterSimulator] = {
         "P1 meter, Netherlands (DSMR 5)": P1Simulator(
             variant=P1Variant.DSMR5, host=HOST, port=P1_DUTCH_PORT
         ),
         "P1 meter, Belgium (e-MUCS)": P1Simulator(
             builder=_belgian_meter(), host=HOST, port=P1_BELGIAN_PORT
+        ),
+        f"Modbus TCP gateway ({', '.join(MODBUS_METERS.values())})": (
+            ModbusMeterSimulator(
+                {
+                    unit: load_bundled_map(model)
+                    for unit, model in MODBUS_METERS.items()
+                },
+                host=HOST,
+                port=MODBUS_PORT,
+            )
         ),
     }
     for name, simulator in simulators.items():

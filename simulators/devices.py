@@ -12,6 +12,9 @@ from typing import Any
 HOST = "127.0.0.1"
 P1_DUTCH_PORT = 2001
 P1_BELGIAN_PORT = 2002
+MODBUS_PORT = 2020
+MODBUS_METERS = {1: "eastron_sdm630", 2: "carlo_gavazzi_em24"}
+"""Meters (unit ID: bundled map) behind the simulated Modbus TCP gateway."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +41,23 @@ DEV_DEVICES: tuple[DevDevice, ...] = (
             {"next_step_id": "p1_network"},
             {"host": HOST, "port": P1_BELGIAN_PORT, "dsmr_version": "auto"},
         ),
+    ),
+    *(
+        DevDevice(
+            f"Modbus meter {model} (gateway unit {unit})",
+            (
+                {"next_step_id": "modbus"},
+                {"next_step_id": "modbus_tcp"},
+                {
+                    "host": HOST,
+                    "port": MODBUS_PORT,
+                    "transport": "tcp",
+                    "unit_id": unit,
+                    "meter_model": model,
+                },
+            ),
+        )
+        for unit, model in MODBUS_METERS.items()
     ),
     DevDevice(
         "EV charger (relay: input_boolean.ev_charger_relay)",

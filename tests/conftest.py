@@ -4,12 +4,15 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from unittest.mock import AsyncMock, patch
 
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_monitor.const import DOMAIN
+from custom_components.energy_monitor.lib.modbus.schema import RegisterMap
+from simulators.modbus import ModbusMeterSimulator
 from simulators.p1 import ZONE, P1Simulator, P1Variant, SteppingClock
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -117,3 +120,33 @@ def p1_entry(port: int, **extra: object) -> MockConfigEntry:
         options=options,
         unique_id=None,
     )
+
+
+type StartModbus = Callable[..., Awaitable[ModbusMeterSimulator]]
+
+
+@pytest.fixture(autouse=True)
+def fast_modbus_timeouts() -> Iterator[None]:
+    """Make Modbus reads give up quickly when a meter stays silent."""
+    with patch(
+        "custom_components.energy_monitor.sources.modbus.connection.READ_TIMEOUT", 0.5
+    ):
+        yield
+
+
+@pytest.fixture
+async def start_modbus(socket_enabled: None) -> AsyncIterator[StartModbus]:
+    """Start Modbus gateway simulators on loopback ports (frozen values)."""
+    simulators: list[ModbusMeterSimulator] = []
+
+    async def start(
+        meters: dict[int, RegisterMap] | RegisterMap, **kwargs: Any
+    ) -> ModbusMeterSimulator:
+        simulator = ModbusMeterSimulator(meters, **{"live": False, **kwargs})
+        await simulator.start()
+        simulators.append(simulator)
+        return simulator
+
+    yield start
+    for simulator in simulators:
+        await simulator.stop()

@@ -15,18 +15,22 @@ from homeassistant.core import callback
 
 from .const import CONF_SOURCE, DOMAIN, Source
 from .sources.ev.config_flow import EvChargerConfigFlow, EvChargerOptionsFlow
+from .sources.modbus.config_flow import ModbusConfigFlow, ModbusOptionsFlow
 from .sources.p1.config_flow import P1ConfigFlow, P1OptionsFlow
 
-SOURCE_MENU = [Source.P1.value, Source.EV_CHARGER.value]
+SOURCE_MENU = [Source.P1.value, Source.MODBUS.value, Source.EV_CHARGER.value]
 """What the wizard offers to add, in menu order."""
 
 OPTIONS_FLOWS: dict[Source, Callable[[], OptionsFlow]] = {
     Source.P1: P1OptionsFlow,
     Source.EV_CHARGER: EvChargerOptionsFlow,
+    Source.MODBUS: ModbusOptionsFlow,
 }
 
 
-class EnergyMonitorConfigFlow(P1ConfigFlow, EvChargerConfigFlow, domain=DOMAIN):
+class EnergyMonitorConfigFlow(
+    P1ConfigFlow, ModbusConfigFlow, EvChargerConfigFlow, domain=DOMAIN
+):
     """Add a source device: one config entry per device."""
 
     VERSION = 1

@@ -99,6 +99,27 @@ class Key(StrEnum):
     RELAY_SWITCHES_TODAY = "relay_switches_today"
     CHARGER_POWER = "charger_power"
 
+    # Modbus energy meters: signed per-phase power (W, + import), line-to-line
+    # voltages, neutral current, apparent (VA) and reactive (var) power,
+    # per-phase counters (kWh) and reactive counters (kvarh).
+    POWER_L1 = "power_l1"
+    POWER_L2 = "power_l2"
+    POWER_L3 = "power_l3"
+    VOLTAGE_L1_L2 = "voltage_l1_l2"
+    VOLTAGE_L2_L3 = "voltage_l2_l3"
+    VOLTAGE_L3_L1 = "voltage_l3_l1"
+    CURRENT_N = "current_n"
+    APPARENT_POWER = "apparent_power"
+    REACTIVE_POWER = "reactive_power"
+    GRID_ELEC_IMPORT_L1 = "grid_elec_import_l1"
+    GRID_ELEC_IMPORT_L2 = "grid_elec_import_l2"
+    GRID_ELEC_IMPORT_L3 = "grid_elec_import_l3"
+    GRID_ELEC_EXPORT_L1 = "grid_elec_export_l1"
+    GRID_ELEC_EXPORT_L2 = "grid_elec_export_l2"
+    GRID_ELEC_EXPORT_L3 = "grid_elec_export_l3"
+    GRID_REACTIVE_IMPORT = "grid_reactive_import"
+    GRID_REACTIVE_EXPORT = "grid_reactive_export"
+
     # Source health (diagnostic).
     LAST_TELEGRAM = "last_telegram"
     TELEGRAMS_REJECTED = "telegrams_rejected"

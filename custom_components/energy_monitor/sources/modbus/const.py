@@ -1,0 +1,38 @@
+"""Constants of the Modbus energy-meter source."""
+
+from typing import Final
+
+CONF_UNIT_ID: Final = "unit_id"
+CONF_METER_MODEL: Final = "meter_model"
+"""A bundled map's name (``eastron_sdm630``) or a custom map's file name."""
+CONF_TRANSPORT: Final = "transport"
+CONF_SERIAL_PORT: Final = "serial_port"
+CONF_BAUDRATE: Final = "baudrate"
+CONF_PARITY: Final = "parity"
+CONF_STOPBITS: Final = "stopbits"
+
+CONF_UPDATE_INTERVAL: Final = "update_interval"
+CONF_ENERGY_INTERVAL: Final = "energy_interval"
+CONF_MAX_COUNT: Final = "max_count"
+CONF_MAX_GAP: Final = "max_gap"
+
+DEFAULT_PORT: Final = 502
+DEFAULT_UNIT_ID: Final = 1
+DEFAULT_BAUDRATE: Final = 9600
+DEFAULT_PARITY: Final = "N"
+BAUDRATES: Final = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200]
+PARITIES: Final = ["N", "E", "O"]
+
+DEFAULT_UPDATE_INTERVAL: Final = 5
+"""Seconds between reads of the fast group (power, voltage, ...)."""
+DEFAULT_ENERGY_INTERVAL: Final = 30
+"""Seconds between reads of the slow group (energy counters)."""
+
+READ_TIMEOUT: Final = 3.0
+"""Seconds to wait for a connection or an answer."""
+
+CUSTOM_MAPS_DIR: Final = "energy_monitor_maps"
+"""Folder of the Home Assistant configuration that holds custom CSV maps."""
+
+MAX_RATE_KWH_PER_HOUR: Final = 1000.0
+"""A kWh counter growing faster than this is held back as a glitch."""
