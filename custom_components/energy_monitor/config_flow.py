@@ -15,9 +15,10 @@ from homeassistant.core import callback
 
 from .const import CONF_SOURCE, DOMAIN, Source
 from .sources.ev.config_flow import EvChargerConfigFlow, EvChargerOptionsFlow
+from .sources.fronius.config_flow import FroniusConfigFlow
 from .sources.p1.config_flow import P1ConfigFlow, P1OptionsFlow
 
-SOURCE_MENU = [Source.P1.value, Source.EV_CHARGER.value]
+SOURCE_MENU = [Source.P1.value, Source.EV_CHARGER.value, Source.FRONIUS.value]
 """What the wizard offers to add, in menu order."""
 
 OPTIONS_FLOWS: dict[Source, Callable[[], OptionsFlow]] = {
@@ -26,7 +27,9 @@ OPTIONS_FLOWS: dict[Source, Callable[[], OptionsFlow]] = {
 }
 
 
-class EnergyMonitorConfigFlow(P1ConfigFlow, EvChargerConfigFlow, domain=DOMAIN):
+class EnergyMonitorConfigFlow(
+    P1ConfigFlow, EvChargerConfigFlow, FroniusConfigFlow, domain=DOMAIN
+):
     """Add a source device: one config entry per device."""
 
     VERSION = 1

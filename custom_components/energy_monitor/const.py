@@ -15,3 +15,4 @@ class Source(StrEnum):
 
     P1 = "p1"
     EV_CHARGER = "ev_charger"
+    FRONIUS = "fronius"

@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant
 
 from ..const import Source
 from ..coordinator import EnergyMonitorConfigEntry, SourceRuntime
-from . import ev, p1
+from . import ev, fronius, p1
 
 
 class SourceModule(Protocol):
@@ -28,4 +28,8 @@ class SourceModule(Protocol):
         """Delete what the source stored for a removed entry."""
 
 
-SOURCE_MODULES: dict[Source, SourceModule] = {Source.P1: p1, Source.EV_CHARGER: ev}
+SOURCE_MODULES: dict[Source, SourceModule] = {
+    Source.P1: p1,
+    Source.EV_CHARGER: ev,
+    Source.FRONIUS: fronius,
+}
