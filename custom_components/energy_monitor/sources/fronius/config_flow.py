@@ -84,7 +84,7 @@ class FroniusConfigFlow(ConfigFlow):
         # A Datamanager answers about a minute after its DHCP request.
         await asyncio.sleep(const.DHCP_REQUEST_DELAY)
         try:
-            identity = await self._async_identify(address)
+            identity = await self._async_fronius_identify(address)
         except SolarApiError:
             return self.async_abort(reason="cannot_connect")
         await self.async_set_unique_id(identity.unique_id)
@@ -128,7 +128,7 @@ class FroniusConfigFlow(ConfigFlow):
         if user_input is not None:
             host = str(user_input[CONF_HOST]).strip()
             try:
-                identity = await self._async_identify(host)
+                identity = await self._async_fronius_identify(host)
             except ValueError:
                 errors[CONF_HOST] = "invalid_host"
             except SolarApiConnectionError:
@@ -149,7 +149,7 @@ class FroniusConfigFlow(ConfigFlow):
             errors=errors,
         )
 
-    async def _async_identify(self, host: str) -> SolarNetIdentity:
+    async def _async_fronius_identify(self, host: str) -> SolarNetIdentity:
         """Ask the device at ``host`` who it is.
 
         Raises:

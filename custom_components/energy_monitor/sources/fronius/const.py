@@ -26,7 +26,7 @@ PERIOD_RESET_TOLERANCE: Final = 0.1
 increase after midnight and still count as restarted."""
 
 STORAGE_VERSION: Final = 1
-SAVE_DELAY: Final = 60.0
+SAVE_INTERVAL: Final = 60.0
 
 DHCP_REQUEST_DELAY: Final = 60.0
 """Seconds to wait after a DHCP request before asking the device: a

@@ -30,7 +30,6 @@ from typing import Any, override
 from homeassistant.const import CONF_HOST
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from homeassistant.helpers.storage import Store
 from homeassistant.helpers.typing import StateType
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
@@ -58,6 +57,7 @@ from ...lib.fronius.model import (
 from ...lib.fronius.values import inverter_values, site_values
 from ...lib.periods import Period, PeriodTotals
 from ...lib.vocabulary import LIFETIME_COUNTERS, Key
+from ...storage import PeriodicStore
 from .const import (
     DEVICE_INTERVAL,
     FAILURES_BEFORE_UNAVAILABLE,
@@ -67,7 +67,7 @@ from .const import (
     MAX_ENERGY_RATE,
     PERIOD_RESET_TOLERANCE,
     POWER_FLOW_INTERVAL,
-    SAVE_DELAY,
+    SAVE_INTERVAL,
     STORAGE_VERSION,
 )
 
@@ -169,8 +169,8 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
         self._guard = CounterGuard(max_rate_per_hour=MAX_ENERGY_RATE)
         self._day = PeriodTotals(Period.DAY, PERIOD_RESET_TOLERANCE)
         self._year = PeriodTotals(Period.YEAR, PERIOD_RESET_TOLERANCE)
-        self._store: Store[dict[str, Any]] = Store(
-            hass, STORAGE_VERSION, storage_key(entry.entry_id)
+        self._store: PeriodicStore[dict[str, Any]] = PeriodicStore(
+            hass, STORAGE_VERSION, storage_key(entry.entry_id), SAVE_INTERVAL
         )
 
     # Setup and storage.
@@ -265,7 +265,7 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
         self.update_interval = self._regular_interval()
         data = self._build(moment)
         self._published = True
-        self._store.async_delay_save(self._snapshot, SAVE_DELAY)
+        self._store.async_schedule_save(self._snapshot)
         return data
 
     def _failed(self, err: SolarApiError) -> FroniusData:
