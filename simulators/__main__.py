@@ -7,7 +7,14 @@ import asyncio
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from .devices import HOST, P1_BELGIAN_PORT, P1_DUTCH_PORT
+from .devices import (
+    FRONIUS_GEN24_PORT,
+    FRONIUS_SYMO_PORT,
+    HOST,
+    P1_BELGIAN_PORT,
+    P1_DUTCH_PORT,
+)
+from .fronius import FroniusSimulator, FroniusVariant
 from .p1 import P1Simulator, P1TelegramBuilder, P1Variant
 
 _ZONE = ZoneInfo("Europe/Brussels")
@@ -20,17 +27,23 @@ def _belgian_meter() -> P1TelegramBuilder:
 
 async def main() -> None:
     """Start the simulators and keep them running."""
-    simulators = {
+    simulators: dict[str, P1Simulator | FroniusSimulator] = {
         "P1 meter, Netherlands (DSMR 5)": P1Simulator(
             variant=P1Variant.DSMR5, host=HOST, port=P1_DUTCH_PORT
         ),
         "P1 meter, Belgium (e-MUCS)": P1Simulator(
             builder=_belgian_meter(), host=HOST, port=P1_BELGIAN_PORT
         ),
+        "Fronius Symo, Datamanager (Solar API, HTTP)": FroniusSimulator(
+            variant=FroniusVariant.SYMO, host=HOST, port=FRONIUS_SYMO_PORT
+        ),
+        "Fronius Gen24 with battery (Solar API, HTTP)": FroniusSimulator(
+            variant=FroniusVariant.GEN24, host=HOST, port=FRONIUS_GEN24_PORT
+        ),
     }
     for name, simulator in simulators.items():
         await simulator.start()
-        print(f"{datetime.now(_ZONE):%H:%M:%S} {name}: tcp://{HOST}:{simulator.port}")
+        print(f"{datetime.now(_ZONE):%H:%M:%S} {name}: {HOST}:{simulator.port}")
     await asyncio.Event().wait()
 
 

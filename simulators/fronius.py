@@ -25,7 +25,7 @@ import argparse
 import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 import json
 from typing import Any
@@ -41,6 +41,10 @@ BATTERY_CAPACITY = 11520.0
 BATTERY_POWER = 3000.0
 """W, charge and discharge."""
 BATTERY_MIN_SOC = 5.0
+AVERAGE_DAY = 9000.0
+"""Wh a day, to start the year counter at a plausible value."""
+STEP = timedelta(minutes=5)
+"""Integration step of the energy produced before the simulator started."""
 
 
 class FroniusVariant(StrEnum):
@@ -175,10 +179,14 @@ class FroniusSystem:
         counters = self.counters
         local = moment.astimezone(ZONE)
         awake = flows.pv > 0
-        if counters.day_of is None or (local.date() != counters.day_of and awake):
+        if counters.day_of is None:
+            counters.day, counters.day_of = self._produced_today(local), local.date()
+            counters.year = counters.day + AVERAGE_DAY * (local.timetuple().tm_yday - 1)
+            counters.year_of = local.year
+        if local.date() != counters.day_of and awake:
             # Like the real inverter: the day counter restarts when it wakes.
             counters.day, counters.day_of = 0.0, local.date()
-        if counters.year_of is None or (local.year != counters.year_of and awake):
+        if local.year != counters.year_of and awake:
             counters.year, counters.year_of = 0.0, local.year
         produced = max(flows.inverter, 0.0) * hours
         counters.inverter_total += produced
@@ -189,6 +197,15 @@ class FroniusSystem:
         counters.soc -= flows.battery * hours / BATTERY_CAPACITY * 100
         counters.soc = min(max(counters.soc, 0.0), 100.0)
         return flows
+
+    def _produced_today(self, local: datetime) -> float:
+        """Return the energy (Wh) produced from midnight up to ``local``."""
+        midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        steps = int((local - midnight).total_seconds() // STEP.total_seconds())
+        return sum(
+            self.profile.pv(midnight + STEP * step) * INVERTER_EFFICIENCY
+            for step in range(steps)
+        ) * (STEP.total_seconds() / 3600)
 
     def asleep(self, flows: Flows) -> bool:
         """Tell whether the inverter sleeps (no sun; a Gen24 also needs no battery)."""
@@ -502,6 +519,8 @@ class FroniusSimulator:
         self.fault: Fault | None = None
         self.answers: dict[Endpoint, str | dict[str, Any]] = {}
         """Fixed answers per endpoint (JSON text is served byte for byte)."""
+        self.only_answers = False
+        """Answer only the endpoints in :attr:`answers` (others: HTTP 404)."""
         self.requests: list[str] = []
         """The paths asked, with their queries."""
         self._requested_port = port
@@ -532,7 +551,9 @@ class FroniusSimulator:
         """Open the port (again, after :meth:`stop`, on the same number)."""
         app = web.Application()
         app.router.add_get("/{path:.*}", self._handle)
-        self._runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=0.1)
+        self._runner = web.AppRunner(
+            app, handle_signals=False, shutdown_timeout=0.1, access_log=None
+        )
         await self._runner.setup()
         self._site = web.TCPSite(
             self._runner, self.host, self._requested_port, reuse_address=True
@@ -565,6 +586,8 @@ class FroniusSimulator:
         if endpoint is None:
             raise web.HTTPNotFound
         fixed = self.answers.get(endpoint)
+        if fixed is None and self.only_answers:
+            raise web.HTTPNotFound
         if isinstance(fixed, str):
             return web.Response(text=fixed, content_type="application/json")
         answer = fixed or self.system.answer(
