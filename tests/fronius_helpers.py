@@ -28,7 +28,9 @@ def fronius_entry(host: str, **extra: Any) -> MockConfigEntry:
     )
 
 
-async def set_up_fronius(hass: HomeAssistant, host: str, **extra: Any) -> MockConfigEntry:
+async def set_up_fronius(
+    hass: HomeAssistant, host: str, **extra: Any
+) -> MockConfigEntry:
     """Add a Fronius entry and set it up."""
     entry = fronius_entry(host, **extra)
     entry.add_to_hass(hass)
