@@ -521,6 +521,8 @@ class FroniusSimulator:
         """Fixed answers per endpoint (JSON text is served byte for byte)."""
         self.only_answers = False
         """Answer only the endpoints in :attr:`answers` (others: HTTP 404)."""
+        self.pages: dict[str, str] = {}
+        """Fixed JSON answers to other requests, by path and query."""
         self.requests: list[str] = []
         """The paths asked, with their queries."""
         self._requested_port = port
@@ -582,6 +584,8 @@ class FroniusSimulator:
                 text="<html><body>500 Internal Server Error</body></html>",
                 content_type="text/html",
             )
+        if (page := self.pages.get(request.path_qs)) is not None:
+            return web.Response(text=page, content_type="application/json")
         endpoint = route(request.path, request.query)
         if endpoint is None:
             raise web.HTTPNotFound

@@ -56,7 +56,7 @@ async def poll(
     """Let ``seconds`` pass so that the coordinator polls."""
     freezer.tick(timedelta(seconds=seconds))
     async_fire_time_changed(hass)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 def states_by_key(hass: HomeAssistant, key: str) -> list[State]:

@@ -20,6 +20,8 @@ _DEVICE_NAMES = {
     DeviceKind.BATTERY: "fronius_battery",
 }
 """Translation keys of the names of devices that report none."""
+_NAMED_BY_MODEL = {DeviceKind.METER, DeviceKind.BATTERY}
+"""Devices whose model makes a good name ("Smart Meter 63A")."""
 
 
 def device_info(device: FroniusDevice, *, via: str | None, url: str) -> DeviceInfo:
@@ -44,9 +46,7 @@ def device_info(device: FroniusDevice, *, via: str | None, url: str) -> DeviceIn
         info["configuration_url"] = url
     else:
         info["via_device_id"] = via
-    name = device.name or (
-        device.model if device.kind is not DeviceKind.INVERTER else None
-    )
+    name = device.name or (device.model if device.kind in _NAMED_BY_MODEL else None)
     if name:
         info["name"] = name
     else:
