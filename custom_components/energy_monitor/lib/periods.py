@@ -30,6 +30,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+DECIMALS = 6
+"""Derived totals are rounded to this many decimals (no float noise)."""
+
 
 class Period(StrEnum):
     """Calendar periods whose energy is reported."""
@@ -130,7 +133,7 @@ class PeriodTotals:
         """Return the counter's increase since the period started."""
         if track.baseline is None or track.last is None:
             return None
-        return max(track.last - track.baseline, 0.0)
+        return round(max(track.last - track.baseline, 0.0), DECIMALS)
 
     def snapshot(self) -> dict[str, dict[str, Any]]:
         """Return what is needed to continue after a restart (JSON-ready)."""
