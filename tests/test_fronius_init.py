@@ -14,6 +14,7 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.energy_monitor.const import DOMAIN
 from custom_components.energy_monitor.diagnostics import (
     async_get_config_entry_diagnostics,
 )
@@ -304,6 +305,23 @@ async def test_inverter_known_only_from_the_power_flow(
         if registered.unique_id.endswith("_pv_elec_prod")
     ]
     assert produced == "solar_net_240.424242_inverter_1_pv_elec_prod"
+
+
+async def test_inverter_that_never_answered(
+    hass: HomeAssistant, fronius_simulator: FroniusSimulator
+) -> None:
+    """A listed inverter without any data: offline, without energy entities."""
+    listed = {"UniqueID": "77", "DT": 102, "StatusCode": 255}
+    fronius_simulator.answers[Endpoint.INVERTER_INFO] = response({"2": listed})
+    await set_up_fronius(hass, fronius_simulator.address)
+    registry = er.async_get(hass)
+    assert registry.async_get_entity_id("binary_sensor", DOMAIN, "77_inverter_online")
+    assert not registry.async_get_entity_id("sensor", DOMAIN, "77_pv_elec_prod")
+    power = registry.async_get_entity_id("sensor", DOMAIN, "77_inverter_power_ac")
+    assert power is not None
+    state = hass.states.get(power)
+    assert state is not None
+    assert state.state == "0.0"
 
 
 async def test_restart_at_night_shows_the_inverter_at_once(

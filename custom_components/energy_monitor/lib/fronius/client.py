@@ -200,7 +200,7 @@ class FroniusClient:
                     f"no answer from {self.url} within {self._timeout:g} s"
                 ) from err
             except BadStatusError as err:
-                status = _status(err.response)
+                status: Mapping[str, Any] = err.response.get("status") or {}
                 raise SolarApiStatusError(
                     _code(status.get("Code")), str(status.get("Reason") or "")
                 ) from err
@@ -281,15 +281,6 @@ class FroniusClient:
         if unique_id is None:
             raise NoInverterError(f"{self.url} lists no inverter with a serial number")
         return SolarNetIdentity(unique_id, logger, tuple(inverters))
-
-
-def _status(response: object) -> Mapping[str, Any]:
-    """Return the ``Head.Status`` PyFronius attached to a BadStatusError."""
-    if isinstance(response, Mapping) and isinstance(
-        status := response.get("status"), Mapping
-    ):
-        return status
-    return {}
 
 
 def _code(value: object) -> int | None:
