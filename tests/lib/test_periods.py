@@ -98,9 +98,28 @@ def test_reported_without_lifetime_counter() -> None:
     assert today.update("inv", at(20, 20), None) is None
     today.update("inv", at(20, 21), None, 9.0)
     assert today.update("inv", at(21, 9), None, 1.0) == PeriodValue(1.0, at(21, 0))
-    # A lifetime counter that appears later counts from its first reading.
-    assert today.update("inv", at(21, 10), 500.0) == PeriodValue(0.0, at(21, 10))
-    assert today.update("inv", at(21, 11), 501.0) == PeriodValue(1.0, at(21, 10))
+    # A lifetime counter that appears later does not change the source today.
+    assert today.update("inv", at(21, 10), 500.0) == PeriodValue(1.0, at(21, 0))
+    # The next day it is the baseline: derived until the device restarts.
+    assert today.update("inv", at(22, 1), 500.5, 1.0) == PeriodValue(0.5, at(22, 0))
+
+
+def test_reported_value_is_held_while_the_device_is_silent() -> None:
+    """A sleeping inverter stops reporting: today's value stays, same reset."""
+    today = PeriodTotals(Period.DAY)
+    today.update("inv", at(20, 12), 300.0, 6.0)
+    assert today.update("inv", at(20, 22), 300.0) == PeriodValue(6.0, at(20, 0))
+    restored = PeriodTotals(Period.DAY)
+    restored.restore(today.snapshot())
+    assert restored.update("inv", at(20, 23), None) == PeriodValue(6.0, at(20, 0))
+
+
+def test_reported_value_appearing_mid_period_waits_for_the_next() -> None:
+    """Counting from a moment, the day stays derived: its reset never moves."""
+    today = PeriodTotals(Period.DAY)
+    assert today.update("inv", at(20, 12), 300.0) == PeriodValue(0.0, at(20, 12))
+    assert today.update("inv", at(20, 13), 301.0, 7.0) == PeriodValue(1.0, at(20, 12))
+    assert today.update("inv", at(21, 9), 301.5, 0.5) == PeriodValue(0.5, at(21, 0))
 
 
 def test_counter_that_goes_down_gives_zero_not_negative() -> None:

@@ -17,11 +17,14 @@ way Home Assistant wants a resetting total: the energy since ``last_reset``.
   it again for the new day would double it in the Energy dashboard. A
   reported value that exceeds the derived one by more than
   ``reset_tolerance`` right after a boundary is such a leftover, and the
-  derived value is shown until the device catches up.
+  derived value is shown until the device catches up. Once shown, a
+  reported value is kept for the rest of the period when the device stops
+  reporting (a sleeping inverter).
 
 When tracking starts in the middle of a period without a reported value,
 the derived value counts from that moment, and ``since`` says so (it is
-what Home Assistant gets as ``last_reset``).
+what Home Assistant gets as ``last_reset``). ``since`` never changes within
+a period: Home Assistant would count the whole value again at each change.
 """
 
 from collections.abc import Mapping
@@ -65,6 +68,8 @@ class _Track:
     baseline: float | None
     last: float | None
     trusted: bool
+    reported: float | None = None
+    """The reported value shown in this period (``None``: derived ones)."""
 
 
 class PeriodTotals:
@@ -104,26 +109,35 @@ class PeriodTotals:
         start = self.period.start(moment)
         track = self._tracks.get(key)
         if track is None:
-            track = _Track(start, moment, lifetime, lifetime, trusted=True)
+            since = moment if reported is None else start
+            track = _Track(start, since, lifetime, lifetime, trusted=True)
             self._tracks[key] = track
         elif start > track.start:
             track.start = start
             track.since = start
             track.baseline = track.last
             track.trusted = False
+            track.reported = None
         if lifetime is not None:
             if track.baseline is None:
                 track.baseline = lifetime
-                track.since = moment
+                track.since = track.since if track.reported is not None else moment
             track.last = lifetime
         derived = self._derived(track)
         if reported is not None:
-            if not track.trusted and (
+            track.trusted = track.trusted or (
                 derived is None or reported <= derived + self._tolerance
+            )
+            # Switching from derived to reported keeps ``since`` only when the
+            # derived value counted from the period's start.
+            if track.trusted and (
+                track.reported is not None
+                or track.since == track.start
+                or derived is None
             ):
-                track.trusted = True
-            if track.trusted:
-                return PeriodValue(reported, track.start)
+                track.reported = reported
+        if track.reported is not None:
+            return PeriodValue(track.reported, track.start)
         if derived is None:
             return None
         return PeriodValue(derived, track.since)
@@ -156,6 +170,7 @@ class PeriodTotals:
                     baseline=_optional_float(stored["baseline"]),
                     last=_optional_float(stored["last"]),
                     trusted=bool(stored["trusted"]),
+                    reported=_optional_float(stored.get("reported")),
                 )
             except KeyError, TypeError, ValueError:
                 continue
