@@ -110,25 +110,25 @@ class InverterReading:
 
 
 @dataclass(frozen=True, slots=True)
-class MeterReading:
-    """A smart meter (``GetMeterRealtimeData``)."""
+class DeviceReading:
+    """A device behind the inverter or Datamanager: its identity and values."""
 
     device_id: str
     values: Mapping[str, Value]
     serial: str | None = None
     manufacturer: str | None = None
     model: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MeterReading(DeviceReading):
+    """A smart meter (``GetMeterRealtimeData``)."""
+
     location: int | None = None
     """``Meter_Location_Current``: 0 grid connection, 1 consumption path,
     3 external generator, 256-511 subloads, ..."""
 
 
 @dataclass(frozen=True, slots=True)
-class StorageReading:
+class StorageReading(DeviceReading):
     """A home battery (``GetStorageRealtimeData``)."""
-
-    device_id: str
-    values: Mapping[str, Value]
-    serial: str | None = None
-    manufacturer: str | None = None
-    model: str | None = None

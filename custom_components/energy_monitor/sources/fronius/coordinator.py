@@ -46,6 +46,7 @@ from ...lib.fronius.client import (
     SolarApiUnsupportedError,
 )
 from ...lib.fronius.model import (
+    DeviceReading,
     InverterInfo,
     InverterReading,
     LoggerInfo,
@@ -280,7 +281,7 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
         extra = max(self.failures - FAILURES_BEFORE_UNAVAILABLE + 1, 0)
         self.update_interval = min(self._regular_interval() * 2**extra, MAX_BACKOFF)
         if self._published and self.failures < FAILURES_BEFORE_UNAVAILABLE:
-            LOGGER.debug("Fronius %s did not answer, retrying: %s", self.name, err)
+            LOGGER.debug("%s did not answer, retrying: %s", self.name, err)
             return self.data
         raise _unreachable(err) from err
 
@@ -330,7 +331,7 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
         try:
             return await self.client.inverter_info()
         except _ANSWERED_WITHOUT_DATA as err:
-            LOGGER.debug("Fronius %s lists no inverters: %s", self.name, err)
+            LOGGER.debug("%s lists no inverters: %s", self.name, err)
             return []
 
     async def _find_new_inverters(self) -> None:
@@ -358,7 +359,7 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
             used.add(device_id)
             self._inverters[info.device_id] = _Inverter(info, device_id)
             self._devices_due = None
-            LOGGER.debug("Fronius %s: inverter %s found", self.name, info.device_id)
+            LOGGER.debug("%s: inverter %s found", self.name, info.device_id)
 
     async def _read_devices(self) -> None:
         """Read every inverter, the smart meters and the batteries.
@@ -402,7 +403,7 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
         try:
             found = await request()
         except _ANSWERED_WITHOUT_DATA as err:
-            LOGGER.debug("Fronius %s has no %s now: %s", self.name, name, err)
+            LOGGER.debug("%s has no %s now: %s", self.name, name, err)
             if name not in self._supported:
                 self._unsupported.add(name)
             return None
@@ -434,40 +435,12 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
             states[inverter.device_id] = self._inverter_state(
                 solar_net_id, inverter, moment, stamp
             )
-        for meter in self.meters or ():
-            device_id = meter.serial or f"{self.system_id}_meter_{meter.device_id}"
-            self._add_reading(
-                devices,
-                states,
-                FroniusDevice(
-                    device_id,
-                    DeviceKind.METER,
-                    number=meter.device_id,
-                    model=meter.model,
-                    serial_number=meter.serial,
-                    manufacturer=meter.manufacturer,
-                ),
-                meter.values,
-                stamp,
-            )
-        for storage in self.storages or ():
-            device_id = (
-                storage.serial or f"{self.system_id}_battery_{storage.device_id}"
-            )
-            self._add_reading(
-                devices,
-                states,
-                FroniusDevice(
-                    device_id,
-                    DeviceKind.BATTERY,
-                    number=storage.device_id,
-                    model=storage.model,
-                    serial_number=storage.serial,
-                    manufacturer=storage.manufacturer,
-                ),
-                storage.values,
-                stamp,
-            )
+        for kind, readings in (
+            (DeviceKind.METER, self.meters),
+            (DeviceKind.BATTERY, self.storages),
+        ):
+            for reading in readings or ():
+                self._add_reading(devices, states, kind, reading, stamp)
         return FroniusData(devices, states)
 
     def _inverter_state(
@@ -507,20 +480,28 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
         self,
         devices: dict[str, FroniusDevice],
         states: dict[str, DeviceState],
-        device: FroniusDevice,
-        readings: Mapping[str, Value],
+        kind: DeviceKind,
+        reading: DeviceReading,
         stamp: float,
     ) -> None:
         """Add a meter or battery with its values (counters guarded)."""
+        device_id = reading.serial or f"{self.system_id}_{kind}_{reading.device_id}"
         values: dict[str, StateType] = {
-            key: self._guarded(f"{device.device_id}_{key}", value, stamp)
+            key: self._guarded(f"{device_id}_{key}", value, stamp)
             if key in LIFETIME_COUNTERS
             else value
-            for key, value in readings.items()
+            for key, value in reading.values.items()
         }
         if values:
-            devices[device.device_id] = device
-            states[device.device_id] = DeviceState(values)
+            devices[device_id] = FroniusDevice(
+                device_id,
+                kind,
+                number=reading.device_id,
+                model=reading.model,
+                serial_number=reading.serial,
+                manufacturer=reading.manufacturer,
+            )
+            states[device_id] = DeviceState(values)
 
     def _guarded(self, key: str, value: Value, stamp: float) -> float | None:
         """Return a lifetime counter's value to show (the last one if absent)."""
