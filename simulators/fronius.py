@@ -171,7 +171,20 @@ class FroniusSystem:
         return Flows(pv, load, battery, inverter, round(load - inverter, 1))
 
     def advance(self, moment: datetime) -> Flows:
-        """Integrate the counters up to ``moment``; return its flows."""
+        """Integrate the counters up to ``moment``; return its flows.
+
+        A long gap since the previous request is integrated in steps of
+        :data:`STEP`, so the counters follow the sun rather than jump.
+        """
+        if self._last is not None:
+            step = self._last + STEP
+            while step < moment:
+                self._integrate(step)
+                step += STEP
+        return self._integrate(moment)
+
+    def _integrate(self, moment: datetime) -> Flows:
+        """Add the energy since the previous moment at ``moment``'s power."""
         flows = self.flows(moment)
         hours = 0.0 if self._last is None else (moment - self._last).total_seconds()
         hours = max(hours, 0.0) / 3600

@@ -40,7 +40,7 @@ _UNITS: dict[SensorDeviceClass, tuple[str, int]] = {
     SensorDeviceClass.VOLTAGE: (UnitOfElectricPotential.VOLT, 1),
     SensorDeviceClass.CURRENT: (UnitOfElectricCurrent.AMPERE, 2),
     SensorDeviceClass.FREQUENCY: (UnitOfFrequency.HERTZ, 2),
-    SensorDeviceClass.BATTERY: (PERCENTAGE, 0),
+    SensorDeviceClass.BATTERY: (PERCENTAGE, 1),
     SensorDeviceClass.TEMPERATURE: (UnitOfTemperature.CELSIUS, 1),
 }
 """Unit and display precision per device class."""
