@@ -47,10 +47,6 @@ class InverterInfo:
     unique_id: str | None = None
     device_type: int | None = None
     custom_name: str | None = None
-    status: InverterStatus | None = None
-    error_code: int | None = None
-    peak_power: Value = None
-    """The PV generator's peak power in W (``PVPower``)."""
 
 
 @dataclass(frozen=True, slots=True)

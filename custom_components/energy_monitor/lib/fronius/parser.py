@@ -216,11 +216,6 @@ def parse_inverter_info(data: object) -> list[InverterInfo]:
                 unique_id=_serial(entry.get("UniqueID")),
                 device_type=_integer(entry.get("DT")),
                 custom_name=_text(entry.get("CustomName")),
-                status=parse_status(
-                    entry.get("StatusCode"), entry.get("InverterState")
-                ),
-                error_code=_integer(entry.get("ErrorCode")),
-                peak_power=number(entry.get("PVPower")),
             )
         )
     return inverters
