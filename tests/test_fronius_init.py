@@ -139,9 +139,12 @@ async def test_outage_then_recovery(
     assert "The Fronius device does not answer" in caplog.text
 
     fronius_simulator.set_fault(None)
+    fronius_simulator.requests.clear()
     await refresh(hass, entry)
     assert value_of(hass, "pv_power") != STATE_UNAVAILABLE
     assert value_of(hass, "inverter_online") == STATE_ON
+    # The device may have restarted: everything is read again.
+    assert "/solar_api/v1/GetLoggerInfo.cgi" in fronius_simulator.requests
     assert float(value_of(hass, "grid_elec_import")) > 8765
     assert coordinator.update_interval == timedelta(seconds=10)
     assert caplog.text.count("data recovered") == 1
@@ -341,6 +344,25 @@ async def test_restart_at_night_shows_the_inverter_at_once(
     assert value_of(hass, "inverter_online") == STATE_OFF
     assert value_of(hass, "inverter_status") == "unknown"
     assert value_of(hass, "pv_power") == "0.0"
+
+
+async def test_damaged_storage_is_ignored(
+    hass: HomeAssistant,
+    fronius_simulator: FroniusSimulator,
+    hass_storage: dict[str, object],
+) -> None:
+    """Stored inverters without an ID are skipped; the rest is read anew."""
+    entry = fronius_entry(fronius_simulator.address)
+    hass_storage[storage_key(entry.entry_id)] = {
+        "version": 1,
+        "key": storage_key(entry.entry_id),
+        "data": {"inverters": {"9": {"unique_id": "x"}}, "day": {"k": "bad"}},
+    }
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert len(states_by_key(hass, "inverter_online")) == 1
 
 
 async def test_entry_without_unique_id_adopts_the_system_serial(

@@ -195,6 +195,8 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
             raise _unreachable(err) from err
         self._adopt_unique_id(infos)
         for solar_net_id, known in stored.get("inverters", {}).items():
+            if "device_id" not in known:
+                continue
             info = InverterInfo(
                 device_id=solar_net_id,
                 unique_id=known.get("unique_id"),
@@ -277,7 +279,9 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
         """
         self.failures += 1
         self.last_error = str(err)
+        # After an outage the device may have restarted: read everything.
         self._devices_due = None
+        self._identity_due = None
         extra = max(self.failures - FAILURES_BEFORE_UNAVAILABLE + 1, 0)
         self.update_interval = min(self._regular_interval() * 2**extra, MAX_BACKOFF)
         if self._published and self.failures < FAILURES_BEFORE_UNAVAILABLE:
