@@ -319,7 +319,7 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
             else:
                 self._supported.add("power_flow")
                 if not self.flow.inverters.keys() <= self._inverters.keys():
-                    await self._find_new_inverters()
+                    await self._find_new_inverters(self.flow)
         if self._devices_due is None or moment >= self._devices_due:
             self._devices_due = moment + DEVICE_INTERVAL
             await self._read_devices()
@@ -338,14 +338,17 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
             LOGGER.debug("%s lists no inverters: %s", self.name, err)
             return []
 
-    async def _find_new_inverters(self) -> None:
-        """Add the inverters the power flow names but the coordinator lacks."""
+    async def _find_new_inverters(self, flow: PowerFlow) -> None:
+        """Add the inverters the power flow names but the coordinator lacks.
+
+        The inverter list is asked first (for serial numbers and names);
+        an inverter it does not list is added with its number only.
+        """
         self._add_inverters(await self._read_identity())
-        assert self.flow is not None  # noqa: S101 - called after reading it
         self._add_inverters(
             [
                 InverterInfo(device_id=solar_net_id, device_type=entry.device_type)
-                for solar_net_id, entry in self.flow.inverters.items()
+                for solar_net_id, entry in flow.inverters.items()
             ]
         )
 
