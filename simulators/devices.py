@@ -12,6 +12,8 @@ from typing import Any
 HOST = "127.0.0.1"
 P1_DUTCH_PORT = 2001
 P1_BELGIAN_PORT = 2002
+FRONIUS_SYMO_PORT = 2080
+FRONIUS_GEN24_PORT = 2081
 MODBUS_PORT = 2020
 MODBUS_METERS = {1: "eastron_sdm630", 2: "carlo_gavazzi_em24"}
 """Meters (unit ID: bundled map) behind the simulated Modbus TCP gateway."""
@@ -68,6 +70,20 @@ DEV_DEVICES: tuple[DevDevice, ...] = (
                 "grid_power_entity": "sensor.p1_meter_grid_power",
                 "charger_power": 1400,
             },
+        ),
+    ),
+    DevDevice(
+        "Fronius Symo with Datamanager and smart meter",
+        (
+            {"next_step_id": "fronius"},
+            {"host": f"{HOST}:{FRONIUS_SYMO_PORT}"},
+        ),
+    ),
+    DevDevice(
+        "Fronius Gen24 with battery and smart meter",
+        (
+            {"next_step_id": "fronius"},
+            {"host": f"{HOST}:{FRONIUS_GEN24_PORT}"},
         ),
     ),
 )

@@ -1,4 +1,4 @@
-"""Shared fixtures: Home Assistant with Energy Monitor, and real P1 peers."""
+"""Shared fixtures: Home Assistant with Energy Monitor, and real device peers."""
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -12,6 +12,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_monitor.const import DOMAIN
 from custom_components.energy_monitor.lib.modbus.schema import RegisterMap
+from simulators.fronius import FroniusSimulator, FroniusVariant
 from simulators.modbus import ModbusMeterSimulator
 from simulators.p1 import ZONE, P1Simulator, P1Variant, SteppingClock
 
@@ -150,3 +151,30 @@ async def start_modbus(socket_enabled: None) -> AsyncIterator[StartModbus]:
     yield start
     for simulator in simulators:
         await simulator.stop()
+
+
+def fronius_clock() -> SteppingClock:
+    """Return a clock that advances one second per request, from a sunny noon."""
+    return SteppingClock(datetime(2026, 6, 21, 13, 0, 0, tzinfo=ZONE))
+
+
+async def _running_fronius(variant: FroniusVariant) -> AsyncIterator[FroniusSimulator]:
+    """Run a simulated Fronius system on a loopback port."""
+    simulator = FroniusSimulator(variant=variant, clock=fronius_clock())
+    await simulator.start()
+    yield simulator
+    await simulator.stop()
+
+
+@pytest.fixture
+async def fronius_simulator(socket_enabled: None) -> AsyncIterator[FroniusSimulator]:
+    """Run a Symo with a Datamanager and a smart meter on a loopback port."""
+    async for simulator in _running_fronius(FroniusVariant.SYMO):
+        yield simulator
+
+
+@pytest.fixture
+async def gen24_simulator(socket_enabled: None) -> AsyncIterator[FroniusSimulator]:
+    """Run a Gen24 with a battery and a smart meter on a loopback port."""
+    async for simulator in _running_fronius(FroniusVariant.GEN24):
+        yield simulator

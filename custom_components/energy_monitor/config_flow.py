@@ -15,10 +15,16 @@ from homeassistant.core import callback
 
 from .const import CONF_SOURCE, DOMAIN, Source
 from .sources.ev.config_flow import EvChargerConfigFlow, EvChargerOptionsFlow
+from .sources.fronius.config_flow import FroniusConfigFlow
 from .sources.modbus.config_flow import ModbusConfigFlow, ModbusOptionsFlow
 from .sources.p1.config_flow import P1ConfigFlow, P1OptionsFlow
 
-SOURCE_MENU = [Source.P1.value, Source.MODBUS.value, Source.EV_CHARGER.value]
+SOURCE_MENU = [
+    Source.P1.value,
+    Source.FRONIUS.value,
+    Source.MODBUS.value,
+    Source.EV_CHARGER.value,
+]
 """What the wizard offers to add, in menu order."""
 
 OPTIONS_FLOWS: dict[Source, Callable[[], OptionsFlow]] = {
@@ -29,7 +35,11 @@ OPTIONS_FLOWS: dict[Source, Callable[[], OptionsFlow]] = {
 
 
 class EnergyMonitorConfigFlow(
-    P1ConfigFlow, ModbusConfigFlow, EvChargerConfigFlow, domain=DOMAIN
+    P1ConfigFlow,
+    FroniusConfigFlow,
+    ModbusConfigFlow,
+    EvChargerConfigFlow,
+    domain=DOMAIN,
 ):
     """Add a source device: one config entry per device."""
 

@@ -15,4 +15,5 @@ class Source(StrEnum):
 
     P1 = "p1"
     EV_CHARGER = "ev_charger"
+    FRONIUS = "fronius"
     MODBUS = "modbus"

@@ -124,6 +124,49 @@ class Key(StrEnum):
     LAST_TELEGRAM = "last_telegram"
     TELEGRAMS_REJECTED = "telegrams_rejected"
 
+    # PV production per period (kWh, resetting totals).
+    PV_ELEC_PROD_TODAY = "pv_elec_prod_today"
+    PV_ELEC_PROD_YEAR = "pv_elec_prod_year"
+
+    # PV inverters (per inverter). DC values per MPP tracker: none, _2, _3, _4.
+    INVERTER_POWER_AC = "inverter_power_ac"
+    INVERTER_VOLTAGE_AC = "inverter_voltage_ac"
+    INVERTER_CURRENT_AC = "inverter_current_ac"
+    INVERTER_FREQUENCY_AC = "inverter_frequency_ac"
+    INVERTER_VOLTAGE_AC_L1 = "inverter_voltage_ac_l1"
+    INVERTER_VOLTAGE_AC_L2 = "inverter_voltage_ac_l2"
+    INVERTER_VOLTAGE_AC_L3 = "inverter_voltage_ac_l3"
+    INVERTER_CURRENT_AC_L1 = "inverter_current_ac_l1"
+    INVERTER_CURRENT_AC_L2 = "inverter_current_ac_l2"
+    INVERTER_CURRENT_AC_L3 = "inverter_current_ac_l3"
+    INVERTER_VOLTAGE_DC = "inverter_voltage_dc"
+    INVERTER_VOLTAGE_DC_2 = "inverter_voltage_dc_2"
+    INVERTER_VOLTAGE_DC_3 = "inverter_voltage_dc_3"
+    INVERTER_VOLTAGE_DC_4 = "inverter_voltage_dc_4"
+    INVERTER_CURRENT_DC = "inverter_current_dc"
+    INVERTER_CURRENT_DC_2 = "inverter_current_dc_2"
+    INVERTER_CURRENT_DC_3 = "inverter_current_dc_3"
+    INVERTER_CURRENT_DC_4 = "inverter_current_dc_4"
+    INVERTER_STATUS = "inverter_status"
+    INVERTER_ERROR_CODE = "inverter_error_code"
+    INVERTER_ONLINE = "inverter_online"
+
+    # Home batteries. battery_power is signed: + discharge, - charge.
+    BATTERY_POWER = "battery_power"
+    BATTERY_SOC = "battery_soc"
+    BATTERY_VOLTAGE_DC = "battery_voltage_dc"
+    BATTERY_CURRENT_DC = "battery_current_dc"
+    BATTERY_TEMPERATURE = "battery_temperature"
+
+    # Shares of the site's power flow (%), as the device computes them.
+    AUTONOMY = "autonomy"
+    SELF_CONSUMPTION = "self_consumption"
+
+    # A meter elsewhere than at the grid connection (kWh, lifetime): energy
+    # into and out of the metered circuit.
+    METER_ELEC_IMPORT = "meter_elec_import"
+    METER_ELEC_EXPORT = "meter_elec_export"
+
 
 LIFETIME_COUNTERS: frozenset[Key] = frozenset(
     {
@@ -141,6 +184,8 @@ LIFETIME_COUNTERS: frozenset[Key] = frozenset(
         Key.GRID_WATER_IMPORT,
         Key.GRID_HEAT_IMPORT,
         Key.PV_ELEC_PROD,
+        Key.METER_ELEC_IMPORT,
+        Key.METER_ELEC_EXPORT,
     }
 )
 """Keys whose values only ever grow: a drop is a glitch, never published."""

@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant
 
 from ..const import Source
 from ..coordinator import EnergyMonitorConfigEntry, SourceRuntime
-from . import ev, modbus, p1
+from . import ev, fronius, modbus, p1
 
 
 class SourceModule(Protocol):
@@ -30,6 +30,7 @@ class SourceModule(Protocol):
 
 SOURCE_MODULES: dict[Source, SourceModule] = {
     Source.P1: p1,
+    Source.FRONIUS: fronius,
     Source.MODBUS: modbus,
     Source.EV_CHARGER: ev,
 }

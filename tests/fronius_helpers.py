@@ -1,0 +1,78 @@
+"""Helpers for Fronius tests: entries, sample answers, polling, entity lookup."""
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant, State
+from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.energy_monitor.const import DOMAIN
+from simulators.fronius import Endpoint, FroniusSimulator
+
+FRONIUS_FIXTURES = Path(__file__).parent / "fixtures" / "fronius"
+
+
+def fronius_entry(host: str, **extra: Any) -> MockConfigEntry:
+    """Return an entry as the acceptance check makes it: source and host only."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Fronius",
+        data={"source": "fronius", "host": host},
+        **extra,
+    )
+
+
+async def set_up_fronius(
+    hass: HomeAssistant, host: str, **extra: Any
+) -> MockConfigEntry:
+    """Add a Fronius entry and set it up."""
+    entry = fronius_entry(host, **extra)
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+def sample(name: str) -> str:
+    """Return the text of a sample answer in tests/fixtures/fronius."""
+    return (FRONIUS_FIXTURES / name).read_text(encoding="utf-8")
+
+
+def serve_samples(simulator: FroniusSimulator, answers: dict[Endpoint, str]) -> None:
+    """Answer the given endpoints with sample files; others 404."""
+    simulator.answers = {endpoint: sample(name) for endpoint, name in answers.items()}
+    simulator.only_answers = True
+
+
+async def poll(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float = 10
+) -> None:
+    """Let ``seconds`` pass so that the coordinator polls."""
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def states_by_key(hass: HomeAssistant, key: str) -> list[State]:
+    """Return the states of all Fronius entities whose unique ID ends in ``_key``."""
+    registry = er.async_get(hass)
+    states = []
+    for entry in registry.entities.values():
+        if entry.platform == DOMAIN and entry.unique_id.endswith(f"_{key}"):
+            state = hass.states.get(entry.entity_id)
+            assert state is not None, entry.entity_id
+            states.append(state)
+    return states
+
+
+def value_of(hass: HomeAssistant, key: str) -> str:
+    """Return the state of the one entity whose unique ID ends in ``_key``."""
+    states = states_by_key(hass, key)
+    assert len(states) == 1, f"{key}: {states}"
+    return states[0].state
