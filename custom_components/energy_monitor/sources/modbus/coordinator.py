@@ -15,7 +15,6 @@ from datetime import timedelta
 from typing import Any, override
 
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from ...const import DOMAIN, LOGGER
@@ -24,10 +23,11 @@ from ...lib.counters import CounterGuard
 from ...lib.modbus.client import ModbusError
 from ...lib.modbus.meter import MeterReader, Value
 from ...lib.modbus.schema import ScanGroup
+from ...storage import PeriodicStore
 from .const import MAX_RATE_KWH_PER_HOUR
 
 STORAGE_VERSION = 1
-SAVE_DELAY = 60.0
+SAVE_INTERVAL = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +60,8 @@ class ModbusMeter:
         self._counters = {r.key for r in counters}
         self._guard = CounterGuard(max_rate_per_hour=MAX_RATE_KWH_PER_HOUR)
         self._other_guard = CounterGuard()
-        self._store: Store[dict[str, float]] = Store(
-            hass, STORAGE_VERSION, storage_key(entry.entry_id)
+        self._store: PeriodicStore[dict[str, float]] = PeriodicStore(
+            hass, STORAGE_VERSION, storage_key(entry.entry_id), SAVE_INTERVAL
         )
 
     async def async_load(self) -> None:
@@ -89,7 +89,7 @@ class ModbusMeter:
                 values[key] = checked
                 changed = True
         if changed:
-            self._store.async_delay_save(self._snapshot, SAVE_DELAY)
+            self._store.async_schedule_save(self._snapshot)
         return values
 
     def _snapshot(self) -> dict[str, float]:
