@@ -5,10 +5,21 @@ Every config entry is one source device (a P1 meter, an inverter, ...); its
 """
 
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.typing import ConfigType
 
-from .const import CONF_SOURCE, Source
+from .const import CONF_SOURCE, DOMAIN, Source
 from .coordinator import EnergyMonitorConfigEntry
+from .services import async_setup_services
 from .sources import SOURCE_MODULES
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the integration's actions (once, for all entries)."""
+    async_setup_services(hass)
+    return True
 
 
 async def async_setup_entry(

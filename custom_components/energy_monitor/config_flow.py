@@ -15,14 +15,18 @@ from homeassistant.core import callback
 
 from .const import CONF_SOURCE, DOMAIN, Source
 from .sources.p1.config_flow import P1ConfigFlow, P1OptionsFlow
+from .sources.site.config_flow import SiteConfigFlow, SiteOptionsFlow
 
-SOURCE_MENU = [Source.P1.value]
+SOURCE_MENU = [Source.P1.value, Source.SITE.value]
 """What the wizard offers to add, in menu order."""
 
-OPTIONS_FLOWS: dict[Source, Callable[[], OptionsFlow]] = {Source.P1: P1OptionsFlow}
+OPTIONS_FLOWS: dict[Source, Callable[[], OptionsFlow]] = {
+    Source.P1: P1OptionsFlow,
+    Source.SITE: SiteOptionsFlow,
+}
 
 
-class EnergyMonitorConfigFlow(P1ConfigFlow, domain=DOMAIN):
+class EnergyMonitorConfigFlow(P1ConfigFlow, SiteConfigFlow, domain=DOMAIN):
     """Add a source device: one config entry per device."""
 
     VERSION = 1

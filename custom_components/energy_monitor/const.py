@@ -14,3 +14,4 @@ class Source(StrEnum):
     """Kinds of config entries; stored as ``source`` in every entry's data."""
 
     P1 = "p1"
+    SITE = "site"

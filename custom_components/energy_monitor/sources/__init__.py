@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant
 
 from ..const import Source
 from ..coordinator import EnergyMonitorConfigEntry, SourceRuntime
-from . import p1
+from . import p1, site
 
 
 class SourceModule(Protocol):
@@ -28,4 +28,4 @@ class SourceModule(Protocol):
         """Delete what the source stored for a removed entry."""
 
 
-SOURCE_MODULES: dict[Source, SourceModule] = {Source.P1: p1}
+SOURCE_MODULES: dict[Source, SourceModule] = {Source.P1: p1, Source.SITE: site}

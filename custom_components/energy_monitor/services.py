@@ -1,0 +1,11 @@
+"""Actions of Energy Monitor, registered once when the integration loads."""
+
+from homeassistant.core import HomeAssistant, callback
+
+from .sources.site.services import async_setup_site_services
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register the actions of every source."""
+    async_setup_site_services(hass)
