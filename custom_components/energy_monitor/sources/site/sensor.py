@@ -137,7 +137,7 @@ def site_device_info(coordinator: SiteCoordinator) -> DeviceInfo:
         identifiers={(DOMAIN, entry.entry_id)},
         name=entry.title,
         entry_type=DeviceEntryType.SERVICE,
-        translation_key="energy_site",
+        model="Energy site",
     )
 
 
