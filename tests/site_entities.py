@@ -27,10 +27,26 @@ BATTERY_POWER = "sensor.battery_power"
 GAS = "sensor.gas_meter"
 PRICE = "sensor.nordpool_price"
 
-ENERGY = {"unit_of_measurement": "kWh", "device_class": "energy", "state_class": "total_increasing"}
-POWER = {"unit_of_measurement": "W", "device_class": "power", "state_class": "measurement"}
-KILOWATT = {"unit_of_measurement": "kW", "device_class": "power", "state_class": "measurement"}
-VOLUME = {"unit_of_measurement": "m³", "device_class": "gas", "state_class": "total_increasing"}
+ENERGY = {
+    "unit_of_measurement": "kWh",
+    "device_class": "energy",
+    "state_class": "total_increasing",
+}
+POWER = {
+    "unit_of_measurement": "W",
+    "device_class": "power",
+    "state_class": "measurement",
+}
+KILOWATT = {
+    "unit_of_measurement": "kW",
+    "device_class": "power",
+    "state_class": "measurement",
+}
+VOLUME = {
+    "unit_of_measurement": "m³",
+    "device_class": "gas",
+    "state_class": "total_increasing",
+}
 
 REGISTER_SITE: dict[str, Any] = {
     "source": "site",

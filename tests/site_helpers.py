@@ -28,8 +28,20 @@ PV_FACTOR = 3.0
 VERSION_B_FROM = date(2016, 7, 1)
 DST_DAYS = (date(2016, 3, 27), date(2016, 10, 30))
 
-_FLUX_IMPORT = ((0, 2, 0.28), (2, 5, 0.17), (5, 16, 0.28), (16, 19, 0.39), (19, 24, 0.28))
-_FLUX_EXPORT = ((0, 2, 0.18), (2, 5, 0.07), (5, 16, 0.18), (16, 19, 0.29), (19, 24, 0.18))
+_FLUX_IMPORT = (
+    (0, 2, 0.28),
+    (2, 5, 0.17),
+    (5, 16, 0.28),
+    (16, 19, 0.39),
+    (19, 24, 0.28),
+)
+_FLUX_EXPORT = (
+    (0, 2, 0.18),
+    (2, 5, 0.07),
+    (5, 16, 0.18),
+    (16, 19, 0.29),
+    (19, 24, 0.18),
+)
 DAY_RATE, NIGHT_RATE, EXPORT_RATE_A = 0.32, 0.21, 0.045
 STANDING = {False: 0.35, True: 0.42}
 CAPACITY_RATE = {False: 41.3, True: 45.0}
@@ -38,7 +50,11 @@ CAPACITY_RATE = {False: 41.3, True: 45.0}
 def _rows(table: tuple[tuple[int, int, float], ...]) -> list[dict[str, Any]]:
     """Return schedule rows in the tariff-file form."""
     return [
-        {"interval_start": f"{start:02d}:00", "interval_end": f"{end:02d}:00", "rate": rate}
+        {
+            "interval_start": f"{start:02d}:00",
+            "interval_end": f"{end:02d}:00",
+            "rate": rate,
+        }
         for start, end, rate in table
     ]
 
@@ -182,7 +198,9 @@ class ReferenceBill:
     """The reference figures per day, per month and for the year."""
 
     days: dict[date, Bill] = field(default_factory=lambda: defaultdict(Bill))
-    months: dict[tuple[int, int], Bill] = field(default_factory=lambda: defaultdict(Bill))
+    months: dict[tuple[int, int], Bill] = field(
+        default_factory=lambda: defaultdict(Bill)
+    )
     year: Bill = field(default_factory=Bill)
 
 

@@ -289,9 +289,9 @@ def _never_lower(
     needs: Iterable[str],
     health: dict[str, bool],
 ) -> float:
-    """Return a lifetime value, held at its highest published value."""
-    highest = engine.monotone.get(key)
-    if highest is not None and value < highest:
+    """Return a lifetime value, held at its highest published value (from 0)."""
+    highest = engine.monotone.get(key, 0.0)
+    if value < highest:
         return highest
     if all(health[need] for need in needs):
         engine.monotone[key] = value
