@@ -110,7 +110,7 @@ class Hour:
     def day_register(self) -> bool:
         """Tell whether the meter counts this hour in register 1 (day)."""
         local = self.start.astimezone(BRUSSELS)
-        return local.weekday() < 5 and 7 <= local.hour < 22  # noqa: PLR2004
+        return local.weekday() < 5 and 7 <= local.hour < 22
 
 
 def household_year() -> list[Hour]:
@@ -119,7 +119,7 @@ def household_year() -> list[Hour]:
     with gzip.open(HOUSEHOLD, "rt", newline="") as file:
         for row in csv.DictReader(file):
             start = datetime.strptime(row["timestamp"], "%Y-%m-%dT%H:%M:%S%z")
-            if start.year != 2016:  # noqa: PLR2004
+            if start.year != 2016:
                 continue
             load = float(row["load_w"]) / 1000.0
             solar = float(row["ghi_w_m2"]) * PV_FACTOR / 1000.0
@@ -213,7 +213,7 @@ def reference_prices(local: datetime) -> tuple[float, float]:
     """Return the import and export rate of a local hour."""
     if local.date() >= VERSION_B_FROM:
         return _flux(_FLUX_IMPORT, local.hour), _flux(_FLUX_EXPORT, local.hour)
-    day = local.weekday() < 5 and 7 <= local.hour < 22  # noqa: PLR2004
+    day = local.weekday() < 5 and 7 <= local.hour < 22
     return (DAY_RATE if day else NIGHT_RATE), EXPORT_RATE_A
 
 
@@ -239,7 +239,7 @@ def reference_bill(hours: list[Hour]) -> ReferenceBill:
             )
             period.hours += 1
     day = date(2016, 1, 1)
-    while day.year == 2016:  # noqa: PLR2004
+    while day.year == 2016:
         later = day >= VERSION_B_FROM
         start = datetime(day.year, day.month, day.day, tzinfo=BRUSSELS)
         window = []
