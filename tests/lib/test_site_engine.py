@@ -121,7 +121,7 @@ def test_outage_over_days_is_counted_once_in_the_open_day() -> None:
 
 
 def test_glitches_spikes_and_a_new_meter() -> None:
-    """A 0 or a dip moves nothing; a spike waits to be confirmed; a new meter rebases."""
+    """A 0 or a dip moves nothing; a spike waits for confirmation; new meter: rebase."""
     engine = engine_for([{"import": {"mode": "fixed", "rate": 1.0}}])
     engine.counter("import", 1000.0, at(2024, 6, 3, 9))
     engine.counter("import", 0.0, at(2024, 6, 3, 9, 1))
