@@ -11,6 +11,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_monitor.const import DOMAIN
 from tests.site_entities import (
+    BATTERY_CHARGE,
+    BATTERY_DISCHARGE,
     DEMAND,
     ENERGY,
     EXPORT_T1,
@@ -28,8 +30,6 @@ from tests.site_entities import (
     REGISTER_SITE,
     TARIFF,
     VOLUME,
-    BATTERY_CHARGE,
-    BATTERY_DISCHARGE,
     site_entry,
 )
 
