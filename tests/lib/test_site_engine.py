@@ -17,6 +17,7 @@ from custom_components.energy_monitor.lib.site.outputs import (
     build_snapshot,
     provided_keys,
 )
+from custom_components.energy_monitor.lib.site.pricing import Pricer
 from custom_components.energy_monitor.lib.site.tariff import Direction, parse_tariffs
 from custom_components.energy_monitor.lib.site.timeline import StepTimeline
 from custom_components.energy_monitor.lib.vocabulary import Key
@@ -339,6 +340,39 @@ def test_state_survives_storage() -> None:
         again.load({"format": 1})
 
 
+def test_prices_that_cannot_be_known() -> None:
+    """A price entity or register that never reported has no price yet."""
+    versions = parse_tariffs(
+        [
+            {
+                "import": {"mode": "entity", "entity_id": "price"},
+                "export": {"mode": "registers", "rates": {"1": 0.1}},
+            }
+        ]
+    )
+    pricer = Pricer(
+        versions,
+        BRUSSELS,
+        {},
+        register_entity=StepTimeline(),
+        inferred_register=StepTimeline(),
+    )
+    assert pricer.span(Direction.IMPORT, 0.0) == (None, float("inf"))
+    assert not pricer.available(Direction.IMPORT, 0.0)
+    assert pricer.span(Direction.EXPORT, 0.0) == (None, float("inf"))
+    assert pricer.span(Direction.EXPORT, 0.0, 1) == (0.1, float("inf"))
+    assert pricer.entity_ids() == {"price"}
+    timeline = StepTimeline()
+    pricer = Pricer(
+        versions,
+        BRUSSELS,
+        {"price": timeline},
+        register_entity=None,
+        inferred_register=StepTimeline(),
+    )
+    assert pricer.span(Direction.IMPORT, 0.0) == (None, float("inf"))
+
+
 def test_timeline() -> None:
     """Values hold until the next change; the first one also before it."""
     timeline = StepTimeline()
@@ -371,7 +405,7 @@ def test_figures_follow_the_inputs() -> None:
     engine.counter("export", 11.0, at(2024, 6, 3, 10))
     snapshot = build_snapshot(engine, keys)
     assert snapshot.values[Key.SURPLUS_POWER] == 500.0
-    assert snapshot.values[Key.PV_SELF_CONSUMED] == 0.0
+    assert snapshot.values[Key.PV_SELF_CONSUMED] == -1.0  # PV not reported yet
     assert snapshot.values[Key.SELF_CONSUMPTION_RATIO] is None
     assert snapshot.last_reset[Key.COST_IMPORT_TODAY] == at(2024, 6, 3)
     assert Key.COST_IMPORT_TOTAL not in snapshot.last_reset

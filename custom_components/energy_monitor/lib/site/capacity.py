@@ -51,16 +51,13 @@ class QuarterStatus:
     """kWh imported so far."""
     known_until: float
     """The instant up to which ``energy`` is known."""
+    meter_kw: float | None = None
+    """The meter's own running average, when it reports one."""
 
     @property
     def end(self) -> float:
         """Return the end of the quarter."""
         return self.start + QUARTER
-
-    @property
-    def elapsed(self) -> float:
-        """Return the seconds of the quarter ``energy`` covers."""
-        return self.known_until - self.start
 
     @property
     def remaining(self) -> float:
@@ -70,7 +67,9 @@ class QuarterStatus:
     @property
     def average_kw(self) -> float:
         """Return the running average demand of the quarter so far."""
-        return self.energy * HOUR / max(self.elapsed, 1.0)
+        if self.meter_kw is not None:
+            return self.meter_kw
+        return self.energy * HOUR / max(self.known_until - self.start, 1.0)
 
     def projected_kw(self, power_kw: float) -> float:
         """Return the quarter's demand if ``power_kw`` continues to its end."""
@@ -172,7 +171,7 @@ class CapacityTracker:
         start = quarter_start(now)
         if self._meter is not None and self._meter[1] >= start:
             kw, read = self._meter
-            return QuarterStatus(start, kw * (read - start) / HOUR, read)
+            return QuarterStatus(start, kw * (read - start) / HOUR, read, kw)
         known = max(min(self.import_known_until, now), start)
         return QuarterStatus(start, self._quarters.get(start, 0.0), known)
 

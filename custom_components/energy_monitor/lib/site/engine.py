@@ -144,7 +144,6 @@ class SiteEngine:
             self.timelines[entity_id] = StepTimeline()
         self.available: dict[str, bool] = dict.fromkeys(inputs.ids(), False)
         self.power: dict[str, float] = {}
-        self.monotone: dict[str, float] = {}
         self.stats = EngineStats()
         self._specs = {spec.input_id: spec for spec in inputs.counters}
         self._baselines: dict[str, list[float]] = {}
@@ -432,7 +431,6 @@ class SiteEngine:
             ),
             "inferred_register": self.inferred_register.dump(),
             "next_fixed_day": self._next_fixed_day.isoformat(),
-            "monotone": dict(self.monotone),
             "stats": {"resets": self.stats.resets, "held": self.stats.held},
         }
 
@@ -476,7 +474,6 @@ class SiteEngine:
         self._fixed_due = day_start(self._next_fixed_day, self.calendar.zone) + (
             self.ledger.grace
         )
-        self.monotone = {key: float(value) for key, value in data["monotone"].items()}
         self.stats = EngineStats(**data["stats"])
 
     def diagnostics(self) -> dict[str, Any]:

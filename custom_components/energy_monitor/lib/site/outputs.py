@@ -2,9 +2,7 @@
 
 :func:`provided_keys` tells which figures a site's configuration can give;
 :func:`build_snapshot` computes them from an engine. A figure whose inputs
-are not all available is listed as unavailable (never shown wrong); lifetime
-energy figures never go down, even while counters that report at different
-moments disagree for a moment.
+are not all available is listed as unavailable (never shown wrong).
 """
 
 from collections.abc import Callable, Iterable
@@ -144,7 +142,8 @@ LIFETIME_ENERGY: dict[Key, tuple[Callable[[Totals], float], tuple[str, ...]]] = 
     ),
     Key.PV_SELF_CONSUMED: (lambda totals: totals.self_consumed, (_PV, _EXPORT)),
 }
-"""Energy since set-up, published as never-decreasing counters."""
+"""Energy since set-up (state class total: a counter that reports before
+another may make it dip for a moment, and the dip must not be held)."""
 
 CAPACITY_KEYS = (
     Key.DEMAND_CURRENT_QUARTER,
@@ -266,12 +265,7 @@ def build_snapshot(engine: SiteEngine, keys: Iterable[str]) -> SiteSnapshot:
     lifetime = engine.ledger.shown(Period.TOTAL)
     for key, (value_fn, needs) in LIFETIME_ENERGY.items():
         if key in wanted:
-            put(
-                key,
-                _never_lower(engine, key, value_fn(lifetime), needs, health),
-                ENERGY_DIGITS,
-                needs,
-            )
+            put(key, value_fn(lifetime), ENERGY_DIGITS, needs)
     _prices(engine, wanted, put, attributes)
     _powers(engine, wanted, put)
     if Key.DEMAND_MONTH_PEAK in wanted:
@@ -280,22 +274,6 @@ def build_snapshot(engine: SiteEngine, keys: Iterable[str]) -> SiteSnapshot:
 
 
 type _Put = Callable[[str, float | None, int, Iterable[str]], None]
-
-
-def _never_lower(
-    engine: SiteEngine,
-    key: str,
-    value: float,
-    needs: Iterable[str],
-    health: dict[str, bool],
-) -> float:
-    """Return a lifetime value, held at its highest published value (from 0)."""
-    highest = engine.monotone.get(key, 0.0)
-    if value < highest:
-        return highest
-    if all(health[need] for need in needs):
-        engine.monotone[key] = value
-    return value
 
 
 def _energy_attributes(totals: Totals) -> dict[str, Any]:

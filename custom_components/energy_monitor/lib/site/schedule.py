@@ -139,8 +139,6 @@ def _row(
     end = parse_time(end_text, is_end=True)
     if start == end:
         raise TariffError("empty_interval", f"{start_text}-{end_text}")
-    if weekdays is not None and not weekdays:
-        raise TariffError("invalid_weekday", "[]")
     return ScheduleRow(start, end, value, weekdays)
 
 

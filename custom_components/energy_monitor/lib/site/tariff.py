@@ -469,8 +469,6 @@ def _date(value: Any) -> date | None:
     """
     if value is None or value == "":
         return None
-    if isinstance(value, date):
-        return value
     try:
         return date.fromisoformat(str(value)[:10])
     except ValueError:

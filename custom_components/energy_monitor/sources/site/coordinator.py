@@ -184,10 +184,10 @@ class SiteCoordinator(DataUpdateCoordinator[SiteSnapshot]):
         self._publish()
 
     @callback
-    def _wake(self, now: datetime) -> None:
+    def _wake(self, point: datetime) -> None:
         """Let time pass in the engine (a period or price changed)."""
         self._timer = None
-        self.engine.tick(now.timestamp())
+        self.engine.tick(max(point, dt_util.utcnow()).timestamp())
         self._publish()
 
     @callback

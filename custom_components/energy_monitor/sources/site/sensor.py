@@ -89,12 +89,17 @@ def _measurement(
 
 
 def _energy(key: Key) -> SiteSensorEntityDescription:
-    """Describe energy since the site was set up (never decreasing)."""
+    """Describe energy since the site was set up.
+
+    ``total``, not ``total_increasing``: import, export and PV counters report
+    at different moments, so the sum may dip for a moment, which must not be
+    taken for a meter reset.
+    """
     return SiteSensorEntityDescription(
         key=key,
         translation_key=key,
         device_class=SensorDeviceClass.ENERGY,
-        state_class=SensorStateClass.TOTAL_INCREASING,
+        state_class=SensorStateClass.TOTAL,
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         suggested_display_precision=3,
     )
