@@ -6,9 +6,12 @@ from typing import Any
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 
 from custom_components.energy_monitor.const import DOMAIN
 from tests.p1_helpers import state_for
@@ -19,6 +22,7 @@ from tests.site_entities import (
     DEMAND,
     EXPORT_T1,
     EXPORT_T2,
+    EXPORT_TOTAL,
     GAS,
     GRID_POWER,
     IMPORT_T1,
@@ -445,3 +449,41 @@ async def test_figures_move_with_time_between_readings(
     assert figure(hass, "cost_import_today") == pytest.approx(
         (4 * 0.1 + 20 / 60 * 0.5) / (4 + 20 / 60), abs=1e-4
     )
+
+
+async def test_idle_counter_of_a_meter_is_not_spread_back(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Export idle all night on a meter whose import kept reporting: the first
+    morning export is priced in the last interval only."""
+    meter = MockConfigEntry(domain=DOMAIN, data={"source": "p1"})
+    meter.add_to_hass(hass)
+    device = dr.async_get(hass).async_get_or_create(
+        config_entry_id=meter.entry_id, identifiers={(DOMAIN, "E0044")}
+    )
+    registry = er.async_get(hass)
+    for entity_id in (IMPORT_TOTAL, EXPORT_TOTAL):
+        registry.async_get_or_create(
+            "sensor",
+            DOMAIN,
+            f"E0044_{entity_id}",
+            config_entry=meter,
+            device_id=device.id,
+            suggested_object_id=entity_id.removeprefix("sensor."),
+        )
+    freezer.move_to("2026-03-10T00:00:00+01:00")
+    set_energy(hass, IMPORT_TOTAL, 10.0)
+    set_energy(hass, EXPORT_TOTAL, 5.0)
+    export = {"mode": "schedule", "rates": PEAK_HOURS["rates"], "default_rate": 0.0}
+    data = {
+        "source": "site",
+        "grid_import": [IMPORT_TOTAL],
+        "grid_export": [EXPORT_TOTAL],
+    }
+    await set_up(hass, site_entry(data, [fixed(0.3, export=export)]))
+    for hour in range(1, 14):
+        await later(hass, freezer, hours=1)
+        set_energy(hass, IMPORT_TOTAL, 10.0 + hour)
+    await later(hass, freezer, hours=1)
+    set_energy(hass, EXPORT_TOTAL, 6.0)
+    assert figure(hass, "revenue_export_today") == pytest.approx(0.5)

@@ -22,6 +22,7 @@ from homeassistant.core import (
     State,
     callback,
 )
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.event import (
     async_track_point_in_utc_time,
     async_track_state_change_event,
@@ -80,6 +81,7 @@ class SiteCoordinator(DataUpdateCoordinator[SiteSnapshot]):
             hass, STORAGE_VERSION, storage_key(entry.entry_id)
         )
         self._readers = self._input_readers()
+        self._peers = self._counter_peers()
         self._unsubscribe: list[CALLBACK_TYPE] = []
         self._timer: CALLBACK_TYPE | None = None
         self._wakeup: datetime | None = None
@@ -108,6 +110,29 @@ class SiteCoordinator(DataUpdateCoordinator[SiteSnapshot]):
         if inputs.month_peak_entity is not None:
             readers[inputs.month_peak_entity] = self._read_month_peak
         return readers
+
+    def _counter_peers(self) -> dict[str, tuple[str, ...]]:
+        """Return, per counter, the other counters of the same device.
+
+        A device publishes its counters together (a P1 meter's registers), but
+        only changed values become state changes. When one counter of a device
+        reports, the others' unchanged states are current as of that moment:
+        feeding them tells the engine no energy flowed there meanwhile, so a
+        counter that was idle for hours (export at night) does not later
+        spread its first increase back over the idle hours.
+        """
+        registry = er.async_get(self.hass)
+        devices: dict[str, list[str]] = {}
+        for spec in self.engine.inputs.counters:
+            entity = registry.async_get(spec.input_id)
+            if entity is not None and entity.device_id is not None:
+                devices.setdefault(entity.device_id, []).append(spec.input_id)
+        return {
+            entity_id: tuple(peer for peer in group if peer != entity_id)
+            for group in devices.values()
+            if len(group) > 1
+            for entity_id in group
+        }
 
     def _read_month_peak(self, state: State | None, t: float) -> None:
         """Feed the meter's month peak, its time and its 13-month history."""
@@ -172,15 +197,24 @@ class SiteCoordinator(DataUpdateCoordinator[SiteSnapshot]):
         """Feed a changed input state to the engine."""
         state = event.data["new_state"]
         at = dt_util.utcnow() if state is None else state.last_reported
-        self._readers[event.data["entity_id"]](state, at.timestamp())
-        self._publish()
+        self._read(event.data["entity_id"], state, at.timestamp())
 
     @callback
     def _reported(self, event: Event[EventStateReportedData]) -> None:
         """Feed a re-reported (unchanged) input state to the engine."""
-        self._readers[event.data["entity_id"]](
-            event.data["new_state"], event.data["last_reported"].timestamp()
+        self._read(
+            event.data["entity_id"],
+            event.data["new_state"],
+            event.data["last_reported"].timestamp(),
         )
+
+    @callback
+    def _read(self, entity_id: str, state: State | None, at: float) -> None:
+        """Feed a state (and its device's other counters) and publish."""
+        self._readers[entity_id](state, at)
+        if state is not None:
+            for peer in self._peers.get(entity_id, ()):
+                self._readers[peer](self.hass.states.get(peer), at)
         self._publish()
 
     @callback
