@@ -454,8 +454,11 @@ async def test_figures_move_with_time_between_readings(
 async def test_idle_counter_of_a_meter_is_not_spread_back(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    """Export idle all night on a meter whose import kept reporting: the first
-    morning export is priced in the last interval only."""
+    """A meter's export idle all night is not spread back over the night.
+
+    Its import kept reporting, so the first export of the morning flowed in
+    the last interval only.
+    """
     meter = MockConfigEntry(domain=DOMAIN, data={"source": "p1"})
     meter.add_to_hass(hass)
     device = dr.async_get(hass).async_get_or_create(
