@@ -230,7 +230,6 @@ async def test_wizard_errors_then_recovery(hass: HomeAssistant) -> None:
         },
     )
     assert result["errors"] == {
-        "grid_import": "entity_not_found",
         "grid_export": "duplicate_entity",
         "grid_power": "invalid_unit",
         "demand_month_peak": "duplicate_entity",

@@ -73,6 +73,7 @@ from .const import (
     CONF_TARIFFS,
     LIST_INPUTS,
 )
+from .inputs import entity_list
 
 DEFAULT_NAME = "Home"
 CONF_MODE = "mode"
@@ -184,13 +185,6 @@ _REGISTERS: dict[str, tuple[Key, tuple[Key, ...]]] = {
 """Import and export are pre-filled per register, else with the total."""
 
 
-def _as_list(value: Any) -> list[str]:
-    """Return a field's entity IDs as a list."""
-    if not value:
-        return []
-    return [value] if isinstance(value, str) else list(value)
-
-
 def _source_entities(hass: HomeAssistant) -> dict[str, list[str]]:
     """Return Energy Monitor's source entities (not sites') by unique-ID suffix."""
     sites = {
@@ -231,20 +225,25 @@ def _validate_inputs(
     fields: Iterable[str],
     used: set[str],
 ) -> dict[str, str]:
-    """Check that the chosen entities exist, fit and are not used twice."""
+    """Check that the chosen entities fit and are not used twice.
+
+    An entity without a state yet (its integration not loaded) is accepted:
+    the site shows its figures as unavailable until it reports. A counter
+    without a unit is taken to be in kWh (m³ for gas).
+    """
     errors: dict[str, str] = {}
     for field in fields:
-        for entity_id in _as_list(user_input.get(field)):
+        converter = _CONVERTERS.get(field)
+        for entity_id in entity_list(user_input.get(field)):
             state = hass.states.get(entity_id)
-            converter = _CONVERTERS.get(field)
+            unit = (
+                None
+                if state is None
+                else state.attributes.get(ATTR_UNIT_OF_MEASUREMENT)
+            )
             if entity_id in used:
                 errors[field] = "duplicate_entity"
-            elif state is None:
-                errors[field] = "entity_not_found"
-            elif converter is not None and (
-                state.attributes.get(ATTR_UNIT_OF_MEASUREMENT)
-                not in converter.VALID_UNITS
-            ):
+            elif converter is not None and unit not in {None, *converter.VALID_UNITS}:
                 errors[field] = "invalid_unit"
             used.add(entity_id)
     return errors
@@ -256,7 +255,7 @@ def _clean(user_input: Mapping[str, Any], fields: Iterable[str]) -> dict[str, An
     for field in fields:
         value = user_input.get(field)
         if field in LIST_INPUTS:
-            if entity_ids := _as_list(value):
+            if entity_ids := entity_list(value):
                 result[field] = entity_ids
         elif value:
             result[field] = value
@@ -311,7 +310,7 @@ class SiteConfigFlow(ConfigFlow):
             used = {
                 entity_id
                 for field in GRID_FIELDS
-                for entity_id in _as_list(self._site_data.get(field))
+                for entity_id in entity_list(self._site_data.get(field))
             }
             errors = _validate_inputs(self.hass, user_input, SOLAR_FIELDS, used)
             if not errors and bool(user_input.get(CONF_BATTERY_CHARGE)) != bool(
@@ -538,8 +537,8 @@ class SiteOptionsFlow(OptionsFlowWithReload):
         data = self.config_entry.data
         return max(
             2,
-            len(_as_list(data.get(CONF_GRID_IMPORT))),
-            len(_as_list(data.get(CONF_GRID_EXPORT))),
+            len(entity_list(data.get(CONF_GRID_IMPORT))),
+            len(entity_list(data.get(CONF_GRID_EXPORT))),
         )
 
     async def async_step_site_price_registers(
@@ -568,7 +567,7 @@ class SiteOptionsFlow(OptionsFlowWithReload):
                 detail = err.detail
             else:
                 registered = any(
-                    len(_as_list(data.get(field))) > 1
+                    len(entity_list(data.get(field))) > 1
                     for field in (CONF_GRID_IMPORT, CONF_GRID_EXPORT)
                 )
                 if not rows and not registered and CONF_GRID_TARIFF not in data:

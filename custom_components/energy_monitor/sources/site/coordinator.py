@@ -174,12 +174,12 @@ class SiteCoordinator(DataUpdateCoordinator[SiteSnapshot]):
             async_track_state_change_event(self.hass, entity_ids, self._changed),
             async_track_state_report_event(self.hass, entity_ids, self._reported),
         ]
+        # Current states hold as of now: a counter unchanged since the stored
+        # baseline means nothing flowed meanwhile.
         now = dt_util.utcnow().timestamp()
-        for entity_id, reader in self._readers.items():
-            state = self.hass.states.get(entity_id)
-            at = now if state is None else min(state.last_reported_timestamp, now)
-            reader(state, at)
         self.engine.tick(now)
+        for entity_id, reader in self._readers.items():
+            reader(self.hass.states.get(entity_id), now)
         self._publish()
 
     async def async_stop(self) -> None:

@@ -43,6 +43,13 @@ _PRICE_SCALE = {"mwh": 0.001, "wh": 1000.0}
 """Price per MWh or per Wh to price per kWh."""
 
 
+def entity_list(value: Any) -> list[str]:
+    """Return an input's entity IDs as a list (one ID may be given as text)."""
+    if not value:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
 def site_inputs(data: Mapping[str, Any]) -> SiteInputs:
     """Return the engine inputs of an entry's data.
 
@@ -54,14 +61,15 @@ def site_inputs(data: Mapping[str, Any]) -> SiteInputs:
         (CONF_GRID_IMPORT, Channel.IMPORT),
         (CONF_GRID_EXPORT, Channel.EXPORT),
     ):
-        entity_ids = list(data.get(key, []))
+        entity_ids = entity_list(data.get(key))
         registered = len(entity_ids) > 1
         counters.extend(
             CounterSpec(entity_id, channel, index if registered else None)
             for index, entity_id in enumerate(entity_ids, start=1)
         )
     counters.extend(
-        CounterSpec(entity_id, Channel.PV) for entity_id in data.get(CONF_PV_ENERGY, [])
+        CounterSpec(entity_id, Channel.PV)
+        for entity_id in entity_list(data.get(CONF_PV_ENERGY))
     )
     for key, channel in (
         (CONF_BATTERY_CHARGE, Channel.BATTERY_CHARGE),
@@ -73,7 +81,7 @@ def site_inputs(data: Mapping[str, Any]) -> SiteInputs:
     return SiteInputs(
         counters=tuple(counters),
         grid_power=data.get(CONF_GRID_POWER),
-        pv_power=tuple(data.get(CONF_PV_POWER, [])),
+        pv_power=tuple(entity_list(data.get(CONF_PV_POWER))),
         battery_power=data.get(CONF_BATTERY_POWER),
         register_entity=data.get(CONF_GRID_TARIFF),
         demand_entity=data.get(CONF_DEMAND_CURRENT_QUARTER),
