@@ -236,6 +236,10 @@ async def test_wizard_errors_then_recovery(hass: HomeAssistant) -> None:
     }
     assert suggested(result)["grid_power"] == PV
     result = await hass.config_entries.flow.async_configure(
+        flow_id, {"name": "Home", "grid_import": []}
+    )
+    assert result["errors"] == {"grid_import": "import_required"}
+    result = await hass.config_entries.flow.async_configure(
         flow_id, {"name": "Home", "grid_import": [IMPORT_T1, IMPORT_T2]}
     )
     assert result["step_id"] == "site_solar"

@@ -1,6 +1,8 @@
 """Energy site entities end to end: input states in, figures out."""
 
 from datetime import datetime, timedelta
+import json
+from pathlib import Path
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -14,6 +16,13 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.energy_monitor.const import DOMAIN
+from custom_components.energy_monitor.lib.site.outputs import (
+    CAPACITY_KEYS,
+    LIFETIME_ENERGY,
+    PERIOD_FIGURES,
+)
+from custom_components.energy_monitor.lib.vocabulary import Key
+from custom_components.energy_monitor.sources.site.sensor import SITE_SENSORS
 from tests.p1_helpers import state_for
 from tests.site_entities import (
     BATTERY_CHARGE,
@@ -44,6 +53,7 @@ from tests.site_entities import (
 )
 
 START = datetime.fromisoformat("2026-03-10T08:00:00+01:00")
+STRINGS = "custom_components/energy_monitor/strings.json"
 PEAK_HOURS = {
     "mode": "schedule",
     "rates": [{"interval_start": "12:00", "interval_end": "14:00", "rate": 0.5}],
@@ -490,3 +500,16 @@ async def test_idle_counter_of_a_meter_is_not_spread_back(
     await later(hass, freezer, hours=1)
     set_energy(hass, EXPORT_TOTAL, 6.0)
     assert figure(hass, "revenue_export_today") == pytest.approx(0.5)
+
+
+def test_every_figure_is_described_and_named() -> None:
+    """Each figure a site can give has an entity description and a name."""
+    strings = json.loads(
+        (Path(__file__).parents[1] / STRINGS).read_text(encoding="utf-8")
+    )
+    figures = {key for figure in PERIOD_FIGURES for key in figure.keys.values()}
+    figures |= set(LIFETIME_ENERGY) | set(CAPACITY_KEYS)
+    figures |= {Key.PRICE_IMPORT, Key.PRICE_EXPORT, Key.PRICE_GAS}
+    figures |= {Key.SITE_POWER, Key.SURPLUS_POWER}
+    assert figures == set(SITE_SENSORS)
+    assert figures <= set(strings["entity"]["sensor"])

@@ -279,6 +279,8 @@ class SiteConfigFlow(ConfigFlow):
         if user_input is not None:
             errors = _validate_inputs(self.hass, user_input, GRID_FIELDS, set())
             grid = _clean(user_input, GRID_FIELDS)
+            if CONF_GRID_IMPORT not in grid:
+                errors[CONF_GRID_IMPORT] = "import_required"
             if not errors and self.source != SOURCE_RECONFIGURE:
                 for entry in self._async_current_entries(include_ignore=False):
                     if entry.data.get(CONF_GRID_IMPORT) == grid[CONF_GRID_IMPORT]:
