@@ -451,6 +451,7 @@ class SiteEngine:
 
     def _load(self, data: dict[str, Any]) -> None:
         """Restore every part of the state (see :meth:`load`)."""
+        self.created = float(data["created"])
         self.now = float(data["now"])
         self.ledger.load(data["ledger"])
         self.capacity.load(data["capacity"])
