@@ -549,3 +549,14 @@ async def test_wizard_keeps_registered_sites_out_of_prefill(
     result = await start_site(hass)
     assert suggested(result)["grid_import"] is None
     assert REGISTER_SITE["grid_import"] == [IMPORT_T1, IMPORT_T2]
+
+
+async def test_unreadable_tariffs_can_be_entered_anew(hass: HomeAssistant) -> None:
+    """Options repair tariffs a site cannot read (it refuses to start)."""
+    entry = site_entry(tariffs=[{"import": {"mode": "cheap"}}])
+    entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await choose(hass, result, "site_import_price", "fixed")
+    await hass.config_entries.options.async_configure(result["flow_id"], {"rate": 0.3})
+    (version,) = entry.options["tariffs"]
+    assert version["import"] == {"mode": "fixed", "rate": 0.3}

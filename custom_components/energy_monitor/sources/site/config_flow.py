@@ -396,8 +396,11 @@ class SiteOptionsFlow(OptionsFlowWithReload):
 
     @property
     def _versions(self) -> tuple[TariffVersion, ...]:
-        """Return the entry's tariff versions."""
-        return parse_tariffs(self.config_entry.options.get(CONF_TARIFFS))
+        """Return the entry's tariff versions (unreadable ones: start anew)."""
+        try:
+            return parse_tariffs(self.config_entry.options.get(CONF_TARIFFS))
+        except TariffError:
+            return (TariffVersion(),)
 
     @property
     def _newest(self) -> TariffVersion:
