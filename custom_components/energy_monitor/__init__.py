@@ -10,15 +10,15 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import CONF_SOURCE, DOMAIN, Source
 from .coordinator import EnergyMonitorConfigEntry
+from .services import async_setup_services
 from .sources import SOURCE_MODULES
-from .sources.ev.services import async_setup_ev_services
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the integration's actions."""
-    async_setup_ev_services(hass)
+    """Register the integration's actions (once, for all entries)."""
+    async_setup_services(hass)
     return True
 
 

@@ -18,11 +18,13 @@ from .sources.ev.config_flow import EvChargerConfigFlow, EvChargerOptionsFlow
 from .sources.fronius.config_flow import FroniusConfigFlow
 from .sources.modbus.config_flow import ModbusConfigFlow, ModbusOptionsFlow
 from .sources.p1.config_flow import P1ConfigFlow, P1OptionsFlow
+from .sources.site.config_flow import SiteConfigFlow, SiteOptionsFlow
 
 SOURCE_MENU = [
     Source.P1.value,
     Source.FRONIUS.value,
     Source.MODBUS.value,
+    Source.SITE.value,
     Source.EV_CHARGER.value,
 ]
 """What the wizard offers to add, in menu order."""
@@ -31,6 +33,7 @@ OPTIONS_FLOWS: dict[Source, Callable[[], OptionsFlow]] = {
     Source.P1: P1OptionsFlow,
     Source.EV_CHARGER: EvChargerOptionsFlow,
     Source.MODBUS: ModbusOptionsFlow,
+    Source.SITE: SiteOptionsFlow,
 }
 
 
@@ -38,6 +41,7 @@ class EnergyMonitorConfigFlow(
     P1ConfigFlow,
     FroniusConfigFlow,
     ModbusConfigFlow,
+    SiteConfigFlow,
     EvChargerConfigFlow,
     domain=DOMAIN,
 ):

@@ -17,3 +17,4 @@ class Source(StrEnum):
     EV_CHARGER = "ev_charger"
     FRONIUS = "fronius"
     MODBUS = "modbus"
+    SITE = "site"

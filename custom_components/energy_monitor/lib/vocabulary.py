@@ -120,6 +120,46 @@ class Key(StrEnum):
     GRID_REACTIVE_IMPORT = "grid_reactive_import"
     GRID_REACTIVE_EXPORT = "grid_reactive_export"
 
+    # Energy site: current prices (currency/kWh; gas: currency/m³).
+    PRICE_IMPORT = "price_import"
+    PRICE_EXPORT = "price_export"
+    PRICE_GAS = "price_gas"
+
+    # Energy site: money (currency) today, this month and since set-up.
+    COST_IMPORT_TODAY = "cost_import_today"
+    COST_IMPORT_MONTH = "cost_import_month"
+    COST_IMPORT_TOTAL = "cost_import_total"
+    REVENUE_EXPORT_TODAY = "revenue_export_today"
+    REVENUE_EXPORT_MONTH = "revenue_export_month"
+    REVENUE_EXPORT_TOTAL = "revenue_export_total"
+    COST_FIXED_TODAY = "cost_fixed_today"
+    COST_FIXED_MONTH = "cost_fixed_month"
+    COST_FIXED_TOTAL = "cost_fixed_total"
+    COST_GAS_TODAY = "cost_gas_today"
+    COST_GAS_MONTH = "cost_gas_month"
+    COST_GAS_TOTAL = "cost_gas_total"
+    COST_NET_TODAY = "cost_net_today"
+    COST_NET_MONTH = "cost_net_month"
+    COST_NET_TOTAL = "cost_net_total"
+    PV_SAVINGS_TODAY = "pv_savings_today"
+    PV_SAVINGS_MONTH = "pv_savings_month"
+    PV_SAVINGS_TOTAL = "pv_savings_total"
+
+    # Energy site: PV self-consumption (kWh since set-up; % per period).
+    PV_SELF_CONSUMED = "pv_self_consumed"
+    SELF_CONSUMPTION_RATIO = "self_consumption_ratio"
+    SELF_CONSUMPTION_RATIO_TODAY = "self_consumption_ratio_today"
+    SELF_CONSUMPTION_RATIO_MONTH = "self_consumption_ratio_month"
+    SELF_SUFFICIENCY_RATIO = "self_sufficiency_ratio"
+    SELF_SUFFICIENCY_RATIO_TODAY = "self_sufficiency_ratio_today"
+    SELF_SUFFICIENCY_RATIO_MONTH = "self_sufficiency_ratio_month"
+    SURPLUS_POWER = "surplus_power"
+
+    # Energy site: Belgian capacity tariff (kW; currency).
+    DEMAND_QUARTER_PROJECTED = "demand_quarter_projected"
+    DEMAND_HEADROOM = "demand_headroom"
+    CAPACITY_COST_MONTH_ESTIMATED = "capacity_cost_month_estimated"
+
     # Source health (diagnostic).
     LAST_TELEGRAM = "last_telegram"
     TELEGRAMS_REJECTED = "telegrams_rejected"

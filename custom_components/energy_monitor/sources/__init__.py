@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant
 
 from ..const import Source
 from ..coordinator import EnergyMonitorConfigEntry, SourceRuntime
-from . import ev, fronius, modbus, p1
+from . import ev, fronius, modbus, p1, site
 
 
 class SourceModule(Protocol):
@@ -32,5 +32,6 @@ SOURCE_MODULES: dict[Source, SourceModule] = {
     Source.P1: p1,
     Source.FRONIUS: fronius,
     Source.MODBUS: modbus,
+    Source.SITE: site,
     Source.EV_CHARGER: ev,
 }

@@ -1,0 +1,92 @@
+"""Energy site source: tariffs, costs, PV self-consumption, capacity tariff.
+
+A site is a config entry without a device connection: its inputs are
+entities (of Energy Monitor's sources or any other integration) and its
+runtime follows their state changes.
+"""
+
+from typing import Any, override
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryError
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.storage import Store
+
+from ...const import DOMAIN
+from ...coordinator import EnergyMonitorConfigEntry, SourceRuntime
+from ...lib.site.tariff import TariffError
+from .coordinator import SiteCoordinator, storage_key
+from .sensor import async_setup_sensors
+
+TO_REDACT = {"title"}
+
+
+class SiteRuntime(SourceRuntime):
+    """A running energy site: its coordinator."""
+
+    platforms = (Platform.SENSOR,)
+
+    def __init__(self, coordinator: SiteCoordinator) -> None:
+        """Keep the coordinator."""
+        self.coordinator = coordinator
+
+    @override
+    def async_add_entities(
+        self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
+    ) -> None:
+        """Add the site's sensors."""
+        async_setup_sensors(self.coordinator, async_add_entities)
+
+    @override
+    async def async_shutdown(self) -> None:
+        """Stop following the inputs and store the state."""
+        await self.coordinator.async_stop()
+
+    @override
+    def diagnostics(self) -> dict[str, Any]:
+        """Return the entry, the figures and the engine's state."""
+        coordinator = self.coordinator
+        entry = coordinator.config_entry
+        data = coordinator.data
+        return async_redact_data(
+            {
+                "entry": {
+                    "title": entry.title,
+                    "data": dict(entry.data),
+                    "options": dict(entry.options),
+                },
+                "figures": dict(data.values),
+                "unavailable": sorted(data.unavailable),
+                **coordinator.diagnostics(),
+            },
+            TO_REDACT,
+        )
+
+
+async def async_setup_runtime(
+    hass: HomeAssistant, entry: EnergyMonitorConfigEntry
+) -> SourceRuntime:
+    """Continue the site from its stored state and follow its inputs.
+
+    Raises:
+        ConfigEntryError: when the stored tariffs are invalid.
+    """
+    try:
+        coordinator = SiteCoordinator(hass, entry)
+    except TariffError as err:
+        raise ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key="site_invalid_tariffs",
+            translation_placeholders={"error": str(err)},
+        ) from err
+    await coordinator.async_start()
+    return SiteRuntime(coordinator)
+
+
+async def async_remove_entry(
+    hass: HomeAssistant, entry: EnergyMonitorConfigEntry
+) -> None:
+    """Delete the stored state of a removed site."""
+    await Store[dict[str, Any]](hass, 1, storage_key(entry.entry_id)).async_remove()
