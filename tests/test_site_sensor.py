@@ -186,6 +186,20 @@ async def test_batched_update_is_priced_in_its_interval(
     assert state_for(hass, "price_import").attributes["next_change"] == (
         "2026-03-10T14:00:00+01:00"
     )
+    forecast = state_for(hass, "price_import").attributes["forecast"]
+    assert forecast[:2] == [
+        {
+            "start": "2026-03-10T12:00:00+01:00",
+            "end": "2026-03-10T14:00:00+01:00",
+            "price": 0.5,
+        },
+        {
+            "start": "2026-03-10T14:00:00+01:00",
+            "end": forecast[1]["end"],
+            "price": 0.1,
+        },
+    ]
+    assert forecast[-1]["end"] == "2026-03-12T12:00:00+01:00"
     await later(hass, freezer, hours=2)
     set_energy(hass, IMPORT_TOTAL, 1003.0)
     assert figure(hass, "cost_import_today") == pytest.approx(0.1 + 2 * 0.5)

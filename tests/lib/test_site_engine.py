@@ -414,6 +414,13 @@ def test_figures_follow_the_inputs() -> None:
         "mode": "fixed",
         "next_change": None,
         "valid_from": None,
+        "forecast": [
+            {
+                "start": "2024-06-03T10:00:00+02:00",
+                "end": "2024-06-05T10:00:00+02:00",
+                "price": 0.3,
+            }
+        ],
     }
     assert snapshot.unavailable == frozenset()
     engine.power_reading("grid", None, at(2024, 6, 3, 10))

@@ -7,7 +7,8 @@ are not all available is listed as unavailable (never shown wrong).
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
+from functools import lru_cache
 import math
 from typing import Any
 
@@ -15,6 +16,7 @@ from ..vocabulary import Key
 from .calendar import days_in_month, days_in_year
 from .engine import SiteEngine
 from .ledger import Channel, Period, Totals
+from .pricing import Slot
 from .tariff import Direction, TariffVersion
 
 MONEY_DIGITS = 4
@@ -23,6 +25,8 @@ PRICE_DIGITS = 6
 RATIO_DIGITS = 2
 POWER_DIGITS = 1
 KW_DIGITS = 4
+FORECAST_HORIZON = 48 * 3600.0
+"""Seconds of future prices in the price entities' ``forecast`` attribute."""
 
 _IMPORT = Channel.IMPORT.value
 _EXPORT = Channel.EXPORT.value
@@ -309,6 +313,10 @@ def _prices(
             "mode": version.price(direction).mode.value,
             "next_change": _isoformat(engine, until),
             "valid_from": _isodate(version),
+            "forecast": _forecast_attribute(
+                engine.pricer.forecast(direction, now, FORECAST_HORIZON),
+                engine.calendar.zone,
+            ),
         }
 
 
@@ -376,6 +384,23 @@ def _capacity(
         "rate": version.capacity_rate,
         "minimum_kw": version.capacity_minimum,
     }
+
+
+@lru_cache(maxsize=8)
+def _forecast_attribute(slots: tuple[Slot, ...], zone: tzinfo) -> list[dict[str, Any]]:
+    """Return price slots as the ``forecast`` attribute (start, end, price).
+
+    The EV charger's cheap mode (and Nord Pool-aware automations) plan from
+    it. Cached per forecast, which changes only when a price period ends.
+    """
+    return [
+        {
+            "start": datetime.fromtimestamp(start, zone).isoformat(),
+            "end": datetime.fromtimestamp(end, zone).isoformat(),
+            "price": round(price, PRICE_DIGITS),
+        }
+        for start, end, price in slots
+    ]
 
 
 def _isoformat(engine: SiteEngine, t: float) -> str | None:

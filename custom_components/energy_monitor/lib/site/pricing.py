@@ -21,6 +21,11 @@ from .timeline import StepTimeline
 
 type Span = tuple[float | None, float]
 """A price (``None``: unknown) and the instant it may change."""
+type Slot = tuple[float, float, float]
+"""A price that holds from one instant to another: (start, end, price)."""
+
+FORECAST_SLOTS = 200
+"""Most slots a forecast holds (a 48-hour quarter-hour schedule fits)."""
 
 
 class Pricer:
@@ -28,6 +33,7 @@ class Pricer:
 
     __slots__ = (
         "_cache",
+        "_forecasts",
         "_inferred",
         "_register_entity",
         "_schedules",
@@ -73,6 +79,7 @@ class Pricer:
             tuple[Direction, int | None], tuple[float, float, float | None]
         ]
         self._cache = {}
+        self._forecasts: dict[Direction, tuple[float, float, tuple[Slot, ...]]] = {}
 
     def entity_ids(self) -> set[str]:
         """Return the entities any version reads its price from."""
@@ -86,6 +93,34 @@ class Pricer:
     def invalidate(self) -> None:
         """Forget cached answers (a timeline changed)."""
         self._cache.clear()
+        self._forecasts.clear()
+
+    def forecast(
+        self, direction: Direction, t: float, horizon: float
+    ) -> tuple[Slot, ...]:
+        """Return the known prices from ``t`` for ``horizon`` seconds.
+
+        The slots run until the horizon or the first unknown price (a dynamic
+        price is known only until its entity's next change). The answer is
+        cached until its first slot ends or a timeline changes, so asking on
+        every update is cheap.
+        """
+        cached = self._forecasts.get(direction)
+        if cached is not None and cached[0] <= t < cached[1]:
+            return cached[2]
+        slots: list[Slot] = []
+        start = t
+        limit = t + horizon
+        while start < limit and len(slots) < FORECAST_SLOTS:
+            price, end = self.span(direction, start)
+            if price is None:
+                break
+            end = min(end, limit)
+            slots.append((start, end, price))
+            start = end
+        forecast = tuple(slots)
+        self._forecasts[direction] = (t, slots[0][1] if slots else t, forecast)
+        return forecast
 
     def version_at(self, t: float) -> tuple[TariffVersion, float]:
         """Return the version in effect at ``t`` and the instant it ends."""

@@ -150,7 +150,7 @@ class SiteSensor(EnergyMonitorEntity[SiteCoordinator], SensorEntity):
     """A figure of the energy site."""
 
     entity_description: SiteSensorEntityDescription
-    _unrecorded_attributes = frozenset({"history", "next_change"})
+    _unrecorded_attributes = frozenset({"forecast", "history", "next_change"})
 
     def __init__(
         self, coordinator: SiteCoordinator, description: SiteSensorEntityDescription
