@@ -494,3 +494,26 @@ def test_ratios_of_a_period() -> None:
     assert totals.self_sufficiency_ratio == pytest.approx(50.0)
     assert Totals(0.0, 1.0, exported=2.0, produced=1.0).self_consumption_ratio == 0.0
     assert Totals.load({**totals.dump(), "unknown": 1}) == totals
+
+
+def test_price_forecast_follows_the_schedule_and_stays_cheap() -> None:
+    """Forecast slots follow the schedule; a timeline change renews them in 5 min."""
+    engine = engine_for([{"import": NOON_PEAK}])
+    pricer = engine.pricer
+    forecast = pricer.forecast(Direction.IMPORT, at(2024, 6, 3, 11), 6 * 3600)
+    assert forecast == (
+        (at(2024, 6, 3, 11), at(2024, 6, 3, 12), 0.1),
+        (at(2024, 6, 3, 12), at(2024, 6, 3, 14), 0.5),
+        (at(2024, 6, 3, 14), at(2024, 6, 3, 17), 0.1),
+    )
+    assert pricer.forecast(Direction.IMPORT, at(2024, 6, 3, 11, 30), 6 * 3600) is (
+        forecast
+    )
+    pricer.invalidate()
+    assert pricer.forecast(Direction.IMPORT, at(2024, 6, 3, 11, 2), 6 * 3600) is (
+        forecast
+    )
+    renewed = pricer.forecast(Direction.IMPORT, at(2024, 6, 3, 11, 40), 6 * 3600)
+    assert renewed[0] == (at(2024, 6, 3, 11, 40), at(2024, 6, 3, 12), 0.1)
+    after_noon = pricer.forecast(Direction.IMPORT, at(2024, 6, 3, 12, 1), 3600)
+    assert after_noon == ((at(2024, 6, 3, 12, 1), at(2024, 6, 3, 13, 1), 0.5),)

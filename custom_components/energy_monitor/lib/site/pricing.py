@@ -26,6 +26,8 @@ type Slot = tuple[float, float, float]
 
 FORECAST_SLOTS = 200
 """Most slots a forecast holds (a 48-hour quarter-hour schedule fits)."""
+FORECAST_REFRESH = 300.0
+"""Seconds a forecast is kept after a timeline changed (it is a planning aid)."""
 
 
 class Pricer:
@@ -33,6 +35,7 @@ class Pricer:
 
     __slots__ = (
         "_cache",
+        "_forecast_stale",
         "_forecasts",
         "_inferred",
         "_register_entity",
@@ -80,6 +83,7 @@ class Pricer:
         ]
         self._cache = {}
         self._forecasts: dict[Direction, tuple[float, float, tuple[Slot, ...]]] = {}
+        self._forecast_stale = False
 
     def entity_ids(self) -> set[str]:
         """Return the entities any version reads its price from."""
@@ -93,7 +97,7 @@ class Pricer:
     def invalidate(self) -> None:
         """Forget cached answers (a timeline changed)."""
         self._cache.clear()
-        self._forecasts.clear()
+        self._forecast_stale = True
 
     def forecast(
         self, direction: Direction, t: float, horizon: float
@@ -102,12 +106,20 @@ class Pricer:
 
         The slots run until the horizon or the first unknown price (a dynamic
         price is known only until its entity's next change). The answer is
-        cached until its first slot ends or a timeline changes, so asking on
+        cached until its first slot ends; after a timeline changed it is
+        renewed at most every :data:`FORECAST_REFRESH` seconds, so asking on
         every update is cheap.
         """
         cached = self._forecasts.get(direction)
-        if cached is not None and cached[0] <= t < cached[1]:
+        if (
+            cached is not None
+            and cached[0] <= t < cached[1]
+            and (not self._forecast_stale or t - cached[0] < FORECAST_REFRESH)
+        ):
             return cached[2]
+        if self._forecast_stale:
+            self._forecasts.clear()
+            self._forecast_stale = False
         slots: list[Slot] = []
         start = t
         limit = t + horizon
