@@ -5,9 +5,10 @@ from unittest.mock import patch
 
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
 import pytest
 
+from custom_components.energy_monitor import async_remove_config_entry_device
 from custom_components.energy_monitor.diagnostics import (
     async_get_config_entry_diagnostics,
 )
@@ -203,3 +204,25 @@ async def test_repair_when_belgian_peaks_disappear(
         unsubscribe()
     assert raised[:2] == [True, False]
     assert registry.async_get_issue(*issue) is None
+
+
+async def test_stale_devices_can_be_deleted(
+    hass: HomeAssistant, p1_simulator: P1Simulator
+) -> None:
+    """A gas meter that no longer reports may be deleted; live devices not."""
+    entry = p1_entry(p1_simulator.port)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    registry = dr.async_get(hass)
+    old_gas = registry.async_get_or_create(
+        config_entry_id=entry.entry_id, identifiers={("energy_monitor", "OLDGAS")}
+    )
+    devices = {
+        device.serial_number or device.id: device
+        for device in dr.async_entries_for_config_entry(registry, entry.entry_id)
+    }
+    gas = devices["G0039001936990619"]
+    meter = devices["E0044007382246019"]
+    assert await async_remove_config_entry_device(hass, entry, old_gas)
+    assert not await async_remove_config_entry_device(hass, entry, gas)
+    assert not await async_remove_config_entry_device(hass, entry, meter)

@@ -5,7 +5,7 @@ Every config entry is one source device (a P1 meter, an inverter, ...); its
 """
 
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
 from .const import CONF_SOURCE, DOMAIN, Source
@@ -52,3 +52,12 @@ async def async_remove_entry(
     """Forget what the source stored when its entry is deleted."""
     module = SOURCE_MODULES[Source(entry.data[CONF_SOURCE])]
     await module.async_remove_entry(hass, entry)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant,
+    entry: EnergyMonitorConfigEntry,
+    device: dr.DeviceEntry,
+) -> bool:
+    """Let the user delete a device that no longer reports (a replaced meter)."""
+    return not entry.runtime_data.device_in_use(device.identifiers)

@@ -35,6 +35,10 @@ class SourceRuntime(ABC):
     def diagnostics(self) -> dict[str, Any]:
         """Return diagnostics (secrets and serials redacted)."""
 
+    def device_in_use(self, identifiers: set[tuple[str, str]]) -> bool:
+        """Tell whether a device still reports (it may then not be deleted)."""
+        return True
+
 
 type EnergyMonitorConfigEntry = ConfigEntry[SourceRuntime]
 

@@ -20,7 +20,7 @@ from .const import (
     CONF_SERIAL_PORT,
     FIRST_TELEGRAM_TIMEOUT,
 )
-from .coordinator import P1Coordinator, storage_key
+from .coordinator import P1Coordinator, mbus_device_id, storage_key
 from .sensor import async_setup_sensors
 
 TO_REDACT = {
@@ -56,6 +56,16 @@ class P1Runtime(SourceRuntime):
         """Stop reading and store the counters."""
         self._task.cancel()
         await self.coordinator.async_stop()
+
+    @override
+    def device_in_use(self, identifiers: set[tuple[str, str]]) -> bool:
+        """The meter is always in use; a gas/water/heat meter while it reports."""
+        coordinator = self.coordinator
+        in_use = {(DOMAIN, coordinator.meter_id)} | {
+            (DOMAIN, mbus_device_id(coordinator.meter_id, reading))
+            for reading in coordinator.data.mbus
+        }
+        return not in_use.isdisjoint(identifiers)
 
     @override
     def diagnostics(self) -> dict[str, Any]:
