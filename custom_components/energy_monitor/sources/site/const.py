@@ -22,5 +22,5 @@ CONF_TARIFFS: Final = "tariffs"
 LIST_INPUTS: Final = (CONF_GRID_IMPORT, CONF_GRID_EXPORT, CONF_PV_ENERGY, CONF_PV_POWER)
 """Inputs that take several entities (registers, several inverters)."""
 STORAGE_VERSION: Final = 1
-SAVE_DELAY: Final = 30.0
+SAVE_INTERVAL: Final = 30.0
 """Seconds between writes of the site's state (and at shutdown)."""

@@ -28,7 +28,6 @@ from homeassistant.helpers.event import (
     async_track_state_change_event,
     async_track_state_report_event,
 )
-from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
@@ -38,7 +37,8 @@ from ...lib.site.engine import SiteEngine
 from ...lib.site.ledger import Channel
 from ...lib.site.outputs import SiteSnapshot, build_snapshot, provided_keys
 from ...lib.vocabulary import Key
-from .const import SAVE_DELAY, STORAGE_VERSION
+from ...storage import PeriodicStore
+from .const import SAVE_INTERVAL, STORAGE_VERSION
 from .inputs import (
     energy_kwh,
     gas_m3,
@@ -77,8 +77,8 @@ class SiteCoordinator(DataUpdateCoordinator[SiteSnapshot]):
             dt_util.utcnow().timestamp(),
         )
         self.keys: list[Key] = provided_keys(self.engine)
-        self._store: Store[dict[str, Any]] = Store(
-            hass, STORAGE_VERSION, storage_key(entry.entry_id)
+        self._store: PeriodicStore[dict[str, Any]] = PeriodicStore(
+            hass, STORAGE_VERSION, storage_key(entry.entry_id), SAVE_INTERVAL
         )
         self._readers = self._input_readers()
         self._peers = self._counter_peers()
@@ -229,7 +229,7 @@ class SiteCoordinator(DataUpdateCoordinator[SiteSnapshot]):
         """Publish the figures, store the state soon, set the next wake-up."""
         self.engine.pop_closed()
         self.async_set_updated_data(build_snapshot(self.engine, self.keys))
-        self._store.async_delay_save(self.engine.dump, SAVE_DELAY)
+        self._store.async_schedule_save(self.engine.dump)
         wakeup = dt_util.utc_from_timestamp(self.engine.next_wakeup())
         if self._timer is None or wakeup != self._wakeup:
             if self._timer is not None:
