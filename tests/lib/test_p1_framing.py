@@ -117,3 +117,24 @@ def test_line_ends_changed_to_lf_still_pass_the_crc() -> None:
     assert frame.has_crc
     spoiled = stripped.replace(b"000004.426", b"000009.426")
     assert kinds(TelegramFramer().feed(spoiled)) == ["crc_mismatch"]
+
+
+def with_text_message(telegram: bytes, message: bytes) -> bytes:
+    """Return ``telegram`` carrying a plain-text message, with a fresh CRC."""
+    body = telegram[: telegram.index(b"!") + 1]
+    body = body.replace(b"0-0:96.13.0()", b"0-0:96.13.0(" + message + b")")
+    return body + f"{crc16(body):04X}\r\n".encode()
+
+
+def test_slash_inside_a_text_message_is_not_a_new_telegram() -> None:
+    """Some meters send text messages as plain text; a '/' in one is content."""
+    telegram = with_text_message(V5, b"test-/-test and/or 1/2")
+    items = TelegramFramer().feed(telegram + telegram)
+    assert kinds(items) == ["telegram", "telegram"]
+
+
+def test_truncated_telegram_before_one_with_a_slash_in_its_text() -> None:
+    """A cut-off telegram is still found when the next one carries a '/'."""
+    telegram = with_text_message(V5, b"a/b")
+    items = TelegramFramer().feed(telegram[:300] + telegram)
+    assert kinds(items) == ["truncated", "telegram"]

@@ -234,6 +234,36 @@ def test_signed_power_without_export_register() -> None:
     assert telegram.values[Key.POWER_EXPORT_L1] == 100.0
 
 
+def test_units_in_lower_case_are_read() -> None:
+    """Some meters write units in lower case ("kwh", "kw", "v", "m3")."""
+    telegram = parse_telegram(
+        "/ISk5\\2MT382-1000\r\n\r\n1-3:0.2.8(50)\r\n"
+        "1-0:1.8.1(000010.000*kwh)\r\n1-0:1.7.0(01.193*kw)\r\n"
+        "1-0:32.7.0(220.1*v)\r\n0-1:24.1.0(003)\r\n"
+        "0-1:24.2.1(101209112500W)(12785.123*M3)\r\n!"
+    )
+    assert telegram.skipped_lines == 0
+    assert telegram.values[Key.GRID_ELEC_IMPORT_T1] == 10.0
+    assert telegram.values[Key.GRID_POWER_IMPORT] == 1193.0
+    assert telegram.values[Key.VOLTAGE_L1] == 220.1
+    (gas,) = telegram.mbus
+    assert (gas.kind, gas.value, gas.unit) == (MbusKind.GAS, 12785.123, "m³")
+
+
+def test_unused_mbus_channels_are_left_out() -> None:
+    """A channel with no equipment ID and no valid reading is not a meter."""
+    telegram = parse_telegram(
+        "/Lux5\\253833635_A\r\n\r\n1-3:0.2.8(42)\r\n"
+        "1-0:1.8.0(000025.653*kWh)\r\n0-1:24.1.0(003)\r\n"
+        "0-1:96.1.0(464C4F313839393030303630333535)\r\n"
+        "0-1:24.2.1(200706103140S)(00000.006*m3)\r\n"
+        "0-2:24.1.0(007)\r\n0-2:96.1.0()\r\n"
+        "0-2:24.2.1(632525252525S)(00000.000)\r\n!"
+    )
+    (gas,) = telegram.mbus
+    assert (gas.channel, gas.kind, gas.value) == (1, MbusKind.GAS, 0.006)
+
+
 def test_malformed_values_are_skipped_and_counted() -> None:
     """A value without '*' or in an unknown unit is skipped; the rest is read."""
     telegram = parse_telegram(

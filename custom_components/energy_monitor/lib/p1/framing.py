@@ -10,10 +10,16 @@ then gives the same text as an 8N1 line, so one serial setting serves both.
 """
 
 from dataclasses import dataclass
+import re
 
 from .crc import crc16
 from .model import RejectReason
 
+_HEADER = re.compile(rb"/[A-Za-z]{3}")
+"""A telegram header: ``/`` and the three-letter manufacturer code.
+
+A bare ``/`` is not enough: text messages (``0-0:96.13.0``) may contain one.
+"""
 _STRIP_PARITY = bytes(b & 0x7F for b in range(256))
 _HEX_DIGITS = frozenset(b"0123456789ABCDEFabcdef")
 _MAX_CRC_DIGITS = 4
@@ -78,7 +84,7 @@ class TelegramFramer:
     def _next(self) -> Frame | Rejection | None:  # noqa: PLR0911
         """Take the next complete item off the buffer, if there is one."""
         buffer = self._buffer
-        start = buffer.find(b"/")
+        start = _find_header(buffer, 0)
         if start < 0:
             end = buffer.rfind(b"!")
             if end >= 0 and buffer.find(b"\n", end) >= 0:
@@ -94,7 +100,7 @@ class TelegramFramer:
             if junk:
                 return Rejection(RejectReason.FRAGMENT, "telegram without header")
         end = buffer.find(b"!")
-        restart = buffer.find(b"/", 1)
+        restart = _find_header(buffer, 1)
         if restart > 0 and (end < 0 or restart < end):
             del buffer[:restart]
             return Rejection(RejectReason.TRUNCATED, "telegram cut off before '!'")
@@ -112,6 +118,12 @@ class TelegramFramer:
         tail = bytes(buffer[end + 1 : line_end + 1])
         del buffer[: line_end + 1]
         return _check(frame, tail)
+
+
+def _find_header(buffer: bytearray, position: int) -> int:
+    """Return where the next telegram header starts, or -1."""
+    match = _HEADER.search(buffer, position)
+    return match.start() if match else -1
 
 
 def _check(frame: bytes, tail: bytes) -> Frame | Rejection:

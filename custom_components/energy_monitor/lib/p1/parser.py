@@ -26,18 +26,19 @@ _DSMR_ZONE = ZoneInfo("Europe/Amsterdam")
 _SUMMER = timezone(timedelta(hours=2))
 _WINTER = timezone(timedelta(hours=1))
 
+# Units are looked up in lower case: some meters write "kwh" or "KW".
 _ENERGY_FACTORS: dict[str | None, float] = {
     None: 1.0,
-    "kWh": 1.0,
-    "Wh": 0.001,
-    "MWh": 1000.0,
+    "kwh": 1.0,
+    "wh": 0.001,
+    "mwh": 1000.0,
 }
-_POWER_FACTORS: dict[str | None, float] = {None: 1000.0, "kW": 1000.0, "W": 1.0}
-_DEMAND_FACTORS: dict[str | None, float] = {None: 1.0, "kW": 1.0, "W": 0.001}
+_POWER_FACTORS: dict[str | None, float] = {None: 1000.0, "kw": 1000.0, "w": 1.0}
+_DEMAND_FACTORS: dict[str | None, float] = {None: 1.0, "kw": 1.0, "w": 0.001}
 _PLAIN_UNITS: dict[str, dict[str | None, float]] = {
-    "V": {None: 1.0, "V": 1.0},
-    "A": {None: 1.0, "A": 1.0},
-    "Hz": {None: 1.0, "Hz": 1.0},
+    "V": {None: 1.0, "v": 1.0},
+    "A": {None: 1.0, "a": 1.0},
+    "Hz": {None: 1.0, "hz": 1.0},
     "": {None: 1.0},
 }
 
@@ -98,7 +99,7 @@ _MBUS_OBJECTS = frozenset(
 )
 _MBUS_KINDS = {3: MbusKind.GAS, 7: MbusKind.WATER, 6: MbusKind.WATER}
 _MBUS_HEAT_TYPES = frozenset({4, 12})
-_MBUS_UNITS = {"m3": "m³", "m³": "m³", "kWh": "kWh", "MWh": "MWh", "GJ": "GJ"}
+_MBUS_UNITS = {"m3": "m³", "m³": "m³", "kwh": "kWh", "mwh": "MWh", "gj": "GJ"}
 
 _TIMESTAMP_DIGITS = 12
 _PEAK_HISTORY_HEAD = 3
@@ -155,7 +156,7 @@ def decode_identifier(raw: str) -> str:
 def _number(group: str, factors: dict[str | None, float]) -> float:
     """Read ``value*unit`` and convert it with the factor of its unit."""
     value, _, unit = group.partition("*")
-    factor = factors[unit or None]
+    factor = factors[unit.lower() if unit else None]
     number = float(value)
     return number if factor == 1.0 else round(number * factor, 6)
 
@@ -372,14 +373,14 @@ def _mbus_reading(channel: int, objects: dict[str, list[str]]) -> MbusReading | 
     if reading is not None and len(reading) > 1:
         captured_at = parse_timestamp(reading[0])
         raw_value, _, raw_unit = reading[-1].partition("*")
-        unit = _MBUS_UNITS.get(raw_unit)
+        unit = _MBUS_UNITS.get(raw_unit.lower())
     elif (legacy := objects.get("24.3.0")) is not None and len(
         legacy
     ) >= _LEGACY_GAS_GROUPS:
         # DSMR 2.2/3.0: (time)(status)(interval)(1)(0-n:24.2.1)(unit)(value).
         captured_at = parse_timestamp(legacy[0])
         raw_value = legacy[6]
-        unit = _MBUS_UNITS.get(legacy[5])
+        unit = _MBUS_UNITS.get(legacy[5].lower())
     else:
         return None
     if unit is not None and captured_at is not None:
@@ -394,6 +395,8 @@ def _mbus_reading(channel: int, objects: dict[str, list[str]]) -> MbusReading | 
         return None
     identifier = objects.get("96.1.0") or objects.get("96.1.1")
     equipment_id = decode_identifier(identifier[0]) if identifier else None
+    if not equipment_id and value is None:
+        return None  # an unused channel: no meter, no reading
     return MbusReading(
         channel=channel,
         kind=kind,
