@@ -240,16 +240,14 @@ class P1ConfigFlow(ConfigFlow):
         """Create or update the entry of the meter that sent ``telegram``."""
         data[CONF_DETECTED_VERSION] = telegram.variant
         await self.async_set_unique_id(telegram.equipment_id, raise_on_progress=False)
-        if self.source == SOURCE_RECONFIGURE:
+        if self.source in (SOURCE_RECONFIGURE, SOURCE_REAUTH):
             self._abort_if_unique_id_mismatch(reason="wrong_meter")
-            return self.async_update_reload_and_abort(
-                self._get_reconfigure_entry(), data=data
+            entry = (
+                self._get_reconfigure_entry()
+                if self.source == SOURCE_RECONFIGURE
+                else self._get_reauth_entry()
             )
-        if self.source == SOURCE_REAUTH:
-            self._abort_if_unique_id_mismatch(reason="wrong_meter")
-            return self.async_update_reload_and_abort(
-                self._get_reauth_entry(), data=data
-            )
+            return self.async_update_reload_and_abort(entry, data=data)
         if telegram.equipment_id is not None:
             self._abort_if_unique_id_configured()
         title = f"P1 meter {telegram.equipment_id or telegram.header}"

@@ -58,7 +58,6 @@ class P1Data:
     mbus: tuple[MbusReading, ...]
     month_peak: PeakDemand | None
     peak_history: tuple[PeakDemand, ...]
-    meter_time: datetime | None
     last_telegram: datetime
     rejected: int
     rejected_by_reason: Mapping[str, int] = field(default_factory=dict)
@@ -284,7 +283,6 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
                 mbus=tuple(self._guard_mbus(reading, now) for reading in telegram.mbus),
                 month_peak=telegram.month_peak,
                 peak_history=telegram.peak_history,
-                meter_time=telegram.timestamp,
                 last_telegram=self._last_arrival,
                 rejected=self._rejected.total(),
                 rejected_by_reason=dict(self._rejected),
