@@ -18,7 +18,7 @@ negotiating it costs a request, and a device that does not answer
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 import contextlib
 from dataclasses import dataclass
 import ipaddress
@@ -136,6 +136,18 @@ def host_address(host: str) -> str | None:
         return None
 
 
+def system_unique_id(
+    logger: LoggerInfo | None, inverters: Iterable[InverterInfo]
+) -> str | None:
+    """Return a system's unique ID: the Datamanager's, else the first inverter's.
+
+    ``None`` when there is no Datamanager and no inverter with a serial number.
+    """
+    if logger is not None:
+        return logger.unique_id
+    return next((info.unique_id for info in inverters if info.unique_id), None)
+
+
 def _keep_body(data: Mapping[str, Any]) -> dict[str, Any]:
     """Hand PyFronius' body back unconverted; :mod:`.parser` reads it."""
     return {"body": data}
@@ -146,7 +158,7 @@ class SolarNetIdentity:
     """Who answers at a host: the Datamanager and/or its inverters."""
 
     unique_id: str
-    """The Datamanager's unique ID, else the first inverter's."""
+    """See :func:`system_unique_id`."""
     logger: LoggerInfo | None
     inverters: tuple[InverterInfo, ...]
 
@@ -276,8 +288,7 @@ class FroniusClient:
                     f"{self.url} answers neither GetLoggerInfo nor GetInverterInfo"
                 ) from None
             inverters = []
-        identified = [inverter.unique_id for inverter in inverters]
-        unique_id = logger.unique_id if logger else next(filter(None, identified), None)
+        unique_id = system_unique_id(logger, inverters)
         if unique_id is None:
             raise NoInverterError(f"{self.url} lists no inverter with a serial number")
         return SolarNetIdentity(unique_id, logger, tuple(inverters))

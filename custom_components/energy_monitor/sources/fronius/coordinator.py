@@ -44,6 +44,7 @@ from ...lib.fronius.client import (
     SolarApiError,
     SolarApiStatusError,
     SolarApiUnsupportedError,
+    system_unique_id,
 )
 from ...lib.fronius.model import (
     DeviceReading,
@@ -212,11 +213,7 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
         entry = self.config_entry
         if entry.unique_id is not None:
             return
-        unique_id = (
-            self.logger_info.unique_id
-            if self.logger_info
-            else next((info.unique_id for info in infos if info.unique_id), None)
-        )
+        unique_id = system_unique_id(self.logger_info, infos)
         if (
             unique_id is None
             or self.hass.config_entries.async_entry_for_domain_unique_id(
