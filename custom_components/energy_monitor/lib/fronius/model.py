@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from pyfronius.const import INVERTER_DEVICE_TYPE
+
 from ..vocabulary import Key
 
 type Value = float | None
@@ -47,6 +49,16 @@ class InverterInfo:
     unique_id: str | None = None
     device_type: int | None = None
     custom_name: str | None = None
+
+    @property
+    def model(self) -> str | None:
+        """Return the model its device type stands for (``None``: unknown)."""
+        return INVERTER_DEVICE_TYPE.get(self.device_type or -1, {}).get("model")
+
+    @property
+    def manufacturer(self) -> str | None:
+        """Return the maker its device type stands for (``None``: unknown)."""
+        return INVERTER_DEVICE_TYPE.get(self.device_type or -1, {}).get("manufacturer")
 
 
 @dataclass(frozen=True, slots=True)

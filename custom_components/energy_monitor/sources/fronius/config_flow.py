@@ -21,7 +21,6 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import TextSelector
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 import probatio as vol
-from pyfronius.const import INVERTER_DEVICE_TYPE
 
 from ...const import CONF_SOURCE, DOMAIN, LOGGER, Source
 from ...lib.fronius.client import (
@@ -43,8 +42,7 @@ def _title(identity: SolarNetIdentity) -> str:
     if identity.logger is not None or not identity.inverters:
         return f"Fronius Datamanager {identity.unique_id}"
     inverter = identity.inverters[0]
-    known = INVERTER_DEVICE_TYPE.get(inverter.device_type or -1, {})
-    return f"Fronius {inverter.custom_name or known.get('model') or identity.unique_id}"
+    return f"Fronius {inverter.custom_name or inverter.model or identity.unique_id}"
 
 
 class FroniusConfigFlow(ConfigFlow):

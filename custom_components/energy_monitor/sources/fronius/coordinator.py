@@ -33,7 +33,6 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import StateType
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
-from pyfronius.const import INVERTER_DEVICE_TYPE
 
 from ...const import DOMAIN, LOGGER
 from ...coordinator import EnergyMonitorConfigEntry
@@ -529,16 +528,15 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
 def _inverter_device(inverter: _Inverter) -> FroniusDevice:
     """Describe an inverter as a device."""
     info = inverter.info
-    known = INVERTER_DEVICE_TYPE.get(info.device_type or -1, {})
     return FroniusDevice(
         inverter.device_id,
         DeviceKind.INVERTER,
         name=info.custom_name,
         number=info.device_id,
-        model=known.get("model"),
+        model=info.model,
         model_id=None if info.device_type is None else str(info.device_type),
         serial_number=info.unique_id,
-        manufacturer=known.get("manufacturer", MANUFACTURER),
+        manufacturer=info.manufacturer or MANUFACTURER,
     )
 
 
