@@ -251,6 +251,26 @@ async def test_system_without_power_flow(
     assert "GetPowerFlowRealtimeData" not in str(fronius_simulator.requests[before:])
 
 
+async def test_per_phase_data_a_gen24_lacks_is_asked_hourly(
+    hass: HomeAssistant,
+    gen24_simulator: FroniusSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """No 3PInverterData: not asked every minute, only after the hourly check."""
+    await set_up_fronius(hass, gen24_simulator.address)
+    gen24_simulator.requests.clear()
+    for _ in range(6):
+        await poll(hass, freezer, 10)
+    asked = " ".join(gen24_simulator.requests)
+    assert "CommonInverterData" in asked
+    assert "3PInverterData" not in asked
+    for _ in range(6 * 60):
+        freezer.tick(timedelta(seconds=10))
+    await poll(hass, freezer, 10)
+    assert "3PInverterData" in " ".join(gen24_simulator.requests)
+    assert states_by_key(hass, "inverter_voltage_ac_l1") == []
+
+
 async def test_power_flow_that_fails_later_is_an_outage(
     hass: HomeAssistant, fronius_simulator: FroniusSimulator
 ) -> None:

@@ -25,6 +25,7 @@ import contextlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import partial
 from typing import Any, override
 
 from homeassistant.const import CONF_HOST
@@ -126,8 +127,6 @@ class _Inverter:
     device_id: str
     reading: InverterReading | None = None
     phases: Mapping[str, Value] | None = None
-    three_phase: bool | None = None
-    """Whether it answers 3PInverterData (``None``: not asked yet)."""
     online: bool | None = None
 
 
@@ -301,9 +300,6 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
         if self._identity_due is None or moment >= self._identity_due:
             self._identity_due = moment + IDENTITY_INTERVAL
             self._unsupported.clear()
-            for inverter in self._inverters.values():
-                if inverter.three_phase is False:
-                    inverter.three_phase = None
             self._add_inverters(await self._read_identity())
         if "power_flow" not in self._unsupported:
             try:
@@ -376,23 +372,17 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
             except _ANSWERED_WITHOUT_DATA as err:
                 LOGGER.debug("Fronius inverter %s: %s", solar_net_id, err)
                 inverter.reading = None
-            if inverter.three_phase is False:
-                continue
-            try:
-                inverter.phases = await self.client.inverter_3p_data(solar_net_id)
-            except _ANSWERED_WITHOUT_DATA:
-                inverter.phases = None
-                if inverter.three_phase is None:
-                    inverter.three_phase = False
-            else:
-                inverter.three_phase = True
+            inverter.phases = await self._read_optional(
+                f"inverter_{solar_net_id}_3p",
+                partial(self.client.inverter_3p_data, solar_net_id),
+            )
         self.meters = await self._read_optional("meters", self.client.meters)
         self.storages = await self._read_optional("storages", self.client.storages)
         self._has_storage = self._has_storage or bool(self.storages)
 
     async def _read_optional[T](
-        self, name: str, request: Callable[[], Awaitable[list[T]]]
-    ) -> list[T] | None:
+        self, name: str, request: Callable[[], Awaitable[T]]
+    ) -> T | None:
         """Read an endpoint not every system has (``None``: no answer now).
 
         One that never answered is asked again only after the next identity
