@@ -149,8 +149,6 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
         self.client = FroniusClient(
             async_get_clientsession(hass, verify_ssl=False), host
         )
-        self.now: Callable[[], datetime] = dt_util.now
-        """The local time; tests may replace it."""
         self.system_id = f"solar_net_{entry.unique_id or entry.entry_id}"
         self.logger_info: LoggerInfo | None = None
         self.flow: PowerFlow | None = None
@@ -183,7 +181,7 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
             UpdateFailed: when the device does not answer.
         """
         stored = await self._store.async_load() or {}
-        stamp = self.now().timestamp()
+        stamp = dt_util.now().timestamp()
         for key, value in stored.get("counters", {}).items():
             self._guard.seed(key, value, stamp)
         self._day.restore(stored.get("day", {}))
@@ -204,7 +202,7 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
             )
             self._inverters[solar_net_id] = _Inverter(info, known["device_id"])
         self._add_inverters(infos)
-        self._identity_due = self.now() + IDENTITY_INTERVAL
+        self._identity_due = dt_util.now() + IDENTITY_INTERVAL
 
     def _adopt_unique_id(self, infos: list[InverterInfo]) -> None:
         """Give an entry made without the wizard the system's unique ID."""
@@ -252,7 +250,7 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
         Raises:
             UpdateFailed: when the device stopped answering.
         """
-        moment = self.now()
+        moment = dt_util.now()
         try:
             await self._poll(moment)
         except SolarApiError as err:
