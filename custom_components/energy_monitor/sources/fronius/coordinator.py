@@ -161,7 +161,6 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
         self._devices_due: datetime | None = None
         self._identity_due: datetime | None = None
         self.failures = 0
-        self._published = False
         self._has_storage = False
         """A battery reported its own data: its state of charge comes from it."""
         self._guard = CounterGuard(max_rate_per_hour=MAX_ENERGY_RATE)
@@ -260,7 +259,6 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
             self.last_error = None
         self.update_interval = self._regular_interval()
         data = self._build(moment)
-        self._published = True
         self._store.async_schedule_save(self._snapshot)
         return data
 
@@ -277,7 +275,8 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
         self._identity_due = None
         extra = max(self.failures - FAILURES_BEFORE_UNAVAILABLE + 1, 0)
         self.update_interval = min(self._regular_interval() * 2**extra, MAX_BACKOFF)
-        if self._published and self.failures < FAILURES_BEFORE_UNAVAILABLE:
+        # ``data`` stays None until a poll has succeeded.
+        if self.data is not None and self.failures < FAILURES_BEFORE_UNAVAILABLE:
             LOGGER.debug("%s did not answer, retrying: %s", self.name, err)
             return self.data
         raise _unreachable(err) from err
