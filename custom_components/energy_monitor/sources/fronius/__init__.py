@@ -17,13 +17,7 @@ from .coordinator import FroniusCoordinator, storage_key
 from .entity import device_info
 from .sensor import async_setup_sensors
 
-TO_REDACT = {
-    CONF_HOST,
-    "configuration_url",
-    "serial_number",
-    "title",
-    "unique_id",
-}
+TO_REDACT = {CONF_HOST, "serial_number", "title", "unique_id"}
 
 
 class FroniusRuntime(SourceRuntime):
