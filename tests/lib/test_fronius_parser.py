@@ -153,6 +153,18 @@ def test_battery_state_of_charge_in_the_power_flow(
     assert Key.BATTERY_SOC not in site_values(flow, battery_soc=False)
 
 
+def test_first_battery_is_the_lowest_inverter_number() -> None:
+    """Inverter "2" comes before inverter "10", as everywhere else."""
+    flow = parse_power_flow(
+        {
+            "Inverters": {"10": {"SOC": 10.0}, "2": {"SOC": 20.0}},
+            "Site": {"P_Akku": 100.0},
+        }
+    )
+    assert list(flow.inverters) == ["2", "10"]
+    assert flow.battery_soc == 20.0
+
+
 def test_inverter_data_by_day() -> None:
     """AC/DC values as reported; energy in kWh; running means online."""
     reading = parse_inverter_data(

@@ -82,13 +82,14 @@ class PowerFlow:
     """Site values the device lists: pv_power, grid_power, site_power,
     battery_power, autonomy, self_consumption."""
     inverters: Mapping[str, PowerFlowInverter] = field(default_factory=dict)
+    """By device ID, in numeric order ("2" before "10")."""
     mode: str | None = None
     meter_location: str | None = None
 
     @property
     def battery_soc(self) -> Value:
         """Return the state of charge of the first inverter with a battery."""
-        for _, inverter in sorted(self.inverters.items()):
+        for inverter in self.inverters.values():
             mode = inverter.battery_mode
             if inverter.soc is None or mode == "disabled":
                 continue
