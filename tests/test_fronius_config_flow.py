@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 from unittest.mock import patch
 
-import aiohttp
 from homeassistant import config_entries
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
@@ -12,6 +11,7 @@ import pytest
 
 from custom_components.energy_monitor.const import DOMAIN
 from custom_components.energy_monitor.lib.fronius.client import FroniusClient
+from custom_components.energy_monitor.sources.fronius.coordinator import fronius_client
 from simulators.fronius import Endpoint, FroniusSimulator, error, response
 from tests.conftest import p1_entry
 from tests.fronius_helpers import fronius_entry
@@ -202,15 +202,14 @@ async def test_reconfigure_gives_an_entry_its_unique_id(
 @pytest.fixture
 def dhcp_to(fronius_simulator: FroniusSimulator) -> Iterator[None]:
     """Ask the simulator when the wizard asks a discovered address (port 80)."""
-    real = FroniusClient
 
-    def client(session: aiohttp.ClientSession, host: str) -> FroniusClient:
+    def client(hass: HomeAssistant, host: str) -> FroniusClient:
         port = fronius_simulator.port if ":" not in host else None
-        return real(session, f"{host}:{port}" if port else host)
+        return fronius_client(hass, f"{host}:{port}" if port else host)
 
     with (
         patch(f"{FLOW}.const.DHCP_REQUEST_DELAY", 0),
-        patch(f"{FLOW}.FroniusClient", client),
+        patch(f"{FLOW}.fronius_client", client),
     ):
         yield
 

@@ -17,14 +17,12 @@ from homeassistant.config_entries import (
     ConfigFlowResult,
 )
 from homeassistant.const import CONF_HOST
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import TextSelector
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 import probatio as vol
 
 from ...const import CONF_SOURCE, DOMAIN, LOGGER, Source
 from ...lib.fronius.client import (
-    FroniusClient,
     NoInverterError,
     SolarApiConnectionError,
     SolarApiError,
@@ -33,6 +31,7 @@ from ...lib.fronius.client import (
     with_address,
 )
 from . import const
+from .coordinator import fronius_client
 
 HOST_SCHEMA = vol.Schema({vol.Required(CONF_HOST): TextSelector()})
 
@@ -154,10 +153,7 @@ class FroniusConfigFlow(ConfigFlow):
             ValueError: when ``host`` is not a host.
             SolarApiError: when the device does not answer as a Fronius one.
         """
-        client = FroniusClient(
-            async_get_clientsession(self.hass, verify_ssl=False), host
-        )
-        return await client.identify()
+        return await fronius_client(self.hass, host).identify()
 
     async def _async_fronius_finish(
         self, host: str, identity: SolarNetIdentity

@@ -145,10 +145,7 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
             name=f"Fronius {host}",
             update_interval=POWER_FLOW_INTERVAL,
         )
-        # Gen24 firmware redirects to HTTPS with a self-signed certificate.
-        self.client = FroniusClient(
-            async_get_clientsession(hass, verify_ssl=False), host
-        )
+        self.client = fronius_client(hass, host)
         self.system_id = f"solar_net_{entry.unique_id or entry.entry_id}"
         self.logger_info: LoggerInfo | None = None
         self.flow: PowerFlow | None = None
@@ -510,6 +507,16 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
             "unsupported": sorted(self._unsupported),
             "counter_glitches": self._guard.glitches,
         }
+
+
+def fronius_client(hass: HomeAssistant, host: str) -> FroniusClient:
+    """Return a client of the device at ``host`` on Home Assistant's session.
+
+    Raises:
+        ValueError: when ``host`` is not a host.
+    """
+    # Gen24 firmware redirects to HTTPS with a self-signed certificate.
+    return FroniusClient(async_get_clientsession(hass, verify_ssl=False), host)
 
 
 def _inverter_device(inverter: _Inverter) -> FroniusDevice:
