@@ -45,6 +45,7 @@ from custom_components.energy_monitor.lib.modbus.registers import (
     FLOAT_TYPES,
     DataType,
     encode,
+    unsigned,
 )
 from custom_components.energy_monitor.lib.modbus.schema import (
     Register,
@@ -259,8 +260,7 @@ def encode_value(register: Register, value: Known, exponent: int = 0) -> list[in
             return encode(math.nan, dtype, register.word_order, register.byte_order)
         if register.invalid is None:
             raise ValueError(f"{register.key} has no 'not available' value")
-        invalid = register.invalid % (1 << (16 * register.count))
-        return encode_unsigned(invalid, register)
+        return encode_unsigned(unsigned(register.invalid, register.count), register)
     if dtype is DataType.STRING:
         return encode(
             str(value), dtype, register.word_order, register.byte_order, register.count
