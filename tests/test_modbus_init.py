@@ -14,7 +14,10 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from custom_components.energy_monitor.diagnostics import (
     async_get_config_entry_diagnostics,
 )
-from custom_components.energy_monitor.lib.modbus.catalog import load_bundled_map
+from custom_components.energy_monitor.lib.modbus.catalog import (
+    load_bundled_map,
+    load_custom_map,
+)
 from custom_components.energy_monitor.lib.modbus.client import (
     ExceptionCode,
     SerialEndpoint,
@@ -303,3 +306,22 @@ async def test_counter_not_available(
     simulator.set_values(1, {"grid_elec_export": 7.5})
     await _tick(hass, 31)
     assert state_for(hass, "grid_elec_export").state == "7.5"
+
+
+async def test_custom_text_value(
+    hass: HomeAssistant, start_modbus: StartModbus, tmp_path: Path
+) -> None:
+    """A text value of a custom map, read once at setup, is an entity too."""
+    hass.config.config_dir = str(tmp_path)
+    path = write_custom_map(
+        str(tmp_path),
+        "labelled.csv",
+        "Power,52,2,1,FLOAT32,grid_power,input",
+        "Label,100,4,1,STRING,label,holding",
+    )
+    register_map = await hass.async_add_executor_job(load_custom_map, path)
+    simulator = await start_modbus({1: register_map})
+    simulator.set_values(1, {"grid_power": 321.5, "label": "Kitchen"})
+    await _setup(hass, modbus_entry(simulator.port, "labelled.csv"))
+    assert state_for(hass, "grid_power").state == "321.5"
+    assert state_for(hass, "label").state == "Kitchen"

@@ -60,12 +60,9 @@ class ModbusRuntime(SourceRuntime):
         self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
     ) -> None:
         """Add the meter's sensors."""
-        polled = [
-            coordinator
-            for group, coordinator in self.coordinators.items()
-            if group is not ScanGroup.ONCE
-        ]
-        async_setup_sensors(polled, self.device_info, async_add_entities)
+        async_setup_sensors(
+            list(self.coordinators.values()), self.device_info, async_add_entities
+        )
 
     @override
     async def async_shutdown(self) -> None:
