@@ -197,9 +197,7 @@ async def _async_start(
     for coordinator in others:
         await coordinator.async_refresh()
     once = coordinators.get(ScanGroup.ONCE)
-    identity = (
-        dict(once.data.values) if once is not None and once.last_update_success else {}
-    )
+    identity = once.data if once is not None and once.last_update_success else {}
     return ModbusRuntime(
         hass, meter, coordinators, _device_info(entry, meter, identity)
     )
