@@ -3,8 +3,9 @@
 :class:`MeterReader` plans the reads of each scan group once (see
 :mod:`.batching`) and turns the answers into values. A meter that refuses a
 read spanning registers it does not have (exception 2, *illegal address*)
-gets that read split into one read per value, remembered for later polls; a
-value the meter refuses on its own is marked unsupported and not read again.
+gets that read split into its gap-free runs, then into one read per value,
+remembered for later polls; a value the meter refuses on its own is marked
+unsupported and not read again.
 A failed read leaves its values out of the result, so only the entities of
 that read become unavailable; when every read of a group fails, the group
 fails. A SunSpec map is first moved to where the device's model chain puts
