@@ -163,5 +163,5 @@ async def start_stock_server(
     ]
     server = ModbusTcpServer(devices, address=("127.0.0.1", 0))
     await server.serve_forever(background=True)
-    port: int = server.transport.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    port: int = server.transport.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
     return server, port
