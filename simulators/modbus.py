@@ -45,11 +45,20 @@ from custom_components.energy_monitor.lib.modbus.registers import (
     FLOAT_TYPES,
     DataType,
     encode,
+    unsigned,
 )
 from custom_components.energy_monitor.lib.modbus.schema import (
     Register,
     RegisterMap,
     RegisterType,
+)
+from custom_components.energy_monitor.lib.modbus.sunspec import (
+    BASES,
+    COMMON_MODEL,
+    END,
+    MARKER,
+    STANDARD_COMMON,
+    STANDARD_MODEL,
 )
 
 from .p1 import ZONE, GridProfile, wall_clock
@@ -67,6 +76,8 @@ SCALE_EXPONENTS = {
     "totwh_sf": 0,
 }
 """Scale factors the simulated SunSpec meter uses (int16 values fit)."""
+METER_MODEL_LENGTH = 105
+"""Registers of a SunSpec meter model (201 to 204) after its header."""
 REFRESH = 0.5
 """Seconds between recomputed live values."""
 FAULTS = frozenset({"exception", "timeout", "malformed"})
@@ -197,9 +208,8 @@ class _Meter:
         if self.register_map.sunspec_model is None:
             return
         holding = self.tables[RegisterType.HOLDING]
-        holding.update({40000: 0x5375, 40001: 0x6E53, 40002: 1, 40003: 65})
-        model = self.register_map.sunspec_model
-        holding.update({40069: model, 40070: 105, 40176: 0xFFFF, 40177: 0})
+        for address, words in sunspec_chain(self.register_map.sunspec_model).items():
+            holding.update(enumerate(words, start=address))
 
     def exponent(self, register: Register) -> int:
         """Return the scale-factor exponent currently stored for a register."""
@@ -247,6 +257,20 @@ class _Meter:
         return [table.get(index, 0) for index in span]
 
 
+def sunspec_chain(model: int) -> dict[int, list[int]]:
+    """Return the marker and model headers of the standard SunSpec layout.
+
+    Address -> words: ``SunS``, the common model, ``model`` (a meter model)
+    and the end of the chain.
+    """
+    return {
+        BASES[0]: MARKER,
+        STANDARD_COMMON: [COMMON_MODEL, STANDARD_MODEL - STANDARD_COMMON - 2],
+        STANDARD_MODEL: [model, METER_MODEL_LENGTH],
+        STANDARD_MODEL + 2 + METER_MODEL_LENGTH: [END, 0],
+    }
+
+
 def encode_value(register: Register, value: Known, exponent: int = 0) -> list[int]:
     """Encode a value into a register's words (None: "not available").
 
@@ -259,8 +283,7 @@ def encode_value(register: Register, value: Known, exponent: int = 0) -> list[in
             return encode(math.nan, dtype, register.word_order, register.byte_order)
         if register.invalid is None:
             raise ValueError(f"{register.key} has no 'not available' value")
-        invalid = register.invalid % (1 << (16 * register.count))
-        return encode_unsigned(invalid, register)
+        return encode_unsigned(unsigned(register.invalid, register.count), register)
     if dtype is DataType.STRING:
         return encode(
             str(value), dtype, register.word_order, register.byte_order, register.count

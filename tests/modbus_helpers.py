@@ -9,8 +9,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_monitor.const import DOMAIN
 from custom_components.energy_monitor.lib.modbus.schema import RegisterMap
-from custom_components.energy_monitor.lib.modbus.sunspec import MARKER
-from simulators.modbus import encode_value
+from simulators.modbus import encode_value, sunspec_chain
 
 KNOWN: dict[str, float | str] = {
     "voltage_l1": 231.5,
@@ -143,9 +142,10 @@ def _sim_data(
             SimData(register.address, values=words, datatype=SimType.REGISTERS)
         )
     if register_map.sunspec_model:
-        chain = {40000: _signed(MARKER), 40002: [1, 65], 40069: [203, 105]}
-        for address, words in chain.items():
-            blocks.append(SimData(address, values=words, datatype=SimType.REGISTERS))
+        for address, words in sunspec_chain(register_map.sunspec_model).items():
+            blocks.append(
+                SimData(address, values=_signed(words), datatype=SimType.REGISTERS)
+            )
     return blocks
 
 
@@ -163,5 +163,5 @@ async def start_stock_server(
     ]
     server = ModbusTcpServer(devices, address=("127.0.0.1", 0))
     await server.serve_forever(background=True)
-    port: int = server.transport.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    port: int = server.transport.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
     return server, port

@@ -9,12 +9,18 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 
 from custom_components.energy_monitor.diagnostics import (
     async_get_config_entry_diagnostics,
 )
-from custom_components.energy_monitor.lib.modbus.catalog import load_bundled_map
+from custom_components.energy_monitor.lib.modbus.catalog import (
+    load_bundled_map,
+    load_custom_map,
+)
 from custom_components.energy_monitor.lib.modbus.client import (
     ExceptionCode,
     SerialEndpoint,
@@ -24,16 +30,16 @@ from custom_components.energy_monitor.sources.modbus.connection import DATA_LINK
 
 from .conftest import StartModbus
 from .modbus_helpers import known_values, modbus_entry, write_custom_map
-from .p1_helpers import state_for
+from .p1_helpers import entity_id_by_unique_id, state_for
 
 SDM630 = load_bundled_map("eastron_sdm630")
 EM24 = load_bundled_map("carlo_gavazzi_em24")
 
 
-async def _setup(hass: HomeAssistant, entry: object) -> None:
+async def _setup(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     """Add and set up an entry."""
-    entry.add_to_hass(hass)  # type: ignore[attr-defined]
-    await hass.config_entries.async_setup(entry.entry_id)  # type: ignore[attr-defined]
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
 
 
@@ -146,23 +152,13 @@ async def test_meters_share_a_gateway(
     pool = hass.data[DATA_LINKS]
     assert len(pool) == 1
     assert first.runtime_data.meter.reader.link is second.runtime_data.meter.reader.link
-    assert (
-        hass.states.get(_entity(hass, f"{second.entry_id}_grid_power")).state == "99.5"
-    )  # type: ignore[union-attr]
+    second_power = entity_id_by_unique_id(hass, f"{second.entry_id}_grid_power")
+    assert hass.states.is_state(second_power, "99.5")
     assert await hass.config_entries.async_unload(first.entry_id)
     await _tick(hass, 6)
-    assert (
-        hass.states.get(_entity(hass, f"{second.entry_id}_grid_power")).state == "99.5"
-    )  # type: ignore[union-attr]
+    assert hass.states.is_state(second_power, "99.5")
     assert await hass.config_entries.async_unload(second.entry_id)
     assert len(pool) == 0
-
-
-def _entity(hass: HomeAssistant, unique_id: str) -> str:
-    """Return the entity ID of a unique ID."""
-    from .p1_helpers import entity_id_by_unique_id  # noqa: PLC0415
-
-    return entity_id_by_unique_id(hass, unique_id)
 
 
 async def test_diagnostics_and_options(
@@ -303,3 +299,22 @@ async def test_counter_not_available(
     simulator.set_values(1, {"grid_elec_export": 7.5})
     await _tick(hass, 31)
     assert state_for(hass, "grid_elec_export").state == "7.5"
+
+
+async def test_custom_text_value(
+    hass: HomeAssistant, start_modbus: StartModbus, tmp_path: Path
+) -> None:
+    """A text value of a custom map, read once at setup, is an entity too."""
+    hass.config.config_dir = str(tmp_path)
+    path = write_custom_map(
+        str(tmp_path),
+        "labelled.csv",
+        "Power,52,2,1,FLOAT32,grid_power,input",
+        "Label,100,4,1,STRING,label,holding",
+    )
+    register_map = await hass.async_add_executor_job(load_custom_map, path)
+    simulator = await start_modbus({1: register_map})
+    simulator.set_values(1, {"grid_power": 321.5, "label": "Kitchen"})
+    await _setup(hass, modbus_entry(simulator.port, "labelled.csv"))
+    assert state_for(hass, "grid_power").state == "321.5"
+    assert state_for(hass, "label").state == "Kitchen"

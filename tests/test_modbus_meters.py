@@ -4,7 +4,6 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_monitor.const import DOMAIN
 from custom_components.energy_monitor.lib.modbus.catalog import (
@@ -57,16 +56,7 @@ async def test_bundled_meter_on_stock_server(
     register_map = load_bundled_map(model)
     values = known_values(register_map)
     server, port = await start_stock_server({2: register_map}, {2: values})
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        data={
-            "source": "modbus",
-            "host": "127.0.0.1",
-            "port": port,
-            "unit_id": 2,
-            "meter_model": model,
-        },
-    )
+    entry = modbus_entry(port, model, unit_id=2)
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()

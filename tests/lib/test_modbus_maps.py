@@ -26,6 +26,7 @@ from custom_components.energy_monitor.lib.modbus.registers import (
 from custom_components.energy_monitor.lib.modbus.schema import (
     KEY_UNITS,
     MapError,
+    MapProblem,
     Register,
     RegisterMap,
     RegisterType,
@@ -53,9 +54,9 @@ Angle_V_CN,1s Phase C-N Voltage Angle,11461,2,1,FLOAT32
 """
 
 
-def _codes(problems: list[Exception]) -> list[str]:
+def _codes(problems: list[MapProblem]) -> list[str]:
     """Return the codes of problems."""
-    return [problem.code for problem in problems]  # type: ignore[attr-defined]
+    return [problem.code for problem in problems]
 
 
 @pytest.mark.parametrize("model", bundled_models())
@@ -158,7 +159,7 @@ def test_seed_defects_inline() -> None:
     """The same check on the defect rows alone."""
     register_map, problems = parse_csv(EATON_SEED, "eaton.csv")
     assert problems == []
-    assert _codes(validate_map(register_map)) == ["duplicate_address"] * 3  # type: ignore[arg-type]
+    assert _codes(validate_map(register_map)) == ["duplicate_address"] * 3
 
 
 def test_csv_optional_columns() -> None:
@@ -225,31 +226,31 @@ def test_row_problems(row: str, code: str) -> None:
         # A valid row: that an energy counter is not total_increasing is the
         # validator's finding.
         assert problems == []
-        assert _codes(validate_map(register_map)) == ["energy_not_total_increasing"]  # type: ignore[arg-type]
+        assert _codes(validate_map(register_map)) == ["energy_not_total_increasing"]
         return
     assert register_map.registers == ()
-    assert _codes(problems) == [code]  # type: ignore[arg-type]
+    assert _codes(problems) == [code]
     assert str(problems[0])
 
 
 def test_csv_header_problems() -> None:
     """Unknown and missing columns are reported; an empty map too."""
     _map, problems = parse_csv("Metric Name,Colour\nX,red\n", "bad.csv")
-    assert _codes(problems) == ["unknown_column", "missing_column"]  # type: ignore[arg-type]
+    assert _codes(problems) == ["unknown_column", "missing_column"]
     _map, problems = parse_csv(f"{SEED_HEADER}\n", "empty.csv")
-    assert _codes(problems) == ["no_registers"]  # type: ignore[arg-type]
+    assert _codes(problems) == ["no_registers"]
 
 
 def test_json_problems() -> None:
     """Unknown map fields and a map without registers are reported."""
     _map, problems = parse_map({"model": "x", "colour": "red"}, "x")
-    assert _codes(problems) == ["unknown_field", "no_registers"]  # type: ignore[arg-type]
+    assert _codes(problems) == ["unknown_field", "no_registers"]
     register_map, problems = parse_map(
         {"registers": [{"key": "a", "name": "A"}], "max_count": 10, "max_gap": 0}, "y"
     )
-    assert _codes(problems) == ["missing_field"]  # type: ignore[arg-type]
+    assert _codes(problems) == ["missing_field"]
     _map, problems = parse_map({"registers": [{"key": "a", "address": True}]}, "z")
-    assert _codes(problems) == ["bad_number"]  # type: ignore[arg-type]
+    assert _codes(problems) == ["bad_number"]
     assert (register_map.model, register_map.max_count, register_map.max_gap) == (
         "y",
         10,
@@ -279,7 +280,7 @@ def test_validator_findings() -> None:
             _register("g", 0, register_type="input"),
         ),
     )
-    assert sorted(_codes(validate_map(register_map))) == sorted(  # type: ignore[arg-type]
+    assert sorted(_codes(validate_map(register_map))) == sorted(
         [
             "duplicate_key",
             "overlapping_addresses",
@@ -344,7 +345,7 @@ def test_plan_reads() -> None:
     assert [(b.address, b.count) for b in split_block(runs[0])] == [(0, 2), (2, 2)]
     for limits in ({"max_count": 0}, {"max_count": 126}, {"max_gap": -1}):
         with pytest.raises(ValueError, match="must"):
-            plan_reads(registers, **limits)  # type: ignore[arg-type]
+            plan_reads(registers, **limits)
     with pytest.raises(ValueError, match="more than one read"):
         plan_reads([_register("s", 0, data_type="STRING", count=8)], max_count=4)
     assert plan_reads([]) == []

@@ -3,8 +3,9 @@
 :class:`MeterReader` plans the reads of each scan group once (see
 :mod:`.batching`) and turns the answers into values. A meter that refuses a
 read spanning registers it does not have (exception 2, *illegal address*)
-gets that read split into one read per value, remembered for later polls; a
-value the meter refuses on its own is marked unsupported and not read again.
+gets that read split into its gap-free runs, then into one read per value,
+remembered for later polls; a value the meter refuses on its own is marked
+unsupported and not read again.
 A failed read leaves its values out of the result, so only the entities of
 that read become unavailable; when every read of a group fails, the group
 fails. A SunSpec map is first moved to where the device's model chain puts
@@ -16,8 +17,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from .batching import DEFAULT_MAX_GAP, MAX_COUNT, ReadBlock, plan_reads, split_block
-from .client import ModbusConnectionError, ModbusError, ModbusExceptionError, ModbusLink
-from .registers import decode, scaled
+from .client import (
+    ExceptionCode,
+    ModbusConnectionError,
+    ModbusError,
+    ModbusExceptionError,
+    ModbusLink,
+)
+from .registers import decode, scaled, unsigned
 from .schema import Register, RegisterMap, RegisterType, ScanGroup
 from .sunspec import locate_model, relocate
 
@@ -25,11 +32,6 @@ type Value = float | str | None
 
 MAX_EXPONENT = 10
 """A scale-factor register beyond ±10 is garbage, not a scale."""
-
-
-def _unsigned(raw: int, count: int) -> int:
-    """Return the register pattern of an integer (two's complement)."""
-    return raw % (1 << (16 * count))
 
 
 def value_of(register: Register, words: list[int], exponent: int | None = 0) -> Value:
@@ -41,12 +43,13 @@ def value_of(register: Register, words: list[int], exponent: int | None = 0) -> 
     raw = decode(words, register.data_type, register.word_order, register.byte_order)
     if isinstance(raw, str):
         return raw
-    if register.invalid is not None and isinstance(raw, int):
-        invalid = register.invalid
-        if raw == invalid or _unsigned(raw, register.count) == _unsigned(
-            invalid, register.count
-        ):
-            return None
+    count = register.count
+    if (
+        register.invalid is not None
+        and isinstance(raw, int)
+        and unsigned(raw, count) == unsigned(register.invalid, count)
+    ):
+        return None
     if exponent is None:
         return None
     return scaled(raw, register.data_type, register.scale, register.offset, exponent)
@@ -268,7 +271,7 @@ class MeterReader:
         group = ScanGroup.FAST if self.plans[ScanGroup.FAST] else self.groups[0]
         result = await self.read_group(group)
         if not result.values:
-            raise ModbusExceptionError(2)
+            raise ModbusExceptionError(ExceptionCode.ILLEGAL_ADDRESS)
         return result
 
     def diagnostics(self) -> dict[str, object]:

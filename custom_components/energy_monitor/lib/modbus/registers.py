@@ -69,6 +69,14 @@ def register_count(data_type: DataType) -> int | None:
     return None if spec is None else spec[1]
 
 
+def unsigned(value: int, count: int) -> int:
+    """Return the register pattern of an integer of ``count`` registers.
+
+    Two's complement: -1 in one register is 0xFFFF.
+    """
+    return value % (1 << (16 * count))
+
+
 def _to_bytes(
     words: Sequence[int], word_order: WordOrder, byte_order: ByteOrder
 ) -> bytes:

@@ -326,6 +326,11 @@ def _text(record: Mapping[str, Any], name: str) -> str | None:
     return text or None
 
 
+def _is_identity(key: str, data_type: DataType) -> bool:
+    """Tell whether a value describes the meter (identity key or text)."""
+    return key in IDENTITY_KEYS or data_type is DataType.STRING
+
+
 def _data_type_and_count(record: Mapping[str, Any], key: str) -> tuple[DataType, int]:
     """Return the data type and the register count, checked against each other.
 
@@ -381,14 +386,19 @@ def _classes(
     state = _text(record, "state_class")
     if state is not None:
         return device_class, _enum(StateClass, state, "unknown_state_class", key)
-    if data_type is DataType.STRING or key in IDENTITY_KEYS:
+    if _is_identity(key, data_type):
         return device_class, None
     if device_class in ENERGY_DEVICE_CLASSES:
         return device_class, StateClass.TOTAL_INCREASING
     return device_class, implied_state
 
 
-def _scan_group(record: Mapping[str, Any], key: str, register: Register) -> ScanGroup:
+def _scan_group(
+    record: Mapping[str, Any],
+    key: str,
+    data_type: DataType,
+    state_class: StateClass | None,
+) -> ScanGroup:
     """Return the scan group, given or implied by what the value is.
 
     Raises:
@@ -396,9 +406,9 @@ def _scan_group(record: Mapping[str, Any], key: str, register: Register) -> Scan
     """
     if (group := _text(record, "scan_group")) is not None:
         return _enum(ScanGroup, group, "unknown_scan_group", key)
-    if register.key in IDENTITY_KEYS or register.data_type is DataType.STRING:
+    if _is_identity(key, data_type):
         return ScanGroup.ONCE
-    if register.state_class in {StateClass.TOTAL, StateClass.TOTAL_INCREASING}:
+    if state_class in {StateClass.TOTAL, StateClass.TOTAL_INCREASING}:
         return ScanGroup.SLOW
     return ScanGroup.FAST
 
@@ -431,7 +441,7 @@ def parse_register(record: Mapping[str, Any], defaults: Mapping[str, Any]) -> Re
     invalid = merged.get("invalid")
     precision = merged.get("precision")
     enabled = merged.get("enabled", True)
-    register = Register(
+    return Register(
         key=key,
         name=_text(merged, "name") or key.replace("_", " ").capitalize(),
         address=address,
@@ -459,14 +469,8 @@ def parse_register(record: Mapping[str, Any], defaults: Mapping[str, Any]) -> Re
         precision=None if precision is None else _integer(precision, "precision", key),
         enabled=str(enabled).strip().lower() not in {"false", "no", "0"},
         description=_text(merged, "description"),
+        scan_group=_scan_group(merged, key, data_type, state_class),
     )
-    group = _scan_group(merged, key, register)
-    return Register(**{**_fields(register), "scan_group": group})
-
-
-def _fields(register: Register) -> dict[str, Any]:
-    """Return a register's fields as a dict (to copy it with changes)."""
-    return {name: getattr(register, name) for name in Register.__dataclass_fields__}
 
 
 def _parse_registers(

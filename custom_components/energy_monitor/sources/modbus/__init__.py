@@ -60,12 +60,9 @@ class ModbusRuntime(SourceRuntime):
         self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
     ) -> None:
         """Add the meter's sensors."""
-        polled = [
-            coordinator
-            for group, coordinator in self.coordinators.items()
-            if group is not ScanGroup.ONCE
-        ]
-        async_setup_sensors(polled, self.device_info, async_add_entities)
+        async_setup_sensors(
+            list(self.coordinators.values()), self.device_info, async_add_entities
+        )
 
     @override
     async def async_shutdown(self) -> None:
@@ -200,9 +197,7 @@ async def _async_start(
     for coordinator in others:
         await coordinator.async_refresh()
     once = coordinators.get(ScanGroup.ONCE)
-    identity = (
-        dict(once.data.values) if once is not None and once.last_update_success else {}
-    )
+    identity = once.data if once is not None and once.last_update_success else {}
     return ModbusRuntime(
         hass, meter, coordinators, _device_info(entry, meter, identity)
     )

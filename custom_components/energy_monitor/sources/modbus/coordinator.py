@@ -9,8 +9,7 @@ never published, not even right after a restart. Home Assistant's
 coordinator logs an outage once when it starts and once when it ends.
 """
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, override
 
@@ -28,15 +27,6 @@ from .const import MAX_RATE_KWH_PER_HOUR
 
 STORAGE_VERSION = 1
 SAVE_INTERVAL = 60.0
-
-
-@dataclass(frozen=True, slots=True)
-class ModbusData:
-    """What one poll of a scan group published."""
-
-    values: Mapping[str, Value]
-    """Values read (None: the meter reports "not available")."""
-    failed_reads: int = 0
 
 
 def storage_key(entry_id: str) -> str:
@@ -106,8 +96,11 @@ class ModbusMeter:
         return self._guard.glitches + self._other_guard.glitches
 
 
-class ModbusGroupCoordinator(DataUpdateCoordinator[ModbusData]):
-    """Poll one scan group of a meter."""
+class ModbusGroupCoordinator(DataUpdateCoordinator[dict[str, Value]]):
+    """Poll one scan group of a meter.
+
+    Its data are the values read (None: the meter reports "not available").
+    """
 
     config_entry: EnergyMonitorConfigEntry
 
@@ -131,7 +124,7 @@ class ModbusGroupCoordinator(DataUpdateCoordinator[ModbusData]):
         self.group = group
 
     @override
-    async def _async_update_data(self) -> ModbusData:
+    async def _async_update_data(self) -> dict[str, Value]:
         """Read the group; fail only when none of its reads succeeded.
 
         Raises:
@@ -147,10 +140,7 @@ class ModbusGroupCoordinator(DataUpdateCoordinator[ModbusData]):
             ) from err
         for error in result.errors:
             LOGGER.debug("%s: a read of %s failed: %s", self.name, self.group, error)
-        return ModbusData(
-            values=self.meter.guard(dict(result.values)),
-            failed_reads=len(result.errors),
-        )
+        return self.meter.guard(result.values)
 
     def diagnostics(self) -> dict[str, Any]:
         """Return the group's state."""
@@ -159,5 +149,5 @@ class ModbusGroupCoordinator(DataUpdateCoordinator[ModbusData]):
             "interval": None
             if self.update_interval is None
             else self.update_interval.total_seconds(),
-            "values": None if not self.last_update_success else dict(self.data.values),
+            "values": self.data if self.last_update_success else None,
         }

@@ -85,15 +85,15 @@ class ModbusSensor(EnergyMonitorEntity[ModbusGroupCoordinator], SensorEntity):
     @override
     def available(self) -> bool:
         """Tell whether the value's last read succeeded."""
-        return super().available and self.entity_description.key in (
-            self.coordinator.data.values
+        return (
+            super().available and self.entity_description.key in self.coordinator.data
         )
 
     @property
     @override
     def native_value(self) -> StateType:
         """Return the value."""
-        return self.coordinator.data.values.get(self.entity_description.key)
+        return self.coordinator.data.get(self.entity_description.key)
 
 
 @callback
@@ -118,7 +118,7 @@ def async_setup_sensors(
         ) -> None:
             if not coordinator.last_update_success:
                 return
-            values = coordinator.data.values
+            values = coordinator.data
             new = [
                 ModbusSensor(coordinator, register, device_info)
                 for register in registers
