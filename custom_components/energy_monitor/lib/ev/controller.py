@@ -25,13 +25,14 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
+from ..site.calendar import HOUR, quarter_start
+from ..site.capacity import QuarterStatus
+from ..site.tariff import DEFAULT_CAPACITY_MINIMUM
 from .averaging import TimeWeightedAverage
 from .planner import PriceSlot, plan_cheapest, slot_at
 
 SETTLE_SECONDS = 15.0
 """After a relay switch, the meter needs this long to show the new load."""
-PEAK_FLOOR_KW = 2.5
-"""Peaks below this cost nothing extra (Flemish capacity tariff minimum)."""
 MINIMUM_ENERGY_MARGIN = timedelta(minutes=15)
 CHEAP_PERCENTILE = 0.25
 """Without a price forecast, 'cheap' means the cheapest quarter of the last day."""
@@ -477,18 +478,20 @@ class ChargeController:
             return False
         assert inputs.demand_quarter is not None  # noqa: S101 - checked just above
         assert inputs.month_peak is not None  # noqa: S101
-        limit = self.settings.peak_limit or max(inputs.month_peak.value, PEAK_FLOOR_KW)
-        quarter_start = now.replace(
-            minute=now.minute - now.minute % 15, second=0, microsecond=0
+        limit = self.settings.peak_limit or max(
+            inputs.month_peak.value, DEFAULT_CAPACITY_MINIMUM
         )
-        elapsed = (now - quarter_start).total_seconds() / 900
+        t = now.timestamp()
+        start = quarter_start(t)
+        quarter = QuarterStatus(
+            start, inputs.demand_quarter.value * (t - start) / HOUR, t
+        )
         importing = 0.0
         if inputs.grid_power is not None and self._is_fresh(inputs.grid_power, now):
             importing = max(inputs.grid_power.value, 0.0) / 1000
         if not self._relay_on:
             importing += self.charger_power / 1000
-        projected = inputs.demand_quarter.value * elapsed + importing * (1 - elapsed)
-        return projected > limit
+        return quarter.projected_kw(importing) > limit
 
     # Energy targets and plans.
 
