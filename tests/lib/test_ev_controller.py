@@ -387,27 +387,27 @@ def test_surplus_input_instead_of_grid_power() -> None:
 def test_averaging_window_can_change() -> None:
     """A new averaging window applies to the next decisions."""
     house = House()
-    house.controller.set_averaging_window(30)
+    house.settings.averaging_window = 30
     house.run(1)
     assert house.relay
 
 
 def test_time_weighted_average() -> None:
     """Each sample holds until the next one."""
-    average = TimeWeightedAverage(100)
-    assert average.mean(0) is None
-    assert average.covered(0) == 0
+    average = TimeWeightedAverage()
+    assert average.mean(0, 100) is None
+    assert average.covered(0, 100) == 0
     average.add(0, 100.0)
     average.add(90, 0.0)
-    assert average.mean(100) == pytest.approx(90.0)
-    assert average.mean(150) == pytest.approx(40.0)
-    assert average.covered(150) == 100
+    assert average.mean(100, 100) == pytest.approx(90.0)
+    assert average.mean(150, 100) == pytest.approx(40.0)
+    assert average.covered(150, 100) == 100
     average.add(150, 50.0)
-    assert average.mean(150) == pytest.approx(40.0)
-    assert average.mean(250) == pytest.approx(50.0)
-    single = TimeWeightedAverage(10)
+    assert average.mean(150, 100) == pytest.approx(40.0)
+    assert average.mean(250, 100) == pytest.approx(50.0)
+    single = TimeWeightedAverage()
     single.add(5, 7.0)
-    assert single.mean(5) == 7.0
+    assert single.mean(5, 10) == 7.0
 
 
 def test_plan_cheapest() -> None:

@@ -157,7 +157,7 @@ class ChargerPowerEstimator:
         """Start from the configured power (W)."""
         self.configured = configured
         self.power = configured
-        self._before = TimeWeightedAverage(self.BEFORE)
+        self._before = TimeWeightedAverage()
         self._pending: tuple[float, float, bool] | None = None
         self._after: list[tuple[float, float]] = []
 
@@ -182,7 +182,7 @@ class ChargerPowerEstimator:
 
     def switched(self, at: float, *, turned_on: bool) -> None:
         """Start measuring the step of a relay switch at ``at``."""
-        baseline = self._before.mean(at)
+        baseline = self._before.mean(at, self.BEFORE)
         self._after = []
         self._pending = None if baseline is None else (at, baseline, turned_on)
 
@@ -196,7 +196,7 @@ class ChargeController:
         self.estimator = ChargerPowerEstimator(settings.charger_power)
         self._started_at = started_at
         self._fresh = False
-        self._surplus = TimeWeightedAverage(settings.averaging_window)
+        self._surplus = TimeWeightedAverage()
         self._last_sample: datetime | None = None
         self._relay_on: bool | None = None
         self.last_switch: datetime | None = None
@@ -261,11 +261,6 @@ class ChargeController:
     def boost(self, until: datetime | None) -> None:
         """Charge until ``until`` whatever the mode (None cancels)."""
         self.boost_until = until
-
-    def set_averaging_window(self, seconds: float) -> None:
-        """Change the averaging window (keeps the samples)."""
-        self.settings.averaging_window = seconds
-        self._surplus.window = seconds
 
     # The decision.
 
@@ -342,7 +337,7 @@ class ChargeController:
             self._surplus.add(reading.updated.timestamp(), reading.value + added_back)
         if inputs.price is not None:
             self._record_price(inputs.price, now)
-        return self._surplus.mean(now.timestamp())
+        return self._surplus.mean(now.timestamp(), self.settings.averaging_window)
 
     def _record_price(self, price: Reading, now: datetime) -> None:
         """Remember prices of the last day (for cheap mode without forecast)."""
@@ -395,9 +390,8 @@ class ChargeController:
                 want, reason = False, Reason.NOT_CHEAP
         else:
             assert surplus is not None  # noqa: S101 - checked by the caller
-            covered = (
-                self._surplus.covered(now.timestamp()) >= settings.averaging_window
-            )
+            window = settings.averaging_window
+            covered = self._surplus.covered(now.timestamp(), window) >= window
             want, reason = self._solar_wish(surplus, covered=covered)
             if (
                 not want

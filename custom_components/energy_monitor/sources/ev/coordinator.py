@@ -119,7 +119,6 @@ class EvChargerCoordinator(DataUpdateCoordinator[EvStatus]):
             entry.options.get(CONF_STALE_AFTER, DEFAULT_STALE_AFTER)
         )
         settings.peak_limit = entry.options.get(CONF_PEAK_LIMIT) or None
-        self.controller.set_averaging_window(settings.averaging_window)
         self.enabled = stored.get("enabled", True)
         self.controller.restore(stored.get("controller", {}))
         watched = [entry.data[CONF_RELAY]] + [
@@ -230,10 +229,7 @@ class EvChargerCoordinator(DataUpdateCoordinator[EvStatus]):
     def async_update_settings(self, **changes: Any) -> None:
         """Change settings and re-decide."""
         for name, value in changes.items():
-            if name == "averaging_window":
-                self.controller.set_averaging_window(value)
-            else:
-                setattr(self.controller.settings, name, value)
+            setattr(self.controller.settings, name, value)
         self.evaluate()
 
     @callback
