@@ -23,7 +23,7 @@ should be on, and why. The decision is made in this order:
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeGuard
 
 from ..site.calendar import HOUR, quarter_start
 from ..site.capacity import QuarterStatus
@@ -310,7 +310,7 @@ class ChargeController:
             return Reading(-inputs.grid_power.value, inputs.grid_power.updated)
         return inputs.surplus_power
 
-    def _is_fresh(self, reading: Reading | None, now: datetime) -> bool:
+    def _is_fresh(self, reading: Reading | None, now: datetime) -> TypeGuard[Reading]:
         """Tell whether a reading exists and is recent enough."""
         return (
             reading is not None
@@ -321,7 +321,7 @@ class ChargeController:
         """Average the surplus as if the charger were off; return it."""
         reading = self._base_surplus(inputs)
         now = inputs.now
-        if reading is None or not self._is_fresh(reading, now):
+        if not self._is_fresh(reading, now):
             return None
         if reading.updated > self._started_at:
             self._fresh = True
@@ -470,8 +470,6 @@ class ChargeController:
             and self._is_fresh(inputs.month_peak, now)
         ):
             return False
-        assert inputs.demand_quarter is not None  # noqa: S101 - checked just above
-        assert inputs.month_peak is not None  # noqa: S101
         limit = self.settings.peak_limit or max(
             inputs.month_peak.value, DEFAULT_CAPACITY_MINIMUM
         )
@@ -481,7 +479,7 @@ class ChargeController:
             start, inputs.demand_quarter.value * (t - start) / HOUR, t
         )
         importing = 0.0
-        if inputs.grid_power is not None and self._is_fresh(inputs.grid_power, now):
+        if self._is_fresh(inputs.grid_power, now):
             importing = max(inputs.grid_power.value, 0.0) / 1000
         if not self._relay_on:
             importing += self.charger_power / 1000
