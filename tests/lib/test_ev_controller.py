@@ -271,6 +271,21 @@ def test_cheap_mode_without_forecast_uses_recent_prices() -> None:
     assert charging == {0.1}
 
 
+def test_cheap_mode_without_forecast_needs_no_grid_power() -> None:
+    """Prices are remembered while the grid meter is silent."""
+    settings = quick(mode=ChargingMode.CHEAP, min_on_time=0, min_off_time=0)
+    house = House(settings, household=lambda _: 300.0)
+    house.step()
+    house.feed_updates = False
+    decisions = []
+    for minute in range(120):
+        price = 0.3 if minute % 40 < 20 else 0.1
+        house.extra = {"price": Reading(price, house.now)}
+        decisions.append((price, house.step(60)))
+    charging = {price for price, d in decisions[40:] if d.relay_on}
+    assert charging == {0.1}
+
+
 def test_cheap_mode_without_price_is_stale() -> None:
     """Cheap mode with no price at all does not charge."""
     house = House(quick(mode=ChargingMode.CHEAP), household=lambda _: 300.0)

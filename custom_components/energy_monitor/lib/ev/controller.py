@@ -20,6 +20,7 @@ should be on, and why. The decision is made in this order:
    (safety stops in steps 2 to 5 are never held back).
 """
 
+from collections import deque
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -205,7 +206,7 @@ class ChargeController:
         self._today = _Day(started_at.date())
         self.session_energy = 0.0
         """kWh charged since the last ready-by time."""
-        self._prices: list[tuple[datetime, float]] = []
+        self._prices: deque[tuple[datetime, float]] = deque()
         self.last_decision = Decision(relay_on=None, reason=Reason.WAITING_FOR_DATA)
 
     # Statistics shown as entities.
@@ -267,6 +268,8 @@ class ChargeController:
     def update(self, inputs: ControllerInputs) -> Decision:
         """Take in the inputs and return what the relay should do."""
         self._account(inputs)
+        if inputs.price is not None:
+            self._record_price(inputs.price, inputs.now)
         surplus = self._track_surplus(inputs)
         decision = self._decide(inputs, surplus)
         self.last_decision = decision
@@ -335,16 +338,16 @@ class ChargeController:
             self._last_sample = reading.updated
             added_back = self.charger_power if self._relay_on else 0.0
             self._surplus.add(reading.updated.timestamp(), reading.value + added_back)
-        if inputs.price is not None:
-            self._record_price(inputs.price, now)
         return self._surplus.mean(now.timestamp(), self.settings.averaging_window)
 
     def _record_price(self, price: Reading, now: datetime) -> None:
         """Remember prices of the last day (for cheap mode without forecast)."""
-        if not self._prices or self._prices[-1] != (price.updated, price.value):
-            self._prices.append((price.updated, price.value))
+        prices = self._prices
+        if not prices or prices[-1] != (price.updated, price.value):
+            prices.append((price.updated, price.value))
         cutoff = now - _PRICE_HISTORY
-        self._prices = [(at, value) for at, value in self._prices if at >= cutoff]
+        while prices and prices[0][0] < cutoff:
+            prices.popleft()
 
     def _decide(self, inputs: ControllerInputs, surplus: float | None) -> Decision:  # noqa: PLR0911
         """Apply the rules of the module docstring, in order."""
