@@ -309,6 +309,18 @@ def test_solar_min_reaches_the_minimum_by_ready_by() -> None:
     assert house.controller.energy_today == pytest.approx(1.4, abs=0.05)
 
 
+def test_ready_by_just_before_midnight_ends_the_session() -> None:
+    """The session ends at ready-by even when the next update is after midnight."""
+    settings = quick(mode=ChargingMode.ON, ready_by=time(23, 59, 55))
+    house = House(settings, household=lambda _: 300.0)
+    house.now = house.now.replace(hour=23, minute=40)
+    house.run(19 + 5 / 6)
+    assert house.now.time() == time(23, 59, 50)
+    assert house.controller.session_energy == pytest.approx(0.46, abs=0.01)
+    house.step()
+    assert house.controller.session_energy == pytest.approx(0.0, abs=0.01)
+
+
 def test_boost_overrides_the_mode_for_its_duration() -> None:
     """Boost charges now, then the mode takes over again."""
     house = House(quick(mode=ChargingMode.OFF), household=lambda _: 300.0)

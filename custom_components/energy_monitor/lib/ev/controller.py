@@ -284,10 +284,8 @@ class ChargeController:
             self._add_energy(inputs, max((now - previous).total_seconds(), 0.0))
         if now.date() != self._today.day:
             self._today = _Day(now.date())
-        if previous is not None:
-            deadline = datetime.combine(now.date(), self.settings.ready_by, now.tzinfo)
-            if previous < deadline <= now:
-                self.session_energy = 0.0
+        if previous is not None and self.next_ready_by(previous) <= now:
+            self.session_energy = 0.0
         if inputs.relay_on is not None and inputs.relay_on != self._relay_on:
             if self._relay_on is not None:
                 self._today.switches += 1
