@@ -383,7 +383,7 @@ class ChargeController:
         plan: tuple[PriceSlot, ...] = ()
         if settings.mode is ChargingMode.CHEAP:
             plan = self.plan(inputs)
-            if self._remaining_energy() <= 0:
+            if self.remaining_energy() <= 0:
                 want, reason = False, Reason.TARGET_REACHED
             elif slot_at(plan, now) is not None or self._cheap_without_forecast(inputs):
                 want, reason = True, Reason.CHEAP_SLOT
@@ -488,14 +488,14 @@ class ChargeController:
 
     # Energy targets and plans.
 
-    def _remaining_energy(self) -> float:
+    def remaining_energy(self) -> float:
         """Return the kWh still to charge before the ready-by time."""
         remaining = self.settings.min_energy - self.session_energy
         return remaining if remaining > ENERGY_TOLERANCE else 0.0
 
     def _needed(self) -> timedelta:
         """Return how long the charger must run to deliver the remaining energy."""
-        return timedelta(hours=self._remaining_energy() * 1000 / self.charger_power)
+        return timedelta(hours=self.remaining_energy() * 1000 / self.charger_power)
 
     def next_ready_by(self, now: datetime) -> datetime:
         """Return the next ready-by moment."""
@@ -504,14 +504,14 @@ class ChargeController:
 
     def _minimum_energy_due(self, now: datetime) -> bool:
         """Tell whether grid charging must start to reach the minimum energy."""
-        if self._remaining_energy() <= 0:
+        if self.remaining_energy() <= 0:
             return False
         return self.next_ready_by(now) - now <= self._needed() + MINIMUM_ENERGY_MARGIN
 
     def plan(self, inputs: ControllerInputs) -> tuple[PriceSlot, ...]:
         """Return the cheapest slots that deliver the remaining energy."""
         now = inputs.now
-        if not inputs.price_forecast or self._remaining_energy() <= 0:
+        if not inputs.price_forecast or self.remaining_energy() <= 0:
             return ()
         return tuple(
             plan_cheapest(
