@@ -43,7 +43,7 @@ from .const import (
     INPUT_ENTITIES,
     TICK_SECONDS,
 )
-from .inputs import read_inputs
+from .inputs import InputReader
 
 STORAGE_VERSION = 1
 SAVE_INTERVAL = 30.0
@@ -91,6 +91,7 @@ class EvChargerCoordinator(DataUpdateCoordinator[EvStatus]):
         self._store: PeriodicStore[dict[str, Any]] = PeriodicStore(
             hass, STORAGE_VERSION, storage_key(entry.entry_id), SAVE_INTERVAL
         )
+        self._inputs = InputReader(hass, entry.data)
         self._last_command: tuple[bool, datetime] | None = None
 
     @property
@@ -174,7 +175,7 @@ class EvChargerCoordinator(DataUpdateCoordinator[EvStatus]):
 
     def _decide(self) -> EvStatus:
         """Read the inputs and ask the controller."""
-        inputs = read_inputs(self.hass, self.config_entry.data, dt_util.now())
+        inputs = self._inputs.read(dt_util.now())
         return EvStatus(self.controller.update(inputs), inputs)
 
     def _command(self, *, on: bool, now: datetime) -> None:
