@@ -370,6 +370,21 @@ def test_charger_power_is_learned_from_the_step() -> None:
     assert house.controller.charger_power == pytest.approx(1400 * 0.7 + 1800 * 0.3)
 
 
+def test_learned_power_is_forgotten_when_the_configured_power_changes() -> None:
+    """A restart keeps the learned power; a new configured power replaces it."""
+    house = House(quick(charger_power=1400), charger=1800.0)
+    house.run(10)
+    learned = house.controller.charger_power
+    assert learned != 1400
+    snapshot = house.controller.snapshot()
+    same = ChargeController(quick(charger_power=1400), house.now)
+    same.restore(snapshot)
+    assert same.charger_power == learned
+    bigger = ChargeController(quick(charger_power=3680), house.now)
+    bigger.restore(snapshot)
+    assert bigger.charger_power == 3680
+
+
 def test_estimator_ignores_implausible_steps() -> None:
     """A step far from the configured power (a kettle) is not learned."""
     estimator = ChargerPowerEstimator(1400.0)

@@ -234,7 +234,11 @@ class ChargeController:
         return self.estimator.power
 
     def restore(self, state: dict[str, Any]) -> None:
-        """Continue from :meth:`snapshot` (after a restart, same day only)."""
+        """Continue from :meth:`snapshot` (after a restart, same day only).
+
+        The learned charger power is kept only while the configured power is
+        the one it was learned from.
+        """
         if state.get("day") == self._today.day.isoformat():
             self._today.energy = float(state.get("energy", 0.0))
             self._today.solar_energy = float(state.get("solar_energy", 0.0))
@@ -242,8 +246,9 @@ class ChargeController:
         self.session_energy = float(state.get("session_energy", 0.0))
         if (last_switch := state.get("last_switch")) is not None:
             self.last_switch = datetime.fromisoformat(last_switch)
-        if (power := state.get("charger_power")) is not None:
-            self.estimator.power = float(power)
+        learned_from = state.get("configured_power")
+        if learned_from == self.estimator.configured and "charger_power" in state:
+            self.estimator.power = float(state["charger_power"])
 
     def snapshot(self) -> dict[str, Any]:
         """Return what must survive a restart."""
@@ -257,6 +262,7 @@ class ChargeController:
             if self.last_switch is None
             else self.last_switch.isoformat(),
             "charger_power": self.estimator.power,
+            "configured_power": self.estimator.configured,
         }
 
     def boost(self, until: datetime | None) -> None:
