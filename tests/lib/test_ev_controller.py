@@ -511,6 +511,25 @@ def test_price_forecast_formats() -> None:
     assert parse_price_forecast({"x": 1}) == []
 
 
+def test_price_forecast_without_timezone_is_skipped() -> None:
+    """A slot whose start or end has no timezone cannot be planned with."""
+    assert (
+        parse_price_forecast(
+            {
+                "forecast": [
+                    {"start": "2026-01-01T00:00:00", "price": 0.1},
+                    {
+                        "start": "2026-01-01T00:00:00+01:00",
+                        "end": "2026-01-01T01:00:00",
+                        "price": 0.1,
+                    },
+                ]
+            }
+        )
+        == []
+    )
+
+
 def test_default_settings() -> None:
     """Defaults: start at 1 kW surplus, stop at 700 W import over 10 minutes."""
     settings = replace(ChargerSettings(), mode=ChargingMode.CHEAP)
