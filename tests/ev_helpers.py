@@ -4,8 +4,7 @@ from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.core import HomeAssistant, State
-from homeassistant.helpers import entity_registry as er
+from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -33,6 +32,15 @@ def set_grid(hass: HomeAssistant, watts: float, unit: str = "W") -> None:
     hass.states.async_set(
         GRID, str(watts), {"unit_of_measurement": unit, "device_class": "power"}
     )
+
+
+async def set_up_charger(hass: HomeAssistant, **data: Any) -> MockConfigEntry:
+    """Add an EV charger entry (see :func:`ev_entry`) and set it up."""
+    entry = ev_entry(**data)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
 
 
 def ev_entry(**data: Any) -> MockConfigEntry:
@@ -78,16 +86,3 @@ class House:
                 set_grid(self.hass, grid)
             async_fire_time_changed(self.hass)
             await self.hass.async_block_till_done()
-
-
-def ev_state(hass: HomeAssistant, key: str) -> State:
-    """Return the state of the EV charger entity ending in ``_key``."""
-    registry = er.async_get(hass)
-    entity_id = next(
-        entry.entity_id
-        for entry in registry.entities.values()
-        if entry.platform == DOMAIN and entry.unique_id.endswith(f"_{key}")
-    )
-    state = hass.states.get(entity_id)
-    assert state is not None, key
-    return state

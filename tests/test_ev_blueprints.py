@@ -41,6 +41,22 @@ async def blueprint_config(hass: HomeAssistant, tmp_path: Path) -> None:
     await set_up_relay(hass)
 
 
+async def use_blueprint(hass: HomeAssistant, name: str, **inputs: object) -> None:
+    """Set up an automation from one of the blueprints."""
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": {
+                "use_blueprint": {
+                    "path": f"energy_monitor/{name}",
+                    "input": {**inputs, "relay": RELAY},
+                }
+            }
+        },
+    )
+
+
 def relay(hass: HomeAssistant) -> str:
     """Return the relay's state."""
     state = hass.states.get(RELAY)
@@ -53,17 +69,8 @@ async def test_follow_charge_recommendation(hass: HomeAssistant) -> None:
     """The relay follows the charge-recommended sensor."""
     recommendation = "binary_sensor.ev_charger_charge_recommended"
     hass.states.async_set(recommendation, "off")
-    assert await async_setup_component(
-        hass,
-        "automation",
-        {
-            "automation": {
-                "use_blueprint": {
-                    "path": "energy_monitor/follow_charge_recommendation.yaml",
-                    "input": {"recommendation": recommendation, "relay": RELAY},
-                }
-            }
-        },
+    await use_blueprint(
+        hass, "follow_charge_recommendation.yaml", recommendation=recommendation
     )
     hass.states.async_set(recommendation, "on")
     await hass.async_block_till_done()
@@ -81,18 +88,7 @@ async def test_charge_in_cheap_hours(hass: HomeAssistant) -> None:
     """The relay is on while the price is at or below the limit."""
     price = "sensor.import_price"
     hass.states.async_set(price, "0.30")
-    assert await async_setup_component(
-        hass,
-        "automation",
-        {
-            "automation": {
-                "use_blueprint": {
-                    "path": "energy_monitor/charge_in_cheap_hours.yaml",
-                    "input": {"price": price, "max_price": 0.12, "relay": RELAY},
-                }
-            }
-        },
-    )
+    await use_blueprint(hass, "charge_in_cheap_hours.yaml", price=price, max_price=0.12)
     hass.states.async_set(price, "0.10")
     await hass.async_block_till_done()
     assert relay(hass) == "on"

@@ -20,11 +20,11 @@ from tests.ev_helpers import (
     PRICE,
     QUARTER,
     House,
-    ev_entry,
-    ev_state,
     set_grid,
+    set_up_charger,
     set_up_relay,
 )
+from tests.p1_helpers import state_for
 
 
 @pytest.fixture
@@ -34,10 +34,7 @@ async def house(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> House:
     freezer.move_to("2026-06-15 10:00:00+00:00")
     await set_up_relay(hass)
     set_grid(hass, -2000)
-    entry = ev_entry()
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await set_up_charger(hass)
     return House(hass, freezer)
 
 
@@ -46,7 +43,7 @@ async def select(hass: HomeAssistant, key: str, option: str) -> None:
     await hass.services.async_call(
         "select",
         "select_option",
-        {"entity_id": ev_state(hass, key).entity_id, "option": option},
+        {"entity_id": state_for(hass, key).entity_id, "option": option},
         blocking=True,
     )
 
@@ -56,30 +53,30 @@ async def set_number(hass: HomeAssistant, key: str, value: float) -> None:
     await hass.services.async_call(
         "number",
         "set_value",
-        {"entity_id": ev_state(hass, key).entity_id, "value": value},
+        {"entity_id": state_for(hass, key).entity_id, "value": value},
         blocking=True,
     )
 
 
 async def test_sunny_day_charges_on_surplus(hass: HomeAssistant, house: House) -> None:
     """2 kW export: the relay goes on once the surplus is averaged, and stays."""
-    assert ev_state(hass, "smart_charging").state == "on"
-    assert ev_state(hass, "charging_mode").state == "solar"
+    assert state_for(hass, "smart_charging").state == "on"
+    assert state_for(hass, "charging_mode").state == "solar"
     await house.run(300)
     assert not house.relay_on()  # the surplus is averaged over 10 minutes
-    assert ev_state(hass, "charging_reason").state == "no_surplus"
+    assert state_for(hass, "charging_reason").state == "no_surplus"
     await house.run(330)
     assert house.relay_on()
-    assert ev_state(hass, "charging_reason").state == "surplus"
-    assert ev_state(hass, "charge_recommended").state == "on"
-    assert ev_state(hass, "charge_recommended").attributes["surplus"] == 2000
+    assert state_for(hass, "charging_reason").state == "surplus"
+    assert state_for(hass, "charge_recommended").state == "on"
+    assert state_for(hass, "charge_recommended").attributes["surplus"] == 2000
     await house.run(1800)
     assert house.relay_on()
-    assert float(ev_state(hass, "charged_energy_today").state) == pytest.approx(
+    assert float(state_for(hass, "charged_energy_today").state) == pytest.approx(
         0.7, abs=0.05
     )
-    assert ev_state(hass, "solar_share_today").state == "100.0"
-    assert ev_state(hass, "relay_switches_today").state == "1"
+    assert state_for(hass, "solar_share_today").state == "100.0"
+    assert state_for(hass, "relay_switches_today").state == "1"
 
 
 async def test_cloud_stops_charging_after_the_minimum_on_time(
@@ -91,10 +88,10 @@ async def test_cloud_stops_charging_after_the_minimum_on_time(
     house.household = -600.0  # charging would import 800 W
     await house.run(600)
     assert house.relay_on()
-    assert ev_state(hass, "charging_reason").state == "min_on_time"
+    assert state_for(hass, "charging_reason").state == "min_on_time"
     await house.run(400)
     assert not house.relay_on()
-    assert ev_state(hass, "charging_reason").state == "no_surplus"
+    assert state_for(hass, "charging_reason").state == "no_surplus"
 
 
 async def test_data_loss_turns_the_relay_off(hass: HomeAssistant, house: House) -> None:
@@ -106,7 +103,7 @@ async def test_data_loss_turns_the_relay_off(hass: HomeAssistant, house: House) 
     assert house.relay_on()
     await house.run(60)
     assert not house.relay_on()
-    assert ev_state(hass, "charging_reason").state == "data_stale"
+    assert state_for(hass, "charging_reason").state == "data_stale"
     await house.run(600)
     assert not house.relay_on()
 
@@ -133,11 +130,11 @@ async def test_restart_does_not_toggle_until_data_is_fresh(
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
     assert house.relay_on()
-    assert ev_state(hass, "charging_reason").state == "waiting_for_data"
-    assert ev_state(hass, "relay_switches_today").state == "1"
+    assert state_for(hass, "charging_reason").state == "waiting_for_data"
+    assert state_for(hass, "relay_switches_today").state == "1"
     await house.run(200)
     assert house.relay_on()  # fresh, but the minimum on time holds it
-    assert ev_state(hass, "charging_reason").state == "min_on_time"
+    assert state_for(hass, "charging_reason").state == "min_on_time"
     await house.run(900)
     assert not house.relay_on()
 
@@ -165,7 +162,7 @@ async def test_peak_guard_stops_charging(hass: HomeAssistant, house: House) -> N
         hass.states.async_set(PEAK, "2000", {"unit_of_measurement": "W"})
         await house.run(10)
     assert not house.relay_on()
-    assert ev_state(hass, "charging_reason").state == "peak_guard"
+    assert state_for(hass, "charging_reason").state == "peak_guard"
 
 
 async def test_smart_charging_off_leaves_the_relay_alone(
@@ -175,16 +172,16 @@ async def test_smart_charging_off_leaves_the_relay_alone(
     await hass.services.async_call(
         "switch",
         "turn_off",
-        {"entity_id": ev_state(hass, "smart_charging").entity_id},
+        {"entity_id": state_for(hass, "smart_charging").entity_id},
         blocking=True,
     )
     await house.run(700)
     assert not house.relay_on()
-    assert ev_state(hass, "charge_recommended").state == "on"
+    assert state_for(hass, "charge_recommended").state == "on"
     await hass.services.async_call(
         "switch",
         "turn_on",
-        {"entity_id": ev_state(hass, "smart_charging").entity_id},
+        {"entity_id": state_for(hass, "smart_charging").entity_id},
         blocking=True,
     )
     await house.run(10)
@@ -200,7 +197,7 @@ async def test_settings_entities(hass: HomeAssistant, house: House) -> None:
     await hass.services.async_call(
         "time",
         "set_value",
-        {"entity_id": ev_state(hass, "ready_by").entity_id, "time": "06:30:00"},
+        {"entity_id": state_for(hass, "ready_by").entity_id, "time": "06:30:00"},
         blocking=True,
     )
     await house.run(300)
@@ -208,15 +205,15 @@ async def test_settings_entities(hass: HomeAssistant, house: House) -> None:
     entry = hass.config_entries.async_entries(DOMAIN)[0]
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
-    assert ev_state(hass, "start_surplus").state == "2500.0"
-    assert ev_state(hass, "min_on_time").state == "20.0"
-    assert ev_state(hass, "max_switches").state == "4"
-    assert ev_state(hass, "ready_by").state == "06:30:00"
+    assert state_for(hass, "start_surplus").state == "2500.0"
+    assert state_for(hass, "min_on_time").state == "20.0"
+    assert state_for(hass, "max_switches").state == "4"
+    assert state_for(hass, "ready_by").state == "06:30:00"
     await select(hass, "charging_mode", "on")
     assert house.relay_on()
     await select(hass, "charging_mode", "off")
     assert not house.relay_on()
-    assert ev_state(hass, "charging_reason").state == "mode_off"
+    assert state_for(hass, "charging_reason").state == "mode_off"
 
 
 async def test_boost_and_plan_actions(hass: HomeAssistant, house: House) -> None:
@@ -230,7 +227,7 @@ async def test_boost_and_plan_actions(hass: HomeAssistant, house: House) -> None
         blocking=True,
     )
     assert house.relay_on()
-    assert ev_state(hass, "charging_reason").state == "boost"
+    assert state_for(hass, "charging_reason").state == "boost"
     plan = await hass.services.async_call(
         DOMAIN,
         "get_charging_plan",
@@ -277,9 +274,7 @@ async def test_cheap_mode_plans_from_the_price_forecast(
     hass.states.async_set(
         PRICE, "0.35", {"unit_of_measurement": "EUR/kWh", "forecast": forecast}
     )
-    entry = ev_entry(price_entity=PRICE)
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
+    entry = await set_up_charger(hass, price_entity=PRICE)
     await select(hass, "charging_mode", "cheap")
     await set_number(hass, "min_energy", 2.8)
     house = House(hass, freezer)
@@ -298,10 +293,10 @@ async def test_cheap_mode_plans_from_the_price_forecast(
     assert plan["remaining_energy"] == 2.8
     await house.run(3 * 3600 + 60)  # 01:00 local
     assert house.relay_on()
-    assert ev_state(hass, "charging_reason").state == "cheap_slot"
+    assert state_for(hass, "charging_reason").state == "cheap_slot"
     await house.run(2 * 3600 + 60)
     assert not house.relay_on()
-    assert ev_state(hass, "charging_reason").state == "target_reached"
+    assert state_for(hass, "charging_reason").state == "target_reached"
 
 
 async def test_grid_power_in_kilowatt(
@@ -311,9 +306,7 @@ async def test_grid_power_in_kilowatt(
     freezer.move_to("2026-06-15 10:00:00+00:00")
     await set_up_relay(hass)
     set_grid(hass, -2.0, unit="kW")
-    entry = ev_entry()
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
+    entry = await set_up_charger(hass)
     house = House(hass, freezer)
     for _ in range(65):
         freezer.tick(timedelta(seconds=10))

@@ -271,6 +271,21 @@ def test_cheap_mode_without_forecast_uses_recent_prices() -> None:
     assert charging == {0.1}
 
 
+def test_cheap_mode_without_forecast_needs_no_grid_power() -> None:
+    """Prices are remembered while the grid meter is silent."""
+    settings = quick(mode=ChargingMode.CHEAP, min_on_time=0, min_off_time=0)
+    house = House(settings, household=lambda _: 300.0)
+    house.step()
+    house.feed_updates = False
+    decisions = []
+    for minute in range(120):
+        price = 0.3 if minute % 40 < 20 else 0.1
+        house.extra = {"price": Reading(price, house.now)}
+        decisions.append((price, house.step(60)))
+    charging = {price for price, d in decisions[40:] if d.relay_on}
+    assert charging == {0.1}
+
+
 def test_cheap_mode_without_price_is_stale() -> None:
     """Cheap mode with no price at all does not charge."""
     house = House(quick(mode=ChargingMode.CHEAP), household=lambda _: 300.0)
@@ -292,6 +307,18 @@ def test_solar_min_reaches_the_minimum_by_ready_by() -> None:
     assert not house.relay
     assert house.controller.session_energy == pytest.approx(0.0, abs=0.05)  # reset
     assert house.controller.energy_today == pytest.approx(1.4, abs=0.05)
+
+
+def test_ready_by_just_before_midnight_ends_the_session() -> None:
+    """The session ends at ready-by even when the next update is after midnight."""
+    settings = quick(mode=ChargingMode.ON, ready_by=time(23, 59, 55))
+    house = House(settings, household=lambda _: 300.0)
+    house.now = house.now.replace(hour=23, minute=40)
+    house.run(19 + 5 / 6)
+    assert house.now.time() == time(23, 59, 50)
+    assert house.controller.session_energy == pytest.approx(0.46, abs=0.01)
+    house.step()
+    assert house.controller.session_energy == pytest.approx(0.0, abs=0.01)
 
 
 def test_boost_overrides_the_mode_for_its_duration() -> None:
@@ -343,6 +370,21 @@ def test_charger_power_is_learned_from_the_step() -> None:
     assert house.controller.charger_power == pytest.approx(1400 * 0.7 + 1800 * 0.3)
 
 
+def test_learned_power_is_forgotten_when_the_configured_power_changes() -> None:
+    """A restart keeps the learned power; a new configured power replaces it."""
+    house = House(quick(charger_power=1400), charger=1800.0)
+    house.run(10)
+    learned = house.controller.charger_power
+    assert learned != 1400
+    snapshot = house.controller.snapshot()
+    same = ChargeController(quick(charger_power=1400), house.now)
+    same.restore(snapshot)
+    assert same.charger_power == learned
+    bigger = ChargeController(quick(charger_power=3680), house.now)
+    bigger.restore(snapshot)
+    assert bigger.charger_power == 3680
+
+
 def test_estimator_ignores_implausible_steps() -> None:
     """A step far from the configured power (a kettle) is not learned."""
     estimator = ChargerPowerEstimator(1400.0)
@@ -387,27 +429,27 @@ def test_surplus_input_instead_of_grid_power() -> None:
 def test_averaging_window_can_change() -> None:
     """A new averaging window applies to the next decisions."""
     house = House()
-    house.controller.set_averaging_window(30)
+    house.settings.averaging_window = 30
     house.run(1)
     assert house.relay
 
 
 def test_time_weighted_average() -> None:
     """Each sample holds until the next one."""
-    average = TimeWeightedAverage(100)
-    assert average.mean(0) is None
-    assert average.covered(0) == 0
+    average = TimeWeightedAverage()
+    assert average.mean(0, 100) is None
+    assert average.covered(0, 100) == 0
     average.add(0, 100.0)
     average.add(90, 0.0)
-    assert average.mean(100) == pytest.approx(90.0)
-    assert average.mean(150) == pytest.approx(40.0)
-    assert average.covered(150) == 100
+    assert average.mean(100, 100) == pytest.approx(90.0)
+    assert average.mean(150, 100) == pytest.approx(40.0)
+    assert average.covered(150, 100) == 100
     average.add(150, 50.0)
-    assert average.mean(150) == pytest.approx(40.0)
-    assert average.mean(250) == pytest.approx(50.0)
-    single = TimeWeightedAverage(10)
+    assert average.mean(150, 100) == pytest.approx(40.0)
+    assert average.mean(250, 100) == pytest.approx(50.0)
+    single = TimeWeightedAverage()
     single.add(5, 7.0)
-    assert single.mean(5) == 7.0
+    assert single.mean(5, 10) == 7.0
 
 
 def test_plan_cheapest() -> None:
@@ -467,6 +509,25 @@ def test_price_forecast_formats() -> None:
         == 1.0
     )
     assert parse_price_forecast({"x": 1}) == []
+
+
+def test_price_forecast_without_timezone_is_skipped() -> None:
+    """A slot whose start or end has no timezone cannot be planned with."""
+    assert (
+        parse_price_forecast(
+            {
+                "forecast": [
+                    {"start": "2026-01-01T00:00:00", "price": 0.1},
+                    {
+                        "start": "2026-01-01T00:00:00+01:00",
+                        "end": "2026-01-01T01:00:00",
+                        "price": 0.1,
+                    },
+                ]
+            }
+        )
+        == []
+    )
 
 
 def test_default_settings() -> None:

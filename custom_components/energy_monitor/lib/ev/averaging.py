@@ -8,14 +8,14 @@ class TimeWeightedAverage:
 
     Each sample holds until the next one, as a sensor's state does in Home
     Assistant, so a value reported once and then left unchanged for a minute
-    weighs a minute, not one sample.
+    weighs a minute, not one sample. The window is given with each question,
+    so its owner's setting is the only place it is kept.
     """
 
-    __slots__ = ("_samples", "window")
+    __slots__ = ("_samples",)
 
-    def __init__(self, window: float) -> None:
-        """Average over ``window`` seconds."""
-        self.window = window
+    def __init__(self) -> None:
+        """Start without samples."""
         self._samples: deque[tuple[float, float]] = deque()
 
     def add(self, at: float, value: float) -> None:
@@ -26,16 +26,19 @@ class TimeWeightedAverage:
         """Forget every sample."""
         self._samples.clear()
 
-    def covered(self, now: float) -> float:
-        """Return how many seconds of the window the samples cover."""
+    def covered(self, now: float, window: float) -> float:
+        """Return how many seconds of the ``window`` ending ``now`` are covered."""
         if not self._samples:
             return 0.0
-        return min(self.window, now - self._samples[0][0])
+        return min(window, now - self._samples[0][0])
 
-    def mean(self, now: float) -> float | None:
-        """Return the average over the window ending ``now`` (None if empty)."""
+    def mean(self, now: float, window: float) -> float | None:
+        """Return the average over the ``window`` seconds ending ``now``.
+
+        Samples older than the window are dropped (None if there are none).
+        """
         samples = self._samples
-        start = now - self.window
+        start = now - window
         # Keep one sample from before the window: it holds at the window start.
         while len(samples) > 1 and samples[1][0] <= start:
             samples.popleft()

@@ -20,18 +20,20 @@ should be on, and why. The decision is made in this order:
    (safety stops in steps 2 to 5 are never held back).
 """
 
+from collections import deque
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeGuard
 
+from ..site.calendar import HOUR, quarter_start
+from ..site.capacity import QuarterStatus
+from ..site.tariff import DEFAULT_CAPACITY_MINIMUM
 from .averaging import TimeWeightedAverage
 from .planner import PriceSlot, plan_cheapest, slot_at
 
 SETTLE_SECONDS = 15.0
 """After a relay switch, the meter needs this long to show the new load."""
-PEAK_FLOOR_KW = 2.5
-"""Peaks below this cost nothing extra (Flemish capacity tariff minimum)."""
 MINIMUM_ENERGY_MARGIN = timedelta(minutes=15)
 CHEAP_PERCENTILE = 0.25
 """Without a price forecast, 'cheap' means the cheapest quarter of the last day."""
@@ -156,7 +158,7 @@ class ChargerPowerEstimator:
         """Start from the configured power (W)."""
         self.configured = configured
         self.power = configured
-        self._before = TimeWeightedAverage(self.BEFORE)
+        self._before = TimeWeightedAverage()
         self._pending: tuple[float, float, bool] | None = None
         self._after: list[tuple[float, float]] = []
 
@@ -181,7 +183,7 @@ class ChargerPowerEstimator:
 
     def switched(self, at: float, *, turned_on: bool) -> None:
         """Start measuring the step of a relay switch at ``at``."""
-        baseline = self._before.mean(at)
+        baseline = self._before.mean(at, self.BEFORE)
         self._after = []
         self._pending = None if baseline is None else (at, baseline, turned_on)
 
@@ -195,7 +197,7 @@ class ChargeController:
         self.estimator = ChargerPowerEstimator(settings.charger_power)
         self._started_at = started_at
         self._fresh = False
-        self._surplus = TimeWeightedAverage(settings.averaging_window)
+        self._surplus = TimeWeightedAverage()
         self._last_sample: datetime | None = None
         self._relay_on: bool | None = None
         self.last_switch: datetime | None = None
@@ -204,7 +206,7 @@ class ChargeController:
         self._today = _Day(started_at.date())
         self.session_energy = 0.0
         """kWh charged since the last ready-by time."""
-        self._prices: list[tuple[datetime, float]] = []
+        self._prices: deque[tuple[datetime, float]] = deque()
         self.last_decision = Decision(relay_on=None, reason=Reason.WAITING_FOR_DATA)
 
     # Statistics shown as entities.
@@ -232,7 +234,11 @@ class ChargeController:
         return self.estimator.power
 
     def restore(self, state: dict[str, Any]) -> None:
-        """Continue from :meth:`snapshot` (after a restart, same day only)."""
+        """Continue from :meth:`snapshot` (after a restart, same day only).
+
+        The learned charger power is kept only while the configured power is
+        the one it was learned from.
+        """
         if state.get("day") == self._today.day.isoformat():
             self._today.energy = float(state.get("energy", 0.0))
             self._today.solar_energy = float(state.get("solar_energy", 0.0))
@@ -240,8 +246,9 @@ class ChargeController:
         self.session_energy = float(state.get("session_energy", 0.0))
         if (last_switch := state.get("last_switch")) is not None:
             self.last_switch = datetime.fromisoformat(last_switch)
-        if (power := state.get("charger_power")) is not None:
-            self.estimator.power = float(power)
+        learned_from = state.get("configured_power")
+        if learned_from == self.estimator.configured and "charger_power" in state:
+            self.estimator.power = float(state["charger_power"])
 
     def snapshot(self) -> dict[str, Any]:
         """Return what must survive a restart."""
@@ -255,22 +262,20 @@ class ChargeController:
             if self.last_switch is None
             else self.last_switch.isoformat(),
             "charger_power": self.estimator.power,
+            "configured_power": self.estimator.configured,
         }
 
     def boost(self, until: datetime | None) -> None:
         """Charge until ``until`` whatever the mode (None cancels)."""
         self.boost_until = until
 
-    def set_averaging_window(self, seconds: float) -> None:
-        """Change the averaging window (keeps the samples)."""
-        self.settings.averaging_window = seconds
-        self._surplus.window = seconds
-
     # The decision.
 
     def update(self, inputs: ControllerInputs) -> Decision:
         """Take in the inputs and return what the relay should do."""
         self._account(inputs)
+        if inputs.price is not None:
+            self._record_price(inputs.price, inputs.now)
         surplus = self._track_surplus(inputs)
         decision = self._decide(inputs, surplus)
         self.last_decision = decision
@@ -285,10 +290,8 @@ class ChargeController:
             self._add_energy(inputs, max((now - previous).total_seconds(), 0.0))
         if now.date() != self._today.day:
             self._today = _Day(now.date())
-        if previous is not None:
-            deadline = datetime.combine(now.date(), self.settings.ready_by, now.tzinfo)
-            if previous < deadline <= now:
-                self.session_energy = 0.0
+        if previous is not None and self.next_ready_by(previous) <= now:
+            self.session_energy = 0.0
         if inputs.relay_on is not None and inputs.relay_on != self._relay_on:
             if self._relay_on is not None:
                 self._today.switches += 1
@@ -314,7 +317,7 @@ class ChargeController:
             return Reading(-inputs.grid_power.value, inputs.grid_power.updated)
         return inputs.surplus_power
 
-    def _is_fresh(self, reading: Reading | None, now: datetime) -> bool:
+    def _is_fresh(self, reading: Reading | None, now: datetime) -> TypeGuard[Reading]:
         """Tell whether a reading exists and is recent enough."""
         return (
             reading is not None
@@ -325,7 +328,7 @@ class ChargeController:
         """Average the surplus as if the charger were off; return it."""
         reading = self._base_surplus(inputs)
         now = inputs.now
-        if reading is None or not self._is_fresh(reading, now):
+        if not self._is_fresh(reading, now):
             return None
         if reading.updated > self._started_at:
             self._fresh = True
@@ -339,16 +342,16 @@ class ChargeController:
             self._last_sample = reading.updated
             added_back = self.charger_power if self._relay_on else 0.0
             self._surplus.add(reading.updated.timestamp(), reading.value + added_back)
-        if inputs.price is not None:
-            self._record_price(inputs.price, now)
-        return self._surplus.mean(now.timestamp())
+        return self._surplus.mean(now.timestamp(), self.settings.averaging_window)
 
     def _record_price(self, price: Reading, now: datetime) -> None:
         """Remember prices of the last day (for cheap mode without forecast)."""
-        if not self._prices or self._prices[-1] != (price.updated, price.value):
-            self._prices.append((price.updated, price.value))
+        prices = self._prices
+        if not prices or prices[-1] != (price.updated, price.value):
+            prices.append((price.updated, price.value))
         cutoff = now - _PRICE_HISTORY
-        self._prices = [(at, value) for at, value in self._prices if at >= cutoff]
+        while prices and prices[0][0] < cutoff:
+            prices.popleft()
 
     def _decide(self, inputs: ControllerInputs, surplus: float | None) -> Decision:  # noqa: PLR0911
         """Apply the rules of the module docstring, in order."""
@@ -386,7 +389,7 @@ class ChargeController:
         plan: tuple[PriceSlot, ...] = ()
         if settings.mode is ChargingMode.CHEAP:
             plan = self.plan(inputs)
-            if self._remaining_energy() <= 0:
+            if self.remaining_energy() <= 0:
                 want, reason = False, Reason.TARGET_REACHED
             elif slot_at(plan, now) is not None or self._cheap_without_forecast(inputs):
                 want, reason = True, Reason.CHEAP_SLOT
@@ -394,9 +397,8 @@ class ChargeController:
                 want, reason = False, Reason.NOT_CHEAP
         else:
             assert surplus is not None  # noqa: S101 - checked by the caller
-            covered = (
-                self._surplus.covered(now.timestamp()) >= settings.averaging_window
-            )
+            window = settings.averaging_window
+            covered = self._surplus.covered(now.timestamp(), window) >= window
             want, reason = self._solar_wish(surplus, covered=covered)
             if (
                 not want
@@ -475,31 +477,31 @@ class ChargeController:
             and self._is_fresh(inputs.month_peak, now)
         ):
             return False
-        assert inputs.demand_quarter is not None  # noqa: S101 - checked just above
-        assert inputs.month_peak is not None  # noqa: S101
-        limit = self.settings.peak_limit or max(inputs.month_peak.value, PEAK_FLOOR_KW)
-        quarter_start = now.replace(
-            minute=now.minute - now.minute % 15, second=0, microsecond=0
+        limit = self.settings.peak_limit or max(
+            inputs.month_peak.value, DEFAULT_CAPACITY_MINIMUM
         )
-        elapsed = (now - quarter_start).total_seconds() / 900
+        t = now.timestamp()
+        start = quarter_start(t)
+        quarter = QuarterStatus(
+            start, inputs.demand_quarter.value * (t - start) / HOUR, t
+        )
         importing = 0.0
-        if inputs.grid_power is not None and self._is_fresh(inputs.grid_power, now):
+        if self._is_fresh(inputs.grid_power, now):
             importing = max(inputs.grid_power.value, 0.0) / 1000
         if not self._relay_on:
             importing += self.charger_power / 1000
-        projected = inputs.demand_quarter.value * elapsed + importing * (1 - elapsed)
-        return projected > limit
+        return quarter.projected_kw(importing) > limit
 
     # Energy targets and plans.
 
-    def _remaining_energy(self) -> float:
+    def remaining_energy(self) -> float:
         """Return the kWh still to charge before the ready-by time."""
         remaining = self.settings.min_energy - self.session_energy
         return remaining if remaining > ENERGY_TOLERANCE else 0.0
 
     def _needed(self) -> timedelta:
         """Return how long the charger must run to deliver the remaining energy."""
-        return timedelta(hours=self._remaining_energy() * 1000 / self.charger_power)
+        return timedelta(hours=self.remaining_energy() * 1000 / self.charger_power)
 
     def next_ready_by(self, now: datetime) -> datetime:
         """Return the next ready-by moment."""
@@ -508,14 +510,14 @@ class ChargeController:
 
     def _minimum_energy_due(self, now: datetime) -> bool:
         """Tell whether grid charging must start to reach the minimum energy."""
-        if self._remaining_energy() <= 0:
+        if self.remaining_energy() <= 0:
             return False
         return self.next_ready_by(now) - now <= self._needed() + MINIMUM_ENERGY_MARGIN
 
     def plan(self, inputs: ControllerInputs) -> tuple[PriceSlot, ...]:
         """Return the cheapest slots that deliver the remaining energy."""
         now = inputs.now
-        if not inputs.price_forecast or self._remaining_energy() <= 0:
+        if not inputs.price_forecast or self.remaining_energy() <= 0:
             return ()
         return tuple(
             plan_cheapest(

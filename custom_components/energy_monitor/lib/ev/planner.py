@@ -105,14 +105,16 @@ def parse_price_forecast(attributes: Mapping[str, Any]) -> list[PriceSlot]:
             if not isinstance(item, Mapping):
                 continue
             start = _moment(_first(item, _START_KEYS))
+            end = _moment(_first(item, _END_KEYS))
             price = _first(item, _PRICE_KEYS)
             if (
                 start is None
                 or start.tzinfo is None
+                or (end is not None and end.tzinfo is None)
                 or not isinstance(price, int | float)
             ):
                 continue
-            points.append((start, _moment(_first(item, _END_KEYS)), float(price)))
+            points.append((start, end, float(price)))
         points.sort(key=lambda point: point[0])
         for index, (start, given_end, price) in enumerate(points):
             end = given_end or (

@@ -3,7 +3,6 @@
 from collections.abc import Callable
 from typing import Any, override
 
-from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -55,34 +54,34 @@ class EvChargerRuntime(SourceRuntime):
 
     @override
     def diagnostics(self) -> dict[str, Any]:
-        """Return the settings, the last decision and its inputs."""
+        """Return the settings, the last decision and its inputs.
+
+        Nothing is redacted: an EV charger's entry holds entity IDs only.
+        """
         coordinator = self.coordinator
         status = coordinator.data
-        return async_redact_data(
-            {
-                "entry": {
-                    "data": dict(coordinator.config_entry.data),
-                    "options": dict(coordinator.config_entry.options),
-                },
-                "smart_charging": coordinator.enabled,
-                "stored": coordinator.snapshot(),
-                "decision": {
-                    "relay_on": status.decision.relay_on,
-                    "reason": status.decision.reason,
-                    "surplus": status.decision.surplus,
-                },
-                "inputs": {
-                    "relay_on": status.inputs.relay_on,
-                    "grid_power": _reading(status.inputs.grid_power),
-                    "surplus_power": _reading(status.inputs.surplus_power),
-                    "price": _reading(status.inputs.price),
-                    "forecast_slots": len(status.inputs.price_forecast),
-                    "demand_quarter": _reading(status.inputs.demand_quarter),
-                    "month_peak": _reading(status.inputs.month_peak),
-                },
+        return {
+            "entry": {
+                "data": dict(coordinator.config_entry.data),
+                "options": dict(coordinator.config_entry.options),
             },
-            set(),
-        )
+            "smart_charging": coordinator.enabled,
+            "stored": coordinator.snapshot(),
+            "decision": {
+                "relay_on": status.decision.relay_on,
+                "reason": status.decision.reason,
+                "surplus": status.decision.surplus,
+            },
+            "inputs": {
+                "relay_on": status.inputs.relay_on,
+                "grid_power": _reading(status.inputs.grid_power),
+                "surplus_power": _reading(status.inputs.surplus_power),
+                "price": _reading(status.inputs.price),
+                "forecast_slots": len(status.inputs.price_forecast),
+                "demand_quarter": _reading(status.inputs.demand_quarter),
+                "month_peak": _reading(status.inputs.month_peak),
+            },
+        }
 
 
 def _reading(reading: Reading | None) -> dict[str, Any] | None:

@@ -72,8 +72,8 @@ SCHEMA = vol.Schema(
 
 _SUGGESTED_KEYS = {
     CONF_GRID_POWER: Key.GRID_POWER,
-    CONF_SURPLUS_POWER: "surplus_power",
-    CONF_PRICE: "price_import",
+    CONF_SURPLUS_POWER: Key.SURPLUS_POWER,
+    CONF_PRICE: Key.PRICE_IMPORT,
     CONF_DEMAND_QUARTER: Key.DEMAND_CURRENT_QUARTER,
     CONF_MONTH_PEAK: Key.DEMAND_MONTH_PEAK,
 }
@@ -108,7 +108,6 @@ class EvChargerConfigFlow(ConfigFlow):
             errors = self._ev_validate(user_input)
             if not errors:
                 return await self._async_ev_finish(user_input)
-        if user_input is not None:
             suggested = user_input
         elif self.source == SOURCE_RECONFIGURE:
             suggested = dict(self._get_reconfigure_entry().data)

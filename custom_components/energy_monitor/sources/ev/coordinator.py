@@ -31,7 +31,6 @@ from ...lib.ev.controller import (
     ControllerInputs,
     Decision,
 )
-from ...lib.ev.planner import PriceSlot
 from ...storage import PeriodicStore
 from .const import (
     COMMAND_RETRY_SECONDS,
@@ -44,7 +43,7 @@ from .const import (
     INPUT_ENTITIES,
     TICK_SECONDS,
 )
-from .inputs import read_inputs
+from .inputs import InputReader
 
 STORAGE_VERSION = 1
 SAVE_INTERVAL = 30.0
@@ -58,19 +57,21 @@ class EvStatus:
     inputs: ControllerInputs
 
 
-def default_settings(data: dict[str, Any]) -> ChargerSettings:
-    """Return the first settings of a new charger, scaled to its power.
+def default_settings(entry: EnergyMonitorConfigEntry) -> ChargerSettings:
+    """Return a charger's settings from its entry, the rest scaled to its power.
 
     Start at 70 % of the charger's power in surplus, stop when 50 % of it comes
     from the grid (averaged over 10 minutes): in the backtest
     (benchmarks/ev_backtest.py) this switches less than the seed controller
     with a higher solar share.
     """
-    power = float(data.get(CONF_CHARGER_POWER, DEFAULT_CHARGER_POWER))
+    power = float(entry.data.get(CONF_CHARGER_POWER, DEFAULT_CHARGER_POWER))
     return ChargerSettings(
         charger_power=power,
         start_surplus=round(power * 0.7 / 50) * 50,
         stop_import=round(power * 0.5 / 50) * 50,
+        stale_after=float(entry.options.get(CONF_STALE_AFTER, DEFAULT_STALE_AFTER)),
+        peak_limit=entry.options.get(CONF_PEAK_LIMIT) or None,
     )
 
 
@@ -86,12 +87,11 @@ class EvChargerCoordinator(DataUpdateCoordinator[EvStatus]):
         )
         self.device_id = entry.unique_id or entry.entry_id
         self.enabled = True
-        self.controller = ChargeController(
-            default_settings(dict(entry.data)), dt_util.now()
-        )
+        self.controller = ChargeController(default_settings(entry), dt_util.now())
         self._store: PeriodicStore[dict[str, Any]] = PeriodicStore(
             hass, STORAGE_VERSION, storage_key(entry.entry_id), SAVE_INTERVAL
         )
+        self._inputs = InputReader(hass, entry.data)
         self._last_command: tuple[bool, datetime] | None = None
 
     @property
@@ -111,15 +111,6 @@ class EvChargerCoordinator(DataUpdateCoordinator[EvStatus]):
                 settings.ready_by = time.fromisoformat(value)
             elif hasattr(settings, name):
                 setattr(settings, name, value)
-        settings.charger_power = float(
-            entry.data.get(CONF_CHARGER_POWER, DEFAULT_CHARGER_POWER)
-        )
-        self.controller.estimator.configured = settings.charger_power
-        settings.stale_after = float(
-            entry.options.get(CONF_STALE_AFTER, DEFAULT_STALE_AFTER)
-        )
-        settings.peak_limit = entry.options.get(CONF_PEAK_LIMIT) or None
-        self.controller.set_averaging_window(settings.averaging_window)
         self.enabled = stored.get("enabled", True)
         self.controller.restore(stored.get("controller", {}))
         watched = [entry.data[CONF_RELAY]] + [
@@ -184,7 +175,7 @@ class EvChargerCoordinator(DataUpdateCoordinator[EvStatus]):
 
     def _decide(self) -> EvStatus:
         """Read the inputs and ask the controller."""
-        inputs = read_inputs(self.hass, self.config_entry.data, dt_util.now())
+        inputs = self._inputs.read(dt_util.now())
         return EvStatus(self.controller.update(inputs), inputs)
 
     def _command(self, *, on: bool, now: datetime) -> None:
@@ -230,10 +221,7 @@ class EvChargerCoordinator(DataUpdateCoordinator[EvStatus]):
     def async_update_settings(self, **changes: Any) -> None:
         """Change settings and re-decide."""
         for name, value in changes.items():
-            if name == "averaging_window":
-                self.controller.set_averaging_window(value)
-            else:
-                setattr(self.controller.settings, name, value)
+            setattr(self.controller.settings, name, value)
         self.evaluate()
 
     @callback
@@ -249,19 +237,17 @@ class EvChargerCoordinator(DataUpdateCoordinator[EvStatus]):
         status = self.data
         controller = self.controller
         now = status.inputs.now
-        slots: tuple[PriceSlot, ...] = controller.plan(status.inputs)
-        remaining = max(controller.settings.min_energy - controller.session_energy, 0.0)
         return {
             "mode": controller.settings.mode.value,
             "smart_charging": self.enabled,
             "charge_recommended": status.decision.relay_on,
             "reason": status.decision.reason.value,
             "ready_by": controller.next_ready_by(now).isoformat(),
-            "remaining_energy": round(remaining, 3),
+            "remaining_energy": round(controller.remaining_energy(), 3),
             "boost_until": None
             if controller.boost_until is None
             else controller.boost_until.isoformat(),
-            "slots": [slot.as_dict() for slot in slots],
+            "slots": [slot.as_dict() for slot in controller.plan(status.inputs)],
         }
 
 
