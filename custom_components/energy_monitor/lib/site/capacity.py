@@ -15,13 +15,14 @@ quarter average (OBIS 1-0:1.4.0) and month peak (1-0:1.6.0, with the
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, tzinfo
 from typing import Any
 
 from .calendar import (
     HOUR,
     QUARTER,
     local_date,
+    local_isoformat,
     month_key,
     month_keys_back,
     quarter_start,
@@ -203,16 +204,10 @@ class CapacityTracker:
                     {
                         "month": key,
                         "demand_kw": round(peak.kw, 3),
-                        "peak_time": self.isoformat(peak.at),
+                        "peak_time": local_isoformat(peak.at, self._zone),
                     }
                 )
         return result
-
-    def isoformat(self, at: float | None) -> str | None:
-        """Return an instant as local ISO 8601 text."""
-        if at is None:
-            return None
-        return datetime.fromtimestamp(at, self._zone).isoformat()
 
     def dump(self) -> dict[str, Any]:
         """Return the state for storage."""
