@@ -142,11 +142,14 @@ class CapacityTracker:
 
     def _finish(self, start: float, energy: float) -> None:
         """Let a finished quarter raise its month's peak."""
-        demand = energy * QUARTERS_PER_HOUR
-        key = month_key(local_date(start, self._zone))
+        self._raise_peak(energy * QUARTERS_PER_HOUR, start, start)
+
+    def _raise_peak(self, kw: float, at: float | None, when: float) -> None:
+        """Make ``kw`` (quarter start ``at``) the peak of ``when``'s month if higher."""
+        key = month_key(local_date(when, self._zone))
         peak = self.peaks.get(key)
-        if peak is None or demand > peak.kw:
-            self.peaks[key] = MonthPeak(demand, start)
+        if peak is None or kw > peak.kw:
+            self.peaks[key] = MonthPeak(kw, at)
 
     def meter_demand(self, kw: float, t: float) -> None:
         """Use the meter's running quarter average (1-0:1.4.0) read at ``t``."""
@@ -154,11 +157,7 @@ class CapacityTracker:
 
     def meter_month_peak(self, kw: float, at: float | None, t: float) -> None:
         """Use the meter's month peak (1-0:1.6.0) read at ``t``."""
-        when = at if at is not None else t
-        key = month_key(local_date(when, self._zone))
-        peak = self.peaks.get(key)
-        if peak is None or kw > peak.kw:
-            self.peaks[key] = MonthPeak(kw, at)
+        self._raise_peak(kw, at, t if at is None else at)
 
     def seed_history(self, history: list[tuple[date, float, float | None]]) -> None:
         """Add monthly peaks (month, kW, time) a meter remembers (0-0:98.1.0)."""
