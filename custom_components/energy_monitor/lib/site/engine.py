@@ -478,21 +478,11 @@ class SiteEngine:
         self.stats = EngineStats(**data["stats"])
 
     def diagnostics(self) -> dict[str, Any]:
-        """Return what helps explain the figures."""
+        """Return what helps explain the figures beyond the stored state (dump)."""
         return {
-            "now": self.now,
-            "baselines": {key: list(value) for key, value in self._baselines.items()},
             "available": dict(self.available),
             "power": dict(self.power),
             "glitches": self._electric_guard.glitches + self._gas_guard.glitches,
-            "resets": self.stats.resets,
-            "held": self.stats.held,
-            "timelines": {key: tl.dump()[-3:] for key, tl in self.timelines.items()},
-            "register": (
-                None if self.register_timeline is None else self.register_timeline.last
-            ),
-            "inferred_register": self.inferred_register.last,
-            "next_fixed_day": self._next_fixed_day.isoformat(),
             "next_wakeup": self.next_wakeup(),
         }
 
