@@ -299,15 +299,15 @@ def _prices(
     """Add the current price of every direction."""
     now = engine.now
     version = engine.pricer.version_at(now)[0]
-    for key, direction in (
-        (Key.PRICE_IMPORT, Direction.IMPORT),
-        (Key.PRICE_EXPORT, Direction.EXPORT),
-        (Key.PRICE_GAS, Direction.GAS),
+    for key, direction, need in (
+        (Key.PRICE_IMPORT, Direction.IMPORT, _PRICE_IMPORT),
+        (Key.PRICE_EXPORT, Direction.EXPORT, _PRICE_EXPORT),
+        (Key.PRICE_GAS, Direction.GAS, _PRICE_GAS),
     ):
         if key not in wanted:
             continue
         price, until = engine.pricer.span(direction, now)
-        put(key, price, PRICE_DIGITS, (f"price_{direction.value}",))
+        put(key, price, PRICE_DIGITS, (need,))
         attributes[key] = {
             "mode": version.price(direction).mode.value,
             "next_change": local_isoformat(until, engine.calendar.zone),
