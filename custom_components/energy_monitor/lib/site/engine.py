@@ -32,7 +32,7 @@ from .calendar import QUARTER, Calendar, day_start, days_in_year, quarter_start
 from .capacity import CapacityTracker
 from .ledger import Channel, Period, PeriodLedger, Totals
 from .pricing import Pricer
-from .tariff import Direction, PriceMode, TariffVersion
+from .tariff import Direction, TariffVersion
 from .timeline import StepTimeline
 
 MAX_ELECTRICITY_RATE = 250.0
@@ -341,22 +341,10 @@ class SiteEngine:
 
         The delta is then held (the baseline kept) and spread once it is.
         """
-        version = self.pricer.version_at(t)[0]
-        for direction in _NEEDS[spec.channel]:
-            price = version.price(direction)
-            if price.mode is PriceMode.ENTITY:
-                timeline = self.timelines.get(price.entity_id or "")
-                if timeline is None or not len(timeline):
-                    return True
-            elif (
-                price.mode is PriceMode.REGISTERS
-                and spec.register is None
-                and not price.rows
-            ):
-                source = self.register_timeline or self.inferred_register
-                if not len(source):
-                    return True
-        return False
+        return not all(
+            self.pricer.known(direction, t, spec.register)
+            for direction in _NEEDS[spec.channel]
+        )
 
     def _distribute(
         self, spec: CounterSpec, delta: float, t0: float, t1: float
