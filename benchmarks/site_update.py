@@ -53,6 +53,7 @@ from custom_components.energy_monitor.lib.site.outputs import (
     build_snapshot,
     provided_keys,
 )
+from custom_components.energy_monitor.lib.site.schedule import WEEKDAYS
 from custom_components.energy_monitor.lib.site.tariff import parse_tariffs
 
 ZONE = ZoneInfo("Europe/Brussels")
@@ -104,9 +105,7 @@ def _rows(count: int, *, weekdays: bool = False) -> list[dict[str, Any]]:
                 "rate": 0.1 + (index % 7) / 100,
             }
             if day is not None:
-                row["weekdays"] = [
-                    ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[day]
-                ]
+                row["weekdays"] = [WEEKDAYS[day]]
             rows.append(row)
     return rows
 

@@ -55,6 +55,8 @@ REGISTER_SITE: dict[str, Any] = {
     "pv_energy": [PV],
 }
 """A Belgian meter with registers and one inverter."""
+TOTAL_SITE: dict[str, Any] = {"source": "site", "grid_import": [IMPORT_TOTAL]}
+"""Only a grid import total."""
 
 
 def set_energy(hass: HomeAssistant, entity_id: str, value: float | str) -> None:

@@ -13,7 +13,7 @@ local, the capacity tariff averages the monthly peaks seen so far.
 from collections import defaultdict
 from collections.abc import Iterator
 import csv
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 import gzip
 from pathlib import Path
@@ -109,8 +109,12 @@ class Hour:
     @property
     def day_register(self) -> bool:
         """Tell whether the meter counts this hour in register 1 (day)."""
-        local = self.start.astimezone(BRUSSELS)
-        return local.weekday() < 5 and 7 <= local.hour < 22
+        return _is_day(self.start.astimezone(BRUSSELS))
+
+
+def _is_day(local: datetime) -> bool:
+    """Tell whether a local hour is in the day register (weekdays 07:00-22:00)."""
+    return local.weekday() < 5 and 7 <= local.hour < 22
 
 
 def household_year() -> list[Hour]:
@@ -153,15 +157,10 @@ class CounterValues:
 def counter_readings(hours: list[Hour]) -> Iterator[tuple[float, CounterValues]]:
     """Yield (instant, counters) at the start and at the end of every hour."""
     counters = CounterValues()
-    yield hours[0].start.timestamp(), CounterValues(**_fields(counters))
+    yield hours[0].start.timestamp(), replace(counters)
     for hour in hours:
         counters.add(hour)
-        yield hour.end_timestamp, CounterValues(**_fields(counters))
-
-
-def _fields(counters: CounterValues) -> dict[str, float]:
-    """Return the counters as keyword arguments."""
-    return {name: getattr(counters, name) for name in CounterValues.__slots__}
+        yield hour.end_timestamp, replace(counters)
 
 
 @dataclass(slots=True)
@@ -213,8 +212,7 @@ def reference_prices(local: datetime) -> tuple[float, float]:
     """Return the import and export rate of a local hour."""
     if local.date() >= VERSION_B_FROM:
         return _flux(_FLUX_IMPORT, local.hour), _flux(_FLUX_EXPORT, local.hour)
-    day = local.weekday() < 5 and 7 <= local.hour < 22
-    return (DAY_RATE if day else NIGHT_RATE), EXPORT_RATE_A
+    return (DAY_RATE if _is_day(local) else NIGHT_RATE), EXPORT_RATE_A
 
 
 def reference_bill(hours: list[Hour]) -> ReferenceBill:

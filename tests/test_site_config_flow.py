@@ -29,6 +29,7 @@ from tests.site_entities import (
     PV_POWER,
     REGISTER_SITE,
     TARIFF,
+    TOTAL_SITE,
     VOLUME,
     site_entry,
 )
@@ -114,7 +115,7 @@ async def test_wizard_prefills_and_creates_a_site(hass: HomeAssistant) -> None:
         "pv_elec_prod",
         "grid_gas_import",
     )
-    site = site_entry({"source": "site", "grid_import": [IMPORT_TOTAL]})
+    site = site_entry(TOTAL_SITE)
     site.add_to_hass(hass)
     er.async_get(hass).async_get_or_create(
         "sensor", DOMAIN, "site_grid_power", config_entry=site
@@ -379,9 +380,7 @@ async def test_fixed_price(hass: HomeAssistant) -> None:
 
 async def test_register_prices_errors_then_recovery(hass: HomeAssistant) -> None:
     """Bad schedules are explained; a total counter needs a register source."""
-    entry, result = await open_options(
-        hass, {"source": "site", "grid_import": [IMPORT_TOTAL]}
-    )
+    entry, result = await open_options(hass, TOTAL_SITE)
     result = await choose(hass, result, "site_import_price", "registers")
     assert result["step_id"] == "site_price_registers"
     flow_id = result["flow_id"]

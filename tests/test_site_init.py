@@ -17,6 +17,7 @@ from custom_components.energy_monitor.diagnostics import (
 from custom_components.energy_monitor.sources.site.coordinator import storage_key
 from tests.site_entities import (
     IMPORT_TOTAL,
+    TOTAL_SITE,
     figure,
     fixed,
     set_energy,
@@ -24,7 +25,6 @@ from tests.site_entities import (
     site_entry,
 )
 
-TOTAL_SITE = {"source": "site", "grid_import": [IMPORT_TOTAL]}
 TARIFF_FILE: dict[str, Any] = {
     "meters": {"api_key": "<api key>", "serial": "<serial>", "meters": []},
     "tariffs": {

@@ -43,6 +43,7 @@ from tests.site_entities import (
     PV,
     PV_POWER,
     TARIFF,
+    TOTAL_SITE,
     VOLUME,
     figure,
     fixed,
@@ -174,7 +175,7 @@ async def test_batched_update_is_priced_in_its_interval(
     await set_up(
         hass,
         site_entry(
-            {"source": "site", "grid_import": [IMPORT_TOTAL]},
+            TOTAL_SITE,
             [{"import": PEAK_HOURS}],
         ),
     )
@@ -215,9 +216,7 @@ async def test_dynamic_price_from_an_entity(
     price = {"mode": "entity", "entity_id": PRICE, "markup": 0.15, "multiplier": 1.0}
     await set_up(
         hass,
-        site_entry(
-            {"source": "site", "grid_import": [IMPORT_TOTAL]}, [{"import": price}]
-        ),
+        site_entry(TOTAL_SITE, [{"import": price}]),
     )
     assert figure(hass, "price_import") == pytest.approx(0.25)
     await later(hass, freezer, hours=1)
@@ -409,9 +408,7 @@ async def test_entities_follow_the_configuration(hass: HomeAssistant) -> None:
     }
     assert {"revenue_export_today", "pv_savings_month", "price_export"} <= keys
     assert "surplus_power" not in keys
-    hass.config_entries.async_update_entry(
-        entry, data={"source": "site", "grid_import": [IMPORT_TOTAL]}
-    )
+    hass.config_entries.async_update_entry(entry, data=TOTAL_SITE)
     await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
     remaining = {
@@ -446,9 +443,7 @@ async def test_units_in_the_configured_currency(hass: HomeAssistant) -> None:
     """Money in Home Assistant's currency; prices per kWh for the dashboard."""
     hass.config.currency = "GBP"
     set_energy(hass, IMPORT_TOTAL, 10.0)
-    await set_up(
-        hass, site_entry({"source": "site", "grid_import": [IMPORT_TOTAL]}, TARIFFS)
-    )
+    await set_up(hass, site_entry(TOTAL_SITE, TARIFFS))
     assert _attributes(hass, "price_import")["unit_of_measurement"] == "GBP/kWh"
     cost = _attributes(hass, "cost_import_month")
     assert cost["unit_of_measurement"] == "GBP"
@@ -461,9 +456,7 @@ async def test_figures_move_with_time_between_readings(
 ) -> None:
     """A reading after a missed wake-up moves the timer; a refresh recomputes."""
     set_energy(hass, IMPORT_TOTAL, 10.0)
-    entry = site_entry(
-        {"source": "site", "grid_import": [IMPORT_TOTAL]}, [{"import": PEAK_HOURS}]
-    )
+    entry = site_entry(TOTAL_SITE, [{"import": PEAK_HOURS}])
     await set_up(hass, entry)
     freezer.move_to("2026-03-10T12:20:00+01:00")
     set_energy(hass, IMPORT_TOTAL, 11.0)

@@ -220,6 +220,28 @@ def test_registers_by_counter_schedule_entity_and_inference() -> None:
     assert today(engine).unpriced == pytest.approx(1.0)
 
 
+def test_register_entity_not_reported_yet_holds_despite_inferred_register() -> None:
+    """A configured tariff entity is waited for, whatever other counters infer."""
+    registers = {"mode": "registers", "rates": {"1": 0.3, "2": 0.2}}
+    inputs = SiteInputs(
+        counters=(
+            CounterSpec("import", Channel.IMPORT),
+            CounterSpec("e1", Channel.EXPORT, 1),
+        ),
+        register_entity="tariff",
+    )
+    engine = engine_for([{"import": registers, "export": {"rate": 0.05}}], inputs)
+    engine.counter("import", 10.0, at(2024, 6, 3, 9))
+    engine.counter("e1", 10.0, at(2024, 6, 3, 9))
+    engine.counter("e1", 11.0, at(2024, 6, 3, 10))
+    engine.counter("import", 11.0, at(2024, 6, 3, 10))
+    assert engine.stats.held == 1
+    engine.entity_value("tariff", 2.0, at(2024, 6, 3, 10, 30))
+    engine.counter("import", 12.0, at(2024, 6, 3, 11))
+    assert today(engine).cost_import == pytest.approx(2 * 0.2)
+    assert today(engine).unpriced == 0.0
+
+
 def test_battery_and_gas() -> None:
     """Battery flows count in consumption and savings; gas has its own price."""
     inputs = SiteInputs(

@@ -56,7 +56,7 @@ def test_year_matches_the_reference_bill() -> None:
     hours = household_year()
     reference = reference_bill(hours)
     readings = list(counter_readings(hours))
-    created, first = readings[0]
+    created = readings[0][0]
     engine = SiteEngine(INPUTS, parse_tariffs(YEAR_TARIFFS), BRUSSELS, created)
     days: dict[date, Totals] = {}
     months: dict[tuple[int, int], Totals] = {}
@@ -69,7 +69,6 @@ def test_year_matches_the_reference_bill() -> None:
                 days[local] = totals
             else:
                 months[(local.year, local.month)] = totals
-    del first
     last_day = engine.ledger.shown(Period.TODAY)
     days[engine.calendar.date(last_day.start)] = last_day
     months[(2016, 12)] = engine.ledger.shown(Period.MONTH)

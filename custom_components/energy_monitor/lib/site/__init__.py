@@ -15,5 +15,7 @@ local time zone:
   capacity tariff;
 * :mod:`.ledger`: today's, this month's and lifetime totals;
 * :mod:`.engine`: readings in, counter deltas split over every price, day
-  and quarter boundary they span, figures out.
+  and quarter boundary they span, totals out;
+* :mod:`.outputs`: the figures a site shows, each with the inputs it
+  depends on.
 """

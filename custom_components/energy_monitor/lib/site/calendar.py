@@ -9,6 +9,7 @@ multiple of 15 minutes (all of them).
 
 from calendar import isleap, monthrange
 from datetime import date, datetime, timedelta, tzinfo
+import math
 
 QUARTER = 900.0
 """Seconds in the quarter hour of the capacity tariff."""
@@ -18,6 +19,13 @@ HOUR = 3600.0
 def local_date(t: float, zone: tzinfo) -> date:
     """Return the local date at instant ``t``."""
     return datetime.fromtimestamp(t, zone).date()
+
+
+def local_isoformat(t: float | None, zone: tzinfo) -> str | None:
+    """Return an instant as local ISO 8601 text (``None`` for none or never)."""
+    if t is None or not math.isfinite(t):
+        return None
+    return datetime.fromtimestamp(t, zone).isoformat()
 
 
 def day_start(day: date, zone: tzinfo) -> float:

@@ -15,13 +15,14 @@ quarter average (OBIS 1-0:1.4.0) and month peak (1-0:1.6.0, with the
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, tzinfo
 from typing import Any
 
 from .calendar import (
     HOUR,
     QUARTER,
     local_date,
+    local_isoformat,
     month_key,
     month_keys_back,
     quarter_start,
@@ -141,11 +142,14 @@ class CapacityTracker:
 
     def _finish(self, start: float, energy: float) -> None:
         """Let a finished quarter raise its month's peak."""
-        demand = energy * QUARTERS_PER_HOUR
-        key = month_key(local_date(start, self._zone))
+        self._raise_peak(energy * QUARTERS_PER_HOUR, start, start)
+
+    def _raise_peak(self, kw: float, at: float | None, when: float) -> None:
+        """Make ``kw`` (quarter start ``at``) the peak of ``when``'s month if higher."""
+        key = month_key(local_date(when, self._zone))
         peak = self.peaks.get(key)
-        if peak is None or demand > peak.kw:
-            self.peaks[key] = MonthPeak(demand, start)
+        if peak is None or kw > peak.kw:
+            self.peaks[key] = MonthPeak(kw, at)
 
     def meter_demand(self, kw: float, t: float) -> None:
         """Use the meter's running quarter average (1-0:1.4.0) read at ``t``."""
@@ -153,11 +157,7 @@ class CapacityTracker:
 
     def meter_month_peak(self, kw: float, at: float | None, t: float) -> None:
         """Use the meter's month peak (1-0:1.6.0) read at ``t``."""
-        when = at if at is not None else t
-        key = month_key(local_date(when, self._zone))
-        peak = self.peaks.get(key)
-        if peak is None or kw > peak.kw:
-            self.peaks[key] = MonthPeak(kw, at)
+        self._raise_peak(kw, at, t if at is None else at)
 
     def seed_history(self, history: list[tuple[date, float, float | None]]) -> None:
         """Add monthly peaks (month, kW, time) a meter remembers (0-0:98.1.0)."""
@@ -203,16 +203,10 @@ class CapacityTracker:
                     {
                         "month": key,
                         "demand_kw": round(peak.kw, 3),
-                        "peak_time": self.isoformat(peak.at),
+                        "peak_time": local_isoformat(peak.at, self._zone),
                     }
                 )
         return result
-
-    def isoformat(self, at: float | None) -> str | None:
-        """Return an instant as local ISO 8601 text."""
-        if at is None:
-            return None
-        return datetime.fromtimestamp(at, self._zone).isoformat()
 
     def dump(self) -> dict[str, Any]:
         """Return the state for storage."""

@@ -32,7 +32,7 @@ from .calendar import QUARTER, Calendar, day_start, days_in_year, quarter_start
 from .capacity import CapacityTracker
 from .ledger import Channel, Period, PeriodLedger, Totals
 from .pricing import Pricer
-from .tariff import Direction, PriceMode, TariffVersion
+from .tariff import Direction, TariffVersion
 from .timeline import StepTimeline
 
 MAX_ELECTRICITY_RATE = 250.0
@@ -341,22 +341,10 @@ class SiteEngine:
 
         The delta is then held (the baseline kept) and spread once it is.
         """
-        version = self.pricer.version_at(t)[0]
-        for direction in _NEEDS[spec.channel]:
-            price = version.price(direction)
-            if price.mode is PriceMode.ENTITY:
-                timeline = self.timelines.get(price.entity_id or "")
-                if timeline is None or not len(timeline):
-                    return True
-            elif (
-                price.mode is PriceMode.REGISTERS
-                and spec.register is None
-                and not price.rows
-            ):
-                source = self.register_timeline or self.inferred_register
-                if not len(source):
-                    return True
-        return False
+        return not all(
+            self.pricer.known(direction, t, spec.register)
+            for direction in _NEEDS[spec.channel]
+        )
 
     def _distribute(
         self, spec: CounterSpec, delta: float, t0: float, t1: float
@@ -478,21 +466,11 @@ class SiteEngine:
         self.stats = EngineStats(**data["stats"])
 
     def diagnostics(self) -> dict[str, Any]:
-        """Return what helps explain the figures."""
+        """Return what helps explain the figures beyond the stored state (dump)."""
         return {
-            "now": self.now,
-            "baselines": {key: list(value) for key, value in self._baselines.items()},
             "available": dict(self.available),
             "power": dict(self.power),
             "glitches": self._electric_guard.glitches + self._gas_guard.glitches,
-            "resets": self.stats.resets,
-            "held": self.stats.held,
-            "timelines": {key: tl.dump()[-3:] for key, tl in self.timelines.items()},
-            "register": (
-                None if self.register_timeline is None else self.register_timeline.last
-            ),
-            "inferred_register": self.inferred_register.last,
-            "next_fixed_day": self._next_fixed_day.isoformat(),
             "next_wakeup": self.next_wakeup(),
         }
 

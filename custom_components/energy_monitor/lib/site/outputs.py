@@ -7,17 +7,16 @@ are not all available is listed as unavailable (never shown wrong).
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from functools import lru_cache
-import math
 from typing import Any
 
 from ..vocabulary import Key
-from .calendar import days_in_month, days_in_year
+from .calendar import days_in_month, days_in_year, local_isoformat
 from .engine import SiteEngine
 from .ledger import Channel, Period, Totals
 from .pricing import Slot
-from .tariff import Direction, TariffVersion
+from .tariff import Direction, isodate
 
 MONEY_DIGITS = 4
 ENERGY_DIGITS = 4
@@ -300,19 +299,19 @@ def _prices(
     """Add the current price of every direction."""
     now = engine.now
     version = engine.pricer.version_at(now)[0]
-    for key, direction in (
-        (Key.PRICE_IMPORT, Direction.IMPORT),
-        (Key.PRICE_EXPORT, Direction.EXPORT),
-        (Key.PRICE_GAS, Direction.GAS),
+    for key, direction, need in (
+        (Key.PRICE_IMPORT, Direction.IMPORT, _PRICE_IMPORT),
+        (Key.PRICE_EXPORT, Direction.EXPORT, _PRICE_EXPORT),
+        (Key.PRICE_GAS, Direction.GAS, _PRICE_GAS),
     ):
         if key not in wanted:
             continue
         price, until = engine.pricer.span(direction, now)
-        put(key, price, PRICE_DIGITS, (f"price_{direction.value}",))
+        put(key, price, PRICE_DIGITS, (need,))
         attributes[key] = {
             "mode": version.price(direction).mode.value,
-            "next_change": _isoformat(engine, until),
-            "valid_from": _isodate(version),
+            "next_change": local_isoformat(until, engine.calendar.zone),
+            "valid_from": isodate(version.valid_from),
             "forecast": _forecast_attribute(
                 engine.pricer.forecast(direction, now, FORECAST_HORIZON),
                 engine.calendar.zone,
@@ -351,6 +350,7 @@ def _capacity(
 ) -> None:
     """Add the quarter-hour demand, the month peak and the capacity cost."""
     now = engine.now
+    zone = engine.calendar.zone
     capacity = engine.capacity
     inputs = engine.inputs
     version = engine.pricer.version_at(now)[0]
@@ -366,11 +366,11 @@ def _capacity(
     put(Key.DEMAND_HEADROOM, status.headroom_kw(threshold, present), KW_DIGITS, needs)
     put(Key.DEMAND_MONTH_PEAK, peak_kw, KW_DIGITS, (_IMPORT,))
     attributes[Key.DEMAND_CURRENT_QUARTER] = {
-        "quarter_start": _isoformat(engine, status.start)
+        "quarter_start": local_isoformat(status.start, zone)
     }
     attributes[Key.DEMAND_HEADROOM] = {"threshold": round(threshold, KW_DIGITS)}
     attributes[Key.DEMAND_MONTH_PEAK] = {
-        "peak_time": None if peak is None else capacity.isoformat(peak.at),
+        "peak_time": None if peak is None else local_isoformat(peak.at, zone),
         "history": capacity.history(now),
     }
     billed = capacity.billed_kw(now, version.capacity_minimum)
@@ -395,21 +395,9 @@ def _forecast_attribute(slots: tuple[Slot, ...], zone: tzinfo) -> list[dict[str,
     """
     return [
         {
-            "start": datetime.fromtimestamp(start, zone).isoformat(),
-            "end": datetime.fromtimestamp(end, zone).isoformat(),
+            "start": local_isoformat(start, zone),
+            "end": local_isoformat(end, zone),
             "price": round(price, PRICE_DIGITS),
         }
         for start, end, price in slots
     ]
-
-
-def _isoformat(engine: SiteEngine, t: float) -> str | None:
-    """Return an instant as local ISO 8601 text (``None`` for never)."""
-    if not math.isfinite(t):
-        return None
-    return datetime.fromtimestamp(t, engine.calendar.zone).isoformat()
-
-
-def _isodate(version: TariffVersion) -> str | None:
-    """Return the start day of a tariff version."""
-    return None if version.valid_from is None else version.valid_from.isoformat()

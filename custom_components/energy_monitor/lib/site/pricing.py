@@ -159,6 +159,20 @@ class Pricer:
         self._cache[key] = (t, end, value)
         return value, end
 
+    def known(self, direction: Direction, t: float, register: int | None) -> bool:
+        """Tell whether the price at ``t`` can be known yet.
+
+        A price read from an entity (a dynamic price, the active register)
+        is not known before that entity's first value.
+        """
+        price = self.version_at(t)[0].price(direction)
+        if price.mode is PriceMode.ENTITY:
+            timeline = self._timelines.get(price.entity_id or "")
+            return timeline is not None and len(timeline) > 0
+        if price.mode is PriceMode.REGISTERS and register is None and not price.rows:
+            return len(self._register_source()) > 0
+        return True
+
     def available(self, direction: Direction, t: float) -> bool:
         """Tell whether the entities the price at ``t`` depends on are available."""
         price = self.version_at(t)[0].price(direction)
@@ -200,6 +214,14 @@ class Pricer:
         """Return the active register at ``t`` and when it may change."""
         if price.rows:
             return self._schedules[id(price)].span(t)
+        return self._register_source().span(t)
+
+    def _register_source(self) -> StepTimeline:
+        """Return where the active register comes from without a schedule.
+
+        The meter's active-tariff entity when configured (even before its
+        first value), else the register whose counter moved last.
+        """
         if self._register_entity is not None:
-            return self._register_entity.span(t)
-        return self._inferred.span(t)
+            return self._register_entity
+        return self._inferred

@@ -45,6 +45,7 @@ __all__ = [
     "TariffError",
     "TariffVersion",
     "dump_tariffs",
+    "isodate",
     "merge_imported",
     "parse_tariff_file",
     "parse_tariffs",
@@ -252,8 +253,8 @@ class TariffVersion:
     def to_dict(self) -> dict[str, Any]:
         """Return the stored form."""
         return {
-            "valid_from": _isodate(self.valid_from),
-            "valid_until": _isodate(self.valid_until),
+            "valid_from": isodate(self.valid_from),
+            "valid_until": isodate(self.valid_until),
             "import": self.import_price.to_dict(),
             "export": self.export_price.to_dict(),
             "gas": self.gas_price.to_dict(),
@@ -475,6 +476,6 @@ def _date(value: Any) -> date | None:
         raise TariffError("invalid_date", repr(value)) from None
 
 
-def _isodate(value: date | None) -> str | None:
+def isodate(value: date | None) -> str | None:
     """Return an ISO date, or ``None``."""
     return None if value is None else value.isoformat()

@@ -53,7 +53,6 @@ from ...lib.site.tariff import (
     PriceMode,
     TariffVersion,
     dump_tariffs,
-    parse_tariffs,
     start_version,
 )
 from ...lib.vocabulary import Key
@@ -73,7 +72,7 @@ from .const import (
     CONF_TARIFFS,
     LIST_INPUTS,
 )
-from .inputs import entity_list
+from .inputs import entity_list, site_inputs, site_tariffs
 
 DEFAULT_NAME = "Home"
 CONF_MODE = "mode"
@@ -398,7 +397,7 @@ class SiteOptionsFlow(OptionsFlowWithReload):
     def _versions(self) -> tuple[TariffVersion, ...]:
         """Return the entry's tariff versions (unreadable ones: start anew)."""
         try:
-            return parse_tariffs(self.config_entry.options.get(CONF_TARIFFS))
+            return site_tariffs(self.config_entry.options)
         except TariffError:
             return (TariffVersion(),)
 
@@ -554,7 +553,6 @@ class SiteOptionsFlow(OptionsFlowWithReload):
         errors: dict[str, str] = {}
         detail = ""
         if user_input is not None:
-            data = self.config_entry.data
             try:
                 rows, default = parse_text(user_input.get(CONF_SCHEDULE) or "")
                 price = Price(
@@ -571,11 +569,9 @@ class SiteOptionsFlow(OptionsFlowWithReload):
                 errors[CONF_SCHEDULE] = _schedule_error(err)
                 detail = err.detail
             else:
-                registered = any(
-                    len(entity_list(data.get(field))) > 1
-                    for field in (CONF_GRID_IMPORT, CONF_GRID_EXPORT)
-                )
-                if not rows and not registered and CONF_GRID_TARIFF not in data:
+                inputs = site_inputs(self.config_entry.data)
+                registered = any(spec.register for spec in inputs.counters)
+                if not rows and not registered and inputs.register_entity is None:
                     errors["base"] = "register_source_required"
                 else:
                     return self._save(self._newest.with_price(self._direction, price))

@@ -46,12 +46,10 @@ class SiteSensorEntityDescription(SensorEntityDescription):
 
     unit_fn: Callable[[str], str] | None = None
     """Unit from the currency Home Assistant is configured with."""
-    has_last_reset: bool = False
 
 
 def _money(key: Key) -> SiteSensorEntityDescription:
-    """Describe an amount of money (today/month reset, lifetime does not)."""
-    resets = not key.endswith("_total")
+    """Describe an amount of money (the snapshot gives the resetting ones a start)."""
     return SiteSensorEntityDescription(
         key=key,
         translation_key=key,
@@ -59,7 +57,6 @@ def _money(key: Key) -> SiteSensorEntityDescription:
         state_class=SensorStateClass.TOTAL,
         unit_fn=lambda currency: currency,
         suggested_display_precision=2,
-        has_last_reset=resets,
     )
 
 
@@ -187,8 +184,6 @@ class SiteSensor(EnergyMonitorEntity[SiteCoordinator], SensorEntity):
     @override
     def last_reset(self) -> datetime | None:
         """Return when the figure's period started (today, this month)."""
-        if not self.entity_description.has_last_reset:
-            return None
         start = self.coordinator.data.last_reset.get(self.entity_description.key)
         return None if start is None else datetime.fromtimestamp(start, UTC)
 

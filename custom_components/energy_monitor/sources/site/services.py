@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import ATTR_CONFIG_ENTRY_ID
 from homeassistant.core import (
     HomeAssistant,
     ServiceCall,
@@ -29,7 +30,6 @@ from .const import CONF_TARIFFS
 from .inputs import site_tariffs
 
 SERVICE_IMPORT_TARIFF = "import_tariff"
-ATTR_CONFIG_ENTRY_ID = "config_entry_id"
 ATTR_FILE = "file"
 ATTR_CONTENT = "content"
 ATTR_VALID_FROM = "valid_from"
