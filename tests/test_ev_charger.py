@@ -13,7 +13,7 @@ from custom_components.energy_monitor.const import DOMAIN
 from custom_components.energy_monitor.diagnostics import (
     async_get_config_entry_diagnostics,
 )
-from custom_components.energy_monitor.sources.ev.coordinator import storage_key
+from custom_components.energy_monitor.storage import entry_store_key
 from tests.ev_helpers import (
     GRID,
     PEAK,
@@ -329,7 +329,7 @@ async def test_diagnostics_and_removal(
     assert diagnostics["stored"]["settings"]["mode"] == "solar"
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert entry.state is ConfigEntryState.NOT_LOADED
-    assert storage_key(entry.entry_id) in hass_storage
+    assert entry_store_key(entry) in hass_storage
     await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()
-    assert storage_key(entry.entry_id) not in hass_storage
+    assert entry_store_key(entry) not in hass_storage

@@ -25,8 +25,8 @@ from custom_components.energy_monitor.lib.fronius.client import (
 from custom_components.energy_monitor.sources.fronius import FroniusRuntime
 from custom_components.energy_monitor.sources.fronius.coordinator import (
     FroniusCoordinator,
-    storage_key,
 )
+from custom_components.energy_monitor.storage import entry_store_key
 from simulators.fronius import Endpoint, Fault, FroniusSimulator, error, response
 from tests.fronius_helpers import (
     fronius_entry,
@@ -103,7 +103,7 @@ async def test_unload_stops_polling_and_stores(
     entry = await set_up_fronius(hass, fronius_simulator.address)
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert entry.state is ConfigEntryState.NOT_LOADED
-    stored = hass_storage[storage_key(entry.entry_id)]
+    stored = hass_storage[entry_store_key(entry)]
     assert isinstance(stored, dict)
     data = stored["data"]
     assert data["inverters"]["1"]["device_id"] == "32410001"
@@ -111,7 +111,7 @@ async def test_unload_stops_polling_and_stores(
     assert value_of(hass, "pv_power") == STATE_UNAVAILABLE
     await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()
-    assert storage_key(entry.entry_id) not in hass_storage
+    assert entry_store_key(entry) not in hass_storage
 
 
 @pytest.mark.usefixtures("fast_requests")
@@ -373,9 +373,9 @@ async def test_damaged_storage_is_ignored(
 ) -> None:
     """Stored inverters without an ID are skipped; the rest is read anew."""
     entry = fronius_entry(fronius_simulator.address)
-    hass_storage[storage_key(entry.entry_id)] = {
+    hass_storage[entry_store_key(entry)] = {
         "version": 1,
-        "key": storage_key(entry.entry_id),
+        "key": entry_store_key(entry),
         "data": {"inverters": {"9": {"unique_id": "x"}}, "day": {"k": "bad"}},
     }
     entry.add_to_hass(hass)

@@ -12,7 +12,7 @@ from custom_components.energy_monitor import async_remove_config_entry_device
 from custom_components.energy_monitor.diagnostics import (
     async_get_config_entry_diagnostics,
 )
-from custom_components.energy_monitor.sources.p1.coordinator import storage_key
+from custom_components.energy_monitor.storage import entry_store_key
 from simulators.p1 import P1Simulator
 from tests.conftest import ServeBytes, p1_entry
 from tests.p1_helpers import load_sample, state_for, strip_lines, wait_for
@@ -117,10 +117,10 @@ async def test_removing_the_entry_forgets_its_counters(
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     assert await hass.config_entries.async_unload(entry.entry_id)
-    assert storage_key(entry.entry_id) in hass_storage
+    assert entry_store_key(entry) in hass_storage
     await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()
-    assert storage_key(entry.entry_id) not in hass_storage
+    assert entry_store_key(entry) not in hass_storage
 
 
 async def test_options_change_reloads(
@@ -150,15 +150,15 @@ async def test_counters_are_stored_while_running(
         "custom_components.energy_monitor.sources.p1.coordinator.SAVE_INTERVAL", 0.2
     ):
         assert await hass.config_entries.async_setup(entry.entry_id)
-        await wait_for(lambda: storage_key(entry.entry_id) in hass_storage)
-    stored = hass_storage[storage_key(entry.entry_id)]
+        await wait_for(lambda: entry_store_key(entry) in hass_storage)
+    stored = hass_storage[entry_store_key(entry)]
     assert stored["data"]["meter"]["grid_elec_import_t1"] > 0  # type: ignore[index]
 
 
 async def test_repair_when_the_meter_stays_silent(
     hass: HomeAssistant, p1_simulator: P1Simulator
 ) -> None:
-    """An hour without data raises a repair; telegrams clear it."""
+    """An hour without data raises a repair; telegrams or deleting the entry end it."""
     registry = ir.async_get(hass)
     entry = p1_entry(p1_simulator.port)
     entry.add_to_hass(hass)
@@ -172,8 +172,10 @@ async def test_repair_when_the_meter_stays_silent(
         await wait_for(lambda: registry.async_get_issue(*issue) is not None)
         await p1_simulator.start()
         await wait_for(lambda: registry.async_get_issue(*issue) is None)
-    await p1_simulator.stop()
-    await wait_for(lambda: state_for(hass, "grid_power").state == "unavailable")
+        await p1_simulator.stop()
+        await wait_for(lambda: state_for(hass, "grid_power").state == "unavailable")
+        await wait_for(lambda: registry.async_get_issue(*issue) is not None)
+    # Deleting the entry takes its open issue along.
     await hass.config_entries.async_remove(entry.entry_id)
     assert registry.async_get_issue(*issue) is None
 

@@ -14,7 +14,7 @@ from custom_components.energy_monitor.const import DOMAIN
 from custom_components.energy_monitor.diagnostics import (
     async_get_config_entry_diagnostics,
 )
-from custom_components.energy_monitor.sources.site.coordinator import storage_key
+from custom_components.energy_monitor.storage import entry_store_key
 from tests.site_entities import (
     IMPORT_TOTAL,
     TOTAL_SITE,
@@ -58,11 +58,11 @@ async def test_load_unload_and_remove(
     assert entry.state is ConfigEntryState.LOADED
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert entry.state is ConfigEntryState.NOT_LOADED
-    stored = hass_storage[storage_key(entry.entry_id)]["data"]
+    stored = hass_storage[entry_store_key(entry)]["data"]
     assert stored["baselines"][IMPORT_TOTAL][0] == 10.0
     await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()
-    assert storage_key(entry.entry_id) not in hass_storage
+    assert entry_store_key(entry) not in hass_storage
 
 
 async def test_invalid_stored_tariffs(hass: HomeAssistant) -> None:
@@ -80,9 +80,9 @@ async def test_unusable_stored_state_starts_afresh(
 ) -> None:
     """A stored state of another format is ignored, with a warning."""
     entry = site_entry(TOTAL_SITE, [fixed(0.3, standing_charge=1.0)])
-    hass_storage[storage_key(entry.entry_id)] = {
+    hass_storage[entry_store_key(entry)] = {
         "version": 1,
-        "key": storage_key(entry.entry_id),
+        "key": entry_store_key(entry),
         "data": {"format": 99},
     }
     await set_up(hass, entry)

@@ -5,13 +5,18 @@ Every config entry is one source device (a P1 meter, an inverter, ...); its
 """
 
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    issue_registry as ir,
+)
 from homeassistant.helpers.typing import ConfigType
 
 from .const import CONF_SOURCE, DOMAIN, Source
 from .coordinator import EnergyMonitorConfigEntry
 from .services import async_setup_services
 from .sources import SOURCE_MODULES
+from .storage import async_remove_entry_store
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -49,9 +54,14 @@ async def async_unload_entry(
 async def async_remove_entry(
     hass: HomeAssistant, entry: EnergyMonitorConfigEntry
 ) -> None:
-    """Forget what the source stored when its entry is deleted."""
-    module = SOURCE_MODULES[Source(entry.data[CONF_SOURCE])]
-    await module.async_remove_entry(hass, entry)
+    """Forget what the entry stored and the repair issues it raised.
+
+    Issue IDs end with the ID of the entry that raised them.
+    """
+    await async_remove_entry_store(hass, entry)
+    for domain, issue_id in list(ir.async_get(hass).issues):
+        if domain == DOMAIN and issue_id.endswith(entry.entry_id):
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
 
 
 async def async_remove_config_entry_device(

@@ -33,7 +33,7 @@ class SourceRuntime(ABC):
 
     @abstractmethod
     def diagnostics(self) -> dict[str, Any]:
-        """Return diagnostics (secrets and serials redacted)."""
+        """Return what the source knows beyond its entry (redacted by the caller)."""
 
     def device_in_use(self, identifiers: set[tuple[str, str]]) -> bool:
         """Tell whether a device still reports (it may then not be deleted)."""

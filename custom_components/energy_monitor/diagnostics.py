@@ -2,13 +2,43 @@
 
 from typing import Any
 
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.const import CONF_HOST
 from homeassistant.core import HomeAssistant
 
 from .coordinator import EnergyMonitorConfigEntry
+from .sources.p1.const import (
+    CONF_AUTHENTICATION_KEY,
+    CONF_ENCRYPTION_KEY,
+    CONF_SERIAL_PORT,
+)
+
+TO_REDACT = {
+    CONF_AUTHENTICATION_KEY,
+    CONF_ENCRYPTION_KEY,
+    CONF_HOST,
+    CONF_SERIAL_PORT,
+    "equipment_id",
+    "serial_number",
+    "title",
+    "unique_id",
+}
+"""Keys, addresses and serial numbers, wherever a source's diagnostics hold them."""
 
 
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: EnergyMonitorConfigEntry
 ) -> dict[str, Any]:
-    """Return the diagnostics of the entry's source."""
-    return entry.runtime_data.diagnostics()
+    """Return the entry and what its source reports, redacted."""
+    return async_redact_data(
+        {
+            "entry": {
+                "title": entry.title,
+                "unique_id": entry.unique_id,
+                "data": dict(entry.data),
+                "options": dict(entry.options),
+            },
+            **entry.runtime_data.diagnostics(),
+        },
+        TO_REDACT,
+    )

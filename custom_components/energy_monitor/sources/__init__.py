@@ -1,8 +1,7 @@
 """The sources Energy Monitor can read, one subpackage each.
 
 A source module provides ``async_setup_runtime(hass, entry)``, returning the
-entry's :class:`~..coordinator.SourceRuntime`, and ``async_remove_entry`` to
-delete what it stored.
+entry's :class:`~..coordinator.SourceRuntime`.
 """
 
 from typing import Protocol
@@ -21,11 +20,6 @@ class SourceModule(Protocol):
         self, hass: HomeAssistant, entry: EnergyMonitorConfigEntry
     ) -> SourceRuntime:
         """Connect to the device and return the entry's runtime data."""
-
-    async def async_remove_entry(
-        self, hass: HomeAssistant, entry: EnergyMonitorConfigEntry
-    ) -> None:
-        """Delete what the source stored for a removed entry."""
 
 
 SOURCE_MODULES: dict[Source, SourceModule] = {

@@ -6,12 +6,11 @@ from typing import Any, override
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from homeassistant.helpers.storage import Store
 
 from ...coordinator import EnergyMonitorConfigEntry, SourceRuntime
 from ...lib.ev.controller import Reading
 from .binary_sensor import async_setup_binary_sensors
-from .coordinator import EvChargerCoordinator, storage_key
+from .coordinator import EvChargerCoordinator
 from .number import async_setup_numbers
 from .select import async_setup_selects
 from .sensor import async_setup_sensors
@@ -54,17 +53,10 @@ class EvChargerRuntime(SourceRuntime):
 
     @override
     def diagnostics(self) -> dict[str, Any]:
-        """Return the settings, the last decision and its inputs.
-
-        Nothing is redacted: an EV charger's entry holds entity IDs only.
-        """
+        """Return the stored settings, the last decision and its inputs."""
         coordinator = self.coordinator
         status = coordinator.data
         return {
-            "entry": {
-                "data": dict(coordinator.config_entry.data),
-                "options": dict(coordinator.config_entry.options),
-            },
             "smart_charging": coordinator.enabled,
             "stored": coordinator.snapshot(),
             "decision": {
@@ -98,10 +90,3 @@ async def async_setup_runtime(
     coordinator = EvChargerCoordinator(hass, entry)
     await coordinator.async_start()
     return EvChargerRuntime(coordinator)
-
-
-async def async_remove_entry(
-    hass: HomeAssistant, entry: EnergyMonitorConfigEntry
-) -> None:
-    """Delete the stored settings of a removed charger."""
-    await Store[dict[str, Any]](hass, 1, storage_key(entry.entry_id)).async_remove()

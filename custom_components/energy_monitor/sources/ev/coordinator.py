@@ -89,7 +89,7 @@ class EvChargerCoordinator(DataUpdateCoordinator[EvStatus]):
         self.enabled = True
         self.controller = ChargeController(default_settings(entry), dt_util.now())
         self._store: PeriodicStore[dict[str, Any]] = PeriodicStore(
-            hass, STORAGE_VERSION, storage_key(entry.entry_id), SAVE_INTERVAL
+            hass, STORAGE_VERSION, entry, SAVE_INTERVAL
         )
         self._inputs = InputReader(hass, entry.data)
         self._last_command: tuple[bool, datetime] | None = None
@@ -249,8 +249,3 @@ class EvChargerCoordinator(DataUpdateCoordinator[EvStatus]):
             else controller.boost_until.isoformat(),
             "slots": [slot.as_dict() for slot in controller.plan(status.inputs)],
         }
-
-
-def storage_key(entry_id: str) -> str:
-    """Return the storage key of an EV charger's settings and statistics."""
-    return f"{DOMAIN}.ev_charger.{entry_id}"

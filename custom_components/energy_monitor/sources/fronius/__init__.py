@@ -2,22 +2,18 @@
 
 from typing import Any, override
 
-from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_HOST, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from homeassistant.helpers.storage import Store
 
 from ...const import DOMAIN
 from ...coordinator import EnergyMonitorConfigEntry, SourceRuntime
 from .binary_sensor import async_setup_binary_sensors
-from .coordinator import FroniusCoordinator, storage_key
+from .coordinator import FroniusCoordinator
 from .entity import device_info
 from .sensor import async_setup_sensors
-
-TO_REDACT = {CONF_HOST, "serial_number", "title", "unique_id"}
 
 
 class FroniusRuntime(SourceRuntime):
@@ -51,12 +47,11 @@ class FroniusRuntime(SourceRuntime):
 
     @override
     def diagnostics(self) -> dict[str, Any]:
-        """Return the entry, the devices, their values and the poller's health.
+        """Return the devices, their values and the poller's health.
 
         Devices are numbered instead of named by their serial numbers.
         """
         coordinator = self.coordinator
-        entry = coordinator.config_entry
         data = coordinator.data
         logger = coordinator.logger_info
         flow = coordinator.flow
@@ -74,31 +69,23 @@ class FroniusRuntime(SourceRuntime):
             }
             for key, device in data.devices.items()
         ]
-        return async_redact_data(
-            {
-                "entry": {
-                    "title": entry.title,
-                    "unique_id": entry.unique_id,
-                    "data": dict(entry.data),
-                },
-                "datamanager": None
-                if logger is None
-                else {
-                    "product": logger.product,
-                    "hardware_version": logger.hardware_version,
-                    "software_version": logger.software_version,
-                },
-                "power_flow": None
-                if flow is None
-                else {"mode": flow.mode, "meter_location": flow.meter_location},
-                "devices": devices,
-                "connection": {
-                    "available": coordinator.last_update_success,
-                    **coordinator.diagnostics(),
-                },
+        return {
+            "datamanager": None
+            if logger is None
+            else {
+                "product": logger.product,
+                "hardware_version": logger.hardware_version,
+                "software_version": logger.software_version,
             },
-            TO_REDACT,
-        )
+            "power_flow": None
+            if flow is None
+            else {"mode": flow.mode, "meter_location": flow.meter_location},
+            "devices": devices,
+            "connection": {
+                "available": coordinator.last_update_success,
+                **coordinator.diagnostics(),
+            },
+        }
 
 
 async def async_setup_runtime(
@@ -125,10 +112,3 @@ async def async_setup_runtime(
         **device_info(system, via=None, url=coordinator.client.url),
     )
     return FroniusRuntime(coordinator, registered.id)
-
-
-async def async_remove_entry(
-    hass: HomeAssistant, entry: EnergyMonitorConfigEntry
-) -> None:
-    """Delete the stored counters of a removed system."""
-    await Store[dict[str, Any]](hass, 1, storage_key(entry.entry_id)).async_remove()

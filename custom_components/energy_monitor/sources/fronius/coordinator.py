@@ -164,7 +164,7 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
         self._day = PeriodTotals(Period.DAY, PERIOD_RESET_TOLERANCE)
         self._year = PeriodTotals(Period.YEAR, PERIOD_RESET_TOLERANCE)
         self._store: PeriodicStore[dict[str, Any]] = PeriodicStore(
-            hass, STORAGE_VERSION, storage_key(entry.entry_id), SAVE_INTERVAL
+            hass, STORAGE_VERSION, entry, SAVE_INTERVAL
         )
 
     # Setup and storage.
@@ -541,8 +541,3 @@ def _unreachable(err: SolarApiError) -> UpdateFailed:
         translation_key="fronius_unreachable",
         translation_placeholders={"error": str(err)},
     )
-
-
-def storage_key(entry_id: str) -> str:
-    """Return the storage key of an entry's counters and inverters."""
-    return f"{DOMAIN}.fronius.{entry_id}"

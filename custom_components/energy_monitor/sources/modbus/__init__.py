@@ -7,13 +7,11 @@ devices.
 
 from typing import Any, override
 
-from homeassistant.components.diagnostics import async_redact_data
-from homeassistant.const import CONF_HOST, Platform
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from homeassistant.helpers.storage import Store
 
 from ...const import DOMAIN
 from ...coordinator import EnergyMonitorConfigEntry, SourceRuntime
@@ -26,15 +24,12 @@ from .const import (
     CONF_MAX_COUNT,
     CONF_MAX_GAP,
     CONF_METER_MODEL,
-    CONF_SERIAL_PORT,
     CONF_UPDATE_INTERVAL,
     DEFAULT_ENERGY_INTERVAL,
     DEFAULT_UPDATE_INTERVAL,
 )
-from .coordinator import ModbusGroupCoordinator, ModbusMeter, storage_key
+from .coordinator import ModbusGroupCoordinator, ModbusMeter
 from .sensor import async_setup_sensors
-
-TO_REDACT = {CONF_HOST, CONF_SERIAL_PORT, "serial_number", "title", "unique_id"}
 
 
 class ModbusRuntime(SourceRuntime):
@@ -72,34 +67,24 @@ class ModbusRuntime(SourceRuntime):
 
     @override
     def diagnostics(self) -> dict[str, Any]:
-        """Return the entry, the map, the read plan and every group's values."""
+        """Return the map, the read plan and every group's values."""
         reader = self.meter.reader
-        entry = next(iter(self.coordinators.values())).config_entry
         register_map = reader.register_map
-        return async_redact_data(
-            {
-                "entry": {
-                    "title": entry.title,
-                    "unique_id": entry.unique_id,
-                    "data": dict(entry.data),
-                    "options": dict(entry.options),
-                },
-                "map": {
-                    "model": register_map.model,
-                    "manufacturer": register_map.manufacturer,
-                    "product": register_map.product,
-                    "registers": len(register_map.registers),
-                },
-                "reader": reader.diagnostics(),
-                "link": reader.link.diagnostics(),
-                "groups": {
-                    group: coordinator.diagnostics()
-                    for group, coordinator in self.coordinators.items()
-                },
-                "counter_glitches": self.meter.counter_glitches,
+        return {
+            "map": {
+                "model": register_map.model,
+                "manufacturer": register_map.manufacturer,
+                "product": register_map.product,
+                "registers": len(register_map.registers),
             },
-            TO_REDACT,
-        )
+            "reader": reader.diagnostics(),
+            "link": reader.link.diagnostics(),
+            "groups": {
+                group: coordinator.diagnostics()
+                for group, coordinator in self.coordinators.items()
+            },
+            "counter_glitches": self.meter.counter_glitches,
+        }
 
 
 def _device_info(
@@ -201,10 +186,3 @@ async def _async_start(
     return ModbusRuntime(
         hass, meter, coordinators, _device_info(entry, meter, identity)
     )
-
-
-async def async_remove_entry(
-    hass: HomeAssistant, entry: EnergyMonitorConfigEntry
-) -> None:
-    """Delete the stored counter values of a removed meter."""
-    await Store[dict[str, Any]](hass, 1, storage_key(entry.entry_id)).async_remove()

@@ -29,11 +29,6 @@ STORAGE_VERSION = 1
 SAVE_INTERVAL = 60.0
 
 
-def storage_key(entry_id: str) -> str:
-    """Return the storage key of an entry's counter values."""
-    return f"{DOMAIN}.modbus_counters.{entry_id}"
-
-
 class ModbusMeter:
     """What the scan groups of one meter share: reader, guards, storage."""
 
@@ -51,7 +46,7 @@ class ModbusMeter:
         self._guard = CounterGuard(max_rate_per_hour=MAX_RATE_KWH_PER_HOUR)
         self._other_guard = CounterGuard()
         self._store: PeriodicStore[dict[str, float]] = PeriodicStore(
-            hass, STORAGE_VERSION, storage_key(entry.entry_id), SAVE_INTERVAL
+            hass, STORAGE_VERSION, entry, SAVE_INTERVAL
         )
 
     async def async_load(self) -> None:

@@ -3,35 +3,17 @@
 import asyncio
 from typing import Any, override
 
-from homeassistant.components.diagnostics import async_redact_data
-from homeassistant.const import CONF_HOST, Platform
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import UpdateFailed
 
 from ...const import DOMAIN
 from ...coordinator import EnergyMonitorConfigEntry, SourceRuntime
-from . import repairs
-from .const import (
-    CONF_AUTHENTICATION_KEY,
-    CONF_ENCRYPTION_KEY,
-    CONF_SERIAL_PORT,
-    FIRST_TELEGRAM_TIMEOUT,
-)
-from .coordinator import P1Coordinator, mbus_device_id, storage_key
+from .const import FIRST_TELEGRAM_TIMEOUT
+from .coordinator import P1Coordinator, mbus_device_id
 from .sensor import async_setup_sensors
-
-TO_REDACT = {
-    CONF_AUTHENTICATION_KEY,
-    CONF_ENCRYPTION_KEY,
-    CONF_HOST,
-    CONF_SERIAL_PORT,
-    "equipment_id",
-    "title",
-    "unique_id",
-}
 
 
 class P1Runtime(SourceRuntime):
@@ -69,50 +51,40 @@ class P1Runtime(SourceRuntime):
 
     @override
     def diagnostics(self) -> dict[str, Any]:
-        """Return the entry, the meter, its latest values and the reader's health."""
+        """Return the meter, its latest values and the reader's health."""
         coordinator = self.coordinator
-        entry = coordinator.config_entry
         telegram = coordinator.latest
         data = coordinator.data
-        return async_redact_data(
-            {
-                "entry": {
-                    "title": entry.title,
-                    "unique_id": entry.unique_id,
-                    "data": dict(entry.data),
-                    "options": dict(entry.options),
-                },
-                "meter": None
-                if telegram is None
-                else {
-                    "header": telegram.header,
-                    "variant": telegram.variant,
-                    "protocol_version": telegram.protocol_version,
-                    "equipment_id": telegram.equipment_id,
-                    "meter_time": telegram.timestamp,
-                    "skipped_lines": telegram.skipped_lines,
-                },
-                "values": None if data is None else dict(data.values),
-                "mbus": []
-                if data is None
-                else [
-                    {
-                        "channel": reading.channel,
-                        "kind": reading.kind,
-                        "equipment_id": reading.equipment_id,
-                        "value": reading.value,
-                        "unit": reading.unit,
-                        "captured_at": reading.captured_at,
-                    }
-                    for reading in data.mbus
-                ],
-                "connection": {
-                    "available": coordinator.last_update_success,
-                    **coordinator.diagnostics(),
-                },
+        return {
+            "meter": None
+            if telegram is None
+            else {
+                "header": telegram.header,
+                "variant": telegram.variant,
+                "protocol_version": telegram.protocol_version,
+                "equipment_id": telegram.equipment_id,
+                "meter_time": telegram.timestamp,
+                "skipped_lines": telegram.skipped_lines,
             },
-            TO_REDACT,
-        )
+            "values": None if data is None else dict(data.values),
+            "mbus": []
+            if data is None
+            else [
+                {
+                    "channel": reading.channel,
+                    "kind": reading.kind,
+                    "equipment_id": reading.equipment_id,
+                    "value": reading.value,
+                    "unit": reading.unit,
+                    "captured_at": reading.captured_at,
+                }
+                for reading in data.mbus
+            ],
+            "connection": {
+                "available": coordinator.last_update_success,
+                **coordinator.diagnostics(),
+            },
+        }
 
 
 async def async_setup_runtime(
@@ -145,11 +117,3 @@ async def async_setup_runtime(
             translation_placeholders=err.translation_placeholders,
         ) from err
     return P1Runtime(coordinator, task)
-
-
-async def async_remove_entry(
-    hass: HomeAssistant, entry: EnergyMonitorConfigEntry
-) -> None:
-    """Delete the stored counter values and the repair issues of a removed meter."""
-    await Store[dict[str, Any]](hass, 1, storage_key(entry.entry_id)).async_remove()
-    repairs.async_clear_all(hass, entry)

@@ -99,7 +99,7 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
         self._guard = CounterGuard(max_rate_per_hour=MAX_IMPORT_RATE)
         self._mbus_guard = CounterGuard()
         self._store: PeriodicStore[dict[str, dict[str, float]]] = PeriodicStore(
-            hass, STORAGE_VERSION, storage_key(entry.entry_id), SAVE_INTERVAL
+            hass, STORAGE_VERSION, entry, SAVE_INTERVAL
         )
         self._rejected: Counter[str] = Counter()
         self._decryption_failures = 0
@@ -315,8 +315,3 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
             ),
             "counter_glitches": self._guard.glitches + self._mbus_guard.glitches,
         }
-
-
-def storage_key(entry_id: str) -> str:
-    """Return the storage key of an entry's counter values."""
-    return f"{DOMAIN}.p1_counters.{entry_id}"

@@ -18,7 +18,7 @@ CAPACITY_DATA_MISSING = "p1_capacity_data_missing"
 
 
 def _issue_id(kind: str, entry: EnergyMonitorConfigEntry) -> str:
-    """Return the ID of an entry's issue of one kind."""
+    """Return the ID of an entry's issue of one kind (it ends with the entry ID)."""
     return f"{kind}_{entry.entry_id}"
 
 
@@ -44,10 +44,3 @@ def async_clear(
 ) -> None:
     """Remove the entry's repair issue of one kind, if it is shown."""
     ir.async_delete_issue(hass, DOMAIN, _issue_id(kind, entry))
-
-
-@callback
-def async_clear_all(hass: HomeAssistant, entry: EnergyMonitorConfigEntry) -> None:
-    """Remove every repair issue of the entry (it was deleted)."""
-    for kind in (NO_DATA, CAPACITY_DATA_MISSING):
-        async_clear(hass, entry, kind)

@@ -7,20 +7,16 @@ runtime follows their state changes.
 
 from typing import Any, override
 
-from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from homeassistant.helpers.storage import Store
 
 from ...const import DOMAIN
 from ...coordinator import EnergyMonitorConfigEntry, SourceRuntime
 from ...lib.site.tariff import TariffError
-from .coordinator import SiteCoordinator, storage_key
+from .coordinator import SiteCoordinator
 from .sensor import async_setup_sensors
-
-TO_REDACT = {"title"}
 
 
 class SiteRuntime(SourceRuntime):
@@ -46,23 +42,14 @@ class SiteRuntime(SourceRuntime):
 
     @override
     def diagnostics(self) -> dict[str, Any]:
-        """Return the entry, the figures and the engine's state."""
+        """Return the figures and the engine's state."""
         coordinator = self.coordinator
-        entry = coordinator.config_entry
         data = coordinator.data
-        return async_redact_data(
-            {
-                "entry": {
-                    "title": entry.title,
-                    "data": dict(entry.data),
-                    "options": dict(entry.options),
-                },
-                "figures": dict(data.values),
-                "unavailable": sorted(data.unavailable),
-                **coordinator.diagnostics(),
-            },
-            TO_REDACT,
-        )
+        return {
+            "figures": dict(data.values),
+            "unavailable": sorted(data.unavailable),
+            **coordinator.diagnostics(),
+        }
 
 
 async def async_setup_runtime(
@@ -83,10 +70,3 @@ async def async_setup_runtime(
         ) from err
     await coordinator.async_start()
     return SiteRuntime(coordinator)
-
-
-async def async_remove_entry(
-    hass: HomeAssistant, entry: EnergyMonitorConfigEntry
-) -> None:
-    """Delete the stored state of a removed site."""
-    await Store[dict[str, Any]](hass, 1, storage_key(entry.entry_id)).async_remove()

@@ -31,7 +31,7 @@ from homeassistant.helpers.event import (
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
-from ...const import DOMAIN, LOGGER
+from ...const import LOGGER
 from ...coordinator import EnergyMonitorConfigEntry
 from ...lib.site.engine import SiteEngine
 from ...lib.site.ledger import Channel
@@ -49,11 +49,6 @@ from .inputs import (
     site_inputs,
     site_tariffs,
 )
-
-
-def storage_key(entry_id: str) -> str:
-    """Return the storage key of a site's state."""
-    return f"{DOMAIN}.site.{entry_id}"
 
 
 class SiteCoordinator(DataUpdateCoordinator[SiteSnapshot]):
@@ -78,7 +73,7 @@ class SiteCoordinator(DataUpdateCoordinator[SiteSnapshot]):
         )
         self.keys: list[Key] = provided_keys(self.engine)
         self._store: PeriodicStore[dict[str, Any]] = PeriodicStore(
-            hass, STORAGE_VERSION, storage_key(entry.entry_id), SAVE_INTERVAL
+            hass, STORAGE_VERSION, entry, SAVE_INTERVAL
         )
         self._readers = self._input_readers()
         self._peers = self._counter_peers()
