@@ -66,3 +66,23 @@ def test_seeded_values_survive_a_restart() -> None:
     guard.seed("e", 5.0, 0)  # only the first seed counts
     assert guard.check("e", 0.0, 1) == 100.0
     assert guard.snapshot() == {"e": 100.0}
+
+
+def test_check_values_in_place() -> None:
+    """Counters in a reading are checked; other values and text are left alone."""
+    guard = CounterGuard()
+    assert guard.last("import") is None
+    values: dict[str, float | str] = {"import": 10.0, "power": 500.0, "tariff": "1"}
+    assert guard.check_values(values, {"import", "export", "tariff"}, 0.0)
+    assert values == {"import": 10.0, "power": 500.0, "tariff": "1"}
+    values = {"import": 0.0, "power": 0.0}
+    assert guard.check_values(values, {"import"}, 10.0)
+    assert values == {"import": 10.0, "power": 0.0}
+    assert guard.last("import") == 10.0
+
+
+def test_check_values_drops_a_counter_without_a_plausible_value() -> None:
+    """A first reading below zero is removed, so nothing is published for it."""
+    values = {"import": -1.0, "power": 5.0}
+    assert not CounterGuard().check_values(values, {"import"}, 0.0)
+    assert values == {"power": 5.0}

@@ -17,7 +17,9 @@ and counts the whole counter again.
   hour as the least) is held back until the next reading confirms it.
 """
 
+from collections.abc import MutableMapping, Set as AbstractSet
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(slots=True)
@@ -61,6 +63,35 @@ class CounterGuard:
     def snapshot(self) -> dict[str, float]:
         """Return the last accepted value of every counter."""
         return {key: track.value for key, track in self._tracks.items()}
+
+    def last(self, key: str) -> float | None:
+        """Return the last accepted value of ``key`` (``None`` if none yet)."""
+        track = self._tracks.get(key)
+        return None if track is None else track.value
+
+    def check_values(
+        self, values: MutableMapping[str, Any], keys: AbstractSet[str], at: float
+    ) -> bool:
+        """Check, in place, the readings of ``keys`` that ``values`` holds.
+
+        Each numeric reading becomes the value to publish (see :meth:`check`);
+        a counter with no plausible value yet is removed from ``values``.
+
+        Returns:
+            Whether any counter is left to publish.
+        """
+        published = False
+        for key in keys & values.keys():
+            value = values[key]
+            if not isinstance(value, float):
+                continue
+            checked = self.check(key, value, at)
+            if checked is None:
+                del values[key]
+            else:
+                values[key] = checked
+                published = True
+        return published
 
     def check(self, key: str, value: float, at: float) -> float | None:
         """Return the value to publish for ``key`` given a new reading.

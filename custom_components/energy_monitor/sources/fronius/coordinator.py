@@ -493,7 +493,7 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
     def _guarded(self, key: str, value: Value, stamp: float) -> float | None:
         """Return a lifetime counter's value to show (the last one if absent)."""
         if value is None:
-            return self._guard.snapshot().get(key)
+            return self._guard.last(key)
         return self._guard.check(key, value, stamp)
 
     def diagnostics(self) -> dict[str, Any]:

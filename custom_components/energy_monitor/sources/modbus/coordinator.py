@@ -42,7 +42,7 @@ class ModbusMeter:
         self.clock: Callable[[], float] = hass.loop.time
         counters = [r for r in reader.register_map.registers if r.is_counter]
         self._kwh = {r.key for r in counters if r.unit == "kWh"}
-        self._counters = {r.key for r in counters}
+        self._other_counters = {r.key for r in counters} - self._kwh
         self._guard = CounterGuard(max_rate_per_hour=MAX_RATE_KWH_PER_HOUR)
         self._other_guard = CounterGuard()
         self._store: PeriodicStore[dict[str, float]] = PeriodicStore(
@@ -62,18 +62,9 @@ class ModbusMeter:
     def guard(self, values: dict[str, Value]) -> dict[str, Value]:
         """Replace implausible counter readings by the last plausible ones."""
         now = self.clock()
-        changed = False
-        for key in self._counters.intersection(values):
-            value = values[key]
-            if not isinstance(value, float):
-                continue
-            checked = self._guard_for(key).check(key, value, now)
-            if checked is None:
-                del values[key]
-            else:
-                values[key] = checked
-                changed = True
-        if changed:
+        kwh = self._guard.check_values(values, self._kwh, now)
+        other = self._other_guard.check_values(values, self._other_counters, now)
+        if kwh or other:
             self._store.async_schedule_save(self._snapshot)
         return values
 

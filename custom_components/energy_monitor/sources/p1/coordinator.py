@@ -268,15 +268,7 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
             self._cancel_pending = None
         values = dict(telegram.values)
         values.update(self._average.take())
-        for key in LIFETIME_COUNTERS.intersection(values):
-            value = values[key]
-            if isinstance(value, str):
-                continue
-            checked = self._guard.check(key, value, now)
-            if checked is None:
-                del values[key]
-            else:
-                values[key] = checked
+        self._guard.check_values(values, LIFETIME_COUNTERS, now)
         self.async_set_updated_data(
             P1Data(
                 values=values,
