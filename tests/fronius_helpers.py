@@ -5,8 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.core import HomeAssistant, State
-from homeassistant.helpers import entity_registry as er
+from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
@@ -57,22 +56,3 @@ async def poll(
     freezer.tick(timedelta(seconds=seconds))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
-
-
-def states_by_key(hass: HomeAssistant, key: str) -> list[State]:
-    """Return the states of all Fronius entities whose unique ID ends in ``_key``."""
-    registry = er.async_get(hass)
-    states = []
-    for entry in registry.entities.values():
-        if entry.platform == DOMAIN and entry.unique_id.endswith(f"_{key}"):
-            state = hass.states.get(entry.entity_id)
-            assert state is not None, entry.entity_id
-            states.append(state)
-    return states
-
-
-def value_of(hass: HomeAssistant, key: str) -> str:
-    """Return the state of the one entity whose unique ID ends in ``_key``."""
-    states = states_by_key(hass, key)
-    assert len(states) == 1, f"{key}: {states}"
-    return states[0].state

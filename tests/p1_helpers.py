@@ -1,16 +1,10 @@
 """Helpers for P1 tests: telegrams on demand, expected values, entity lookup."""
 
-import asyncio
-from collections.abc import Callable
 from datetime import datetime, timedelta
 import json
 from pathlib import Path
 from typing import Any
 
-from homeassistant.core import HomeAssistant, State
-from homeassistant.helpers import entity_registry as er
-
-from custom_components.energy_monitor.const import DOMAIN
 from custom_components.energy_monitor.lib.p1.crc import crc16
 from simulators.p1 import ZONE, P1TelegramBuilder, P1Variant
 
@@ -138,36 +132,3 @@ def expected_mbus(fields: dict[str, Any]) -> dict[str, float]:
         device_id = identifier.get("decoded_ascii") or identifier["value"]
         states[f"{device_id}_{keys[device['kind']]}"] = reading["value"]
     return states
-
-
-def entity_id_for(hass: HomeAssistant, key: str) -> str:
-    """Return the entity ID of the one Energy Monitor entity ending in ``_key``."""
-    registry = er.async_get(hass)
-    matches = [
-        entry.entity_id
-        for entry in registry.entities.values()
-        if entry.platform == DOMAIN and entry.unique_id.endswith(f"_{key}")
-    ]
-    assert len(matches) == 1, f"{key}: {matches}"
-    return matches[0]
-
-
-def state_for(hass: HomeAssistant, key: str) -> State:
-    """Return the state of the entity whose unique ID ends in ``_key``."""
-    state = hass.states.get(entity_id_for(hass, key))
-    assert state is not None, key
-    return state
-
-
-def entity_id_by_unique_id(hass: HomeAssistant, unique_id: str) -> str:
-    """Return the entity ID of the Energy Monitor entity with this unique ID."""
-    entity_id = er.async_get(hass).async_get_entity_id("sensor", DOMAIN, unique_id)
-    assert entity_id is not None, unique_id
-    return entity_id
-
-
-async def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Let the event loop run until ``condition()`` holds (real time)."""
-    async with asyncio.timeout(timeout):
-        while not condition():  # noqa: ASYNC110 - polling what the user would see
-            await asyncio.sleep(0.02)

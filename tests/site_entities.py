@@ -7,7 +7,7 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_monitor.const import DOMAIN
-from tests.p1_helpers import state_for
+from tests.common import state_for
 
 IMPORT_T1 = "sensor.meter_import_t1"
 IMPORT_T2 = "sensor.meter_import_t2"

@@ -14,6 +14,7 @@ from custom_components.energy_monitor.diagnostics import (
     async_get_config_entry_diagnostics,
 )
 from custom_components.energy_monitor.storage import entry_store_key
+from tests.common import state_for
 from tests.ev_helpers import (
     GRID,
     PEAK,
@@ -24,7 +25,6 @@ from tests.ev_helpers import (
     set_up_charger,
     set_up_relay,
 )
-from tests.p1_helpers import state_for
 
 
 @pytest.fixture

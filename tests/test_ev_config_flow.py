@@ -1,36 +1,22 @@
 """The setup wizard for EV chargers: every path, every error, then recovery."""
 
-from homeassistant import config_entries
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResult, FlowResultType
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 import pytest
 
 from custom_components.energy_monitor.const import DOMAIN
+from tests.common import walk_to_form
 from tests.ev_helpers import GRID, PEAK, PRICE, RELAY, ev_entry, set_grid, set_up_relay
 
 pytestmark = pytest.mark.usefixtures("mock_setup_entry")
-
-
-async def start(hass: HomeAssistant) -> FlowResult:
-    """Walk the menu to the EV charger form."""
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": config_entries.SOURCE_USER}
-    )
-    assert "ev_charger" in result["menu_options"]
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "ev_charger"}
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "ev_charger"
-    return result
 
 
 async def test_create_with_errors_then_recovery(hass: HomeAssistant) -> None:
     """A power input is required and entities must exist."""
     await set_up_relay(hass)
     set_grid(hass, 0)
-    result = await start(hass)
+    result = await walk_to_form(hass, "ev_charger")
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"relay_entity": RELAY, "charger_power": 2300}
     )
@@ -75,7 +61,7 @@ async def test_energy_monitor_entities_are_suggested(hass: HomeAssistant) -> Non
         registry.async_get_or_create(
             "sensor", DOMAIN, unique_id, suggested_object_id=object_id
         )
-    result = await start(hass)
+    result = await walk_to_form(hass, "ev_charger")
     suggested = {
         key.schema: key.description["suggested_value"]
         for key in result["data_schema"].schema
@@ -93,7 +79,7 @@ async def test_one_controller_per_relay(hass: HomeAssistant) -> None:
     await set_up_relay(hass)
     set_grid(hass, 0)
     ev_entry().add_to_hass(hass)
-    result = await start(hass)
+    result = await walk_to_form(hass, "ev_charger")
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
         {"relay_entity": RELAY, "grid_power_entity": GRID, "charger_power": 1400},

@@ -5,7 +5,7 @@ from unittest.mock import patch
 
 from homeassistant import config_entries
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResult, FlowResultType
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 import pytest
 
@@ -13,34 +13,20 @@ from custom_components.energy_monitor.const import DOMAIN
 from custom_components.energy_monitor.lib.fronius.client import FroniusClient
 from custom_components.energy_monitor.sources.fronius.coordinator import fronius_client
 from simulators.fronius import Endpoint, FroniusSimulator, error, response
+from tests.common import closed_port, walk_to_form
 from tests.conftest import p1_entry
 from tests.fronius_helpers import fronius_entry
-from tests.test_p1_config_flow import closed_port
 
 pytestmark = pytest.mark.usefixtures("mock_setup_entry")
 
 FLOW = "custom_components.energy_monitor.sources.fronius.config_flow"
 
 
-async def start(hass: HomeAssistant) -> FlowResult:
-    """Walk the menu to the Fronius form."""
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": config_entries.SOURCE_USER}
-    )
-    assert "fronius" in result["menu_options"]
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "fronius"}
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "fronius"
-    return result
-
-
 async def test_datamanager(
     hass: HomeAssistant, fronius_simulator: FroniusSimulator
 ) -> None:
     """A Datamanager identifies the system; the host keeps its port."""
-    result = await start(hass)
+    result = await walk_to_form(hass, "fronius")
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"host": f" {fronius_simulator.address} "}
     )
@@ -54,7 +40,7 @@ async def test_gen24_without_datamanager(
     hass: HomeAssistant, gen24_simulator: FroniusSimulator
 ) -> None:
     """A Gen24 has no Datamanager: its inverter identifies the system."""
-    result = await start(hass)
+    result = await walk_to_form(hass, "fronius")
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"host": gen24_simulator.address}
     )
@@ -69,7 +55,7 @@ async def test_unnamed_inverter_is_titled_by_model(
     """Without a custom name the title is the model, else the serial."""
     entry = {"DT": 123, "UniqueID": "99", "StatusCode": 7}
     gen24_simulator.answers[Endpoint.INVERTER_INFO] = response({"1": entry})
-    result = await start(hass)
+    result = await walk_to_form(hass, "fronius")
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"host": gen24_simulator.address}
     )
@@ -78,7 +64,7 @@ async def test_unnamed_inverter_is_titled_by_model(
     gen24_simulator.answers[Endpoint.INVERTER_INFO] = response(
         {"1": {"UniqueID": "98"}}
     )
-    result = await start(hass)
+    result = await walk_to_form(hass, "fronius")
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"host": gen24_simulator.address}
     )
@@ -89,7 +75,7 @@ async def test_errors_then_recovery(
     hass: HomeAssistant, fronius_simulator: FroniusSimulator
 ) -> None:
     """invalid_host, cannot_connect, not_fronius, no_inverter, unknown, then ok."""
-    result = await start(hass)
+    result = await walk_to_form(hass, "fronius")
     flow_id = result["flow_id"]
 
     result = await hass.config_entries.flow.async_configure(
@@ -138,7 +124,7 @@ async def test_same_system_twice_updates_its_host(
     """A system can't be added twice; adding it again moves it to the new host."""
     entry = fronius_entry("192.168.1.5", unique_id="240.424242")
     entry.add_to_hass(hass)
-    result = await start(hass)
+    result = await walk_to_form(hass, "fronius")
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"host": fronius_simulator.address}
     )

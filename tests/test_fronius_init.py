@@ -28,14 +28,8 @@ from custom_components.energy_monitor.sources.fronius.coordinator import (
 )
 from custom_components.energy_monitor.storage import entry_store_key
 from simulators.fronius import Endpoint, Fault, FroniusSimulator, error, response
-from tests.fronius_helpers import (
-    fronius_entry,
-    poll,
-    set_up_fronius,
-    states_by_key,
-    value_of,
-)
-from tests.test_p1_config_flow import closed_port
+from tests.common import closed_port, state_for, states_by_key
+from tests.fronius_helpers import fronius_entry, poll, set_up_fronius
 
 NIGHT_FLOW = response(
     {"Inverters": {}, "Site": {"P_PV": None, "P_Grid": 300.0, "P_Load": -300.0}}
@@ -108,7 +102,7 @@ async def test_unload_stops_polling_and_stores(
     data = stored["data"]
     assert data["inverters"]["1"]["device_id"] == "32410001"
     assert data["counters"]["32410001_pv_elec_prod"] > 12345
-    assert value_of(hass, "pv_power") == STATE_UNAVAILABLE
+    assert state_for(hass, "pv_power").state == STATE_UNAVAILABLE
     await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()
     assert entry_store_key(entry) not in hass_storage
@@ -127,11 +121,11 @@ async def test_outage_then_recovery(
     coordinator = coordinator_of(entry)
     fronius_simulator.set_fault(fault)
     await refresh(hass, entry)
-    assert value_of(hass, "pv_power") != STATE_UNAVAILABLE
+    assert state_for(hass, "pv_power").state != STATE_UNAVAILABLE
     assert coordinator.update_interval == timedelta(seconds=10)
     await refresh(hass, entry)
     for key in ("pv_power", "pv_elec_prod", "grid_elec_import", "inverter_online"):
-        assert value_of(hass, key) == STATE_UNAVAILABLE, key
+        assert state_for(hass, key).state == STATE_UNAVAILABLE, key
     assert coordinator.update_interval == timedelta(seconds=20)
     await refresh(hass, entry)
     assert coordinator.update_interval == timedelta(seconds=40)
@@ -141,11 +135,11 @@ async def test_outage_then_recovery(
     fronius_simulator.set_fault(None)
     fronius_simulator.requests.clear()
     await refresh(hass, entry)
-    assert value_of(hass, "pv_power") != STATE_UNAVAILABLE
-    assert value_of(hass, "inverter_online") == STATE_ON
+    assert state_for(hass, "pv_power").state != STATE_UNAVAILABLE
+    assert state_for(hass, "inverter_online").state == STATE_ON
     # The device may have restarted: everything is read again.
     assert "/solar_api/v1/GetLoggerInfo.cgi" in fronius_simulator.requests
-    assert float(value_of(hass, "grid_elec_import")) > 8765
+    assert float(state_for(hass, "grid_elec_import").state) > 8765
     assert coordinator.update_interval == timedelta(seconds=10)
     assert caplog.text.count("data recovered") == 1
 
@@ -176,26 +170,28 @@ async def test_night_and_morning(
 ) -> None:
     """At night PV is 0 W and available; counters stay; one log line each way."""
     entry = await set_up_fronius(hass, fronius_simulator.address)
-    produced = float(value_of(hass, "pv_elec_prod"))
+    produced = float(state_for(hass, "pv_elec_prod").state)
     fronius_simulator.set_fault(Fault.NIGHT)
     for _ in range(3):
         await refresh(hass, entry)
         coordinator_of(entry)._devices_due = None  # read the inverter every poll
-    assert value_of(hass, "pv_power") == "0.0"
-    assert value_of(hass, "inverter_power_ac") == "0.0"
-    assert value_of(hass, "inverter_online") == STATE_OFF
-    assert value_of(hass, "inverter_status") == "startup"
-    assert value_of(hass, "inverter_error_code") == "307"
-    assert float(value_of(hass, "pv_elec_prod")) == pytest.approx(produced, abs=0.01)
+    assert state_for(hass, "pv_power").state == "0.0"
+    assert state_for(hass, "inverter_power_ac").state == "0.0"
+    assert state_for(hass, "inverter_online").state == STATE_OFF
+    assert state_for(hass, "inverter_status").state == "startup"
+    assert state_for(hass, "inverter_error_code").state == "307"
+    assert float(state_for(hass, "pv_elec_prod").state) == pytest.approx(
+        produced, abs=0.01
+    )
     # The per-phase values of a sleeping inverter are unknown, not 0 V.
-    assert value_of(hass, "inverter_voltage_ac_l1") == "unknown"
-    assert float(value_of(hass, "grid_power")) > 0
+    assert state_for(hass, "inverter_voltage_ac_l1").state == "unknown"
+    assert float(state_for(hass, "grid_power").state) > 0
     assert caplog.text.count("is asleep or off") == 1
 
     fronius_simulator.set_fault(None)
     await refresh(hass, entry)
-    assert value_of(hass, "inverter_online") == STATE_ON
-    assert float(value_of(hass, "pv_power")) > 0
+    assert state_for(hass, "inverter_online").state == STATE_ON
+    assert float(state_for(hass, "pv_power").state) > 0
     assert caplog.text.count("Symo 8.2 is online") == 1
 
 
@@ -245,7 +241,7 @@ async def test_system_without_power_flow(
     entry = await set_up_fronius(hass, fronius_simulator.address)
     assert coordinator_of(entry).update_interval == timedelta(minutes=1)
     assert states_by_key(hass, "pv_power") == []
-    assert float(value_of(hass, "inverter_power_ac")) > 0
+    assert float(state_for(hass, "inverter_power_ac").state) > 0
     before = len(fronius_simulator.requests)
     await refresh(hass, entry)
     assert "GetPowerFlowRealtimeData" not in str(fronius_simulator.requests[before:])
@@ -279,7 +275,7 @@ async def test_power_flow_that_fails_later_is_an_outage(
     fronius_simulator.answers[Endpoint.POWER_FLOW] = error(255, "broken")
     await refresh(hass, entry)
     await refresh(hass, entry)
-    assert value_of(hass, "pv_power") == STATE_UNAVAILABLE
+    assert state_for(hass, "pv_power").state == STATE_UNAVAILABLE
 
 
 async def test_meter_that_stops_answering(
@@ -290,13 +286,13 @@ async def test_meter_that_stops_answering(
     fronius_simulator.answers[Endpoint.METER] = error(12, "Meter not available")
     coordinator_of(entry)._devices_due = None
     await refresh(hass, entry)
-    assert value_of(hass, "grid_elec_import") == STATE_UNAVAILABLE
-    assert value_of(hass, "voltage_l1") == STATE_UNAVAILABLE
-    assert value_of(hass, "pv_power") != STATE_UNAVAILABLE
+    assert state_for(hass, "grid_elec_import").state == STATE_UNAVAILABLE
+    assert state_for(hass, "voltage_l1").state == STATE_UNAVAILABLE
+    assert state_for(hass, "pv_power").state != STATE_UNAVAILABLE
     del fronius_simulator.answers[Endpoint.METER]
     coordinator_of(entry)._devices_due = None
     await refresh(hass, entry)
-    assert float(value_of(hass, "grid_elec_import")) > 8765
+    assert float(state_for(hass, "grid_elec_import").state) > 8765
 
 
 async def test_inverter_found_at_sunrise(
@@ -310,8 +306,8 @@ async def test_inverter_found_at_sunrise(
     del fronius_simulator.answers[Endpoint.INVERTER_INFO]
     del fronius_simulator.answers[Endpoint.POWER_FLOW]
     await refresh(hass, entry)
-    assert value_of(hass, "inverter_online") == STATE_ON
-    assert float(value_of(hass, "pv_elec_prod")) > 12345
+    assert state_for(hass, "inverter_online").state == STATE_ON
+    assert float(state_for(hass, "pv_elec_prod").state) > 12345
 
 
 async def test_inverter_known_only_from_the_power_flow(
@@ -321,7 +317,7 @@ async def test_inverter_known_only_from_the_power_flow(
     fronius_simulator.answers[Endpoint.INVERTER_INFO] = error(255, "not supported")
     entry = await set_up_fronius(hass, fronius_simulator.address)
     assert entry.unique_id == "240.424242"
-    assert value_of(hass, "inverter_online") == STATE_ON
+    assert state_for(hass, "inverter_online").state == STATE_ON
     (produced,) = [
         registered.unique_id
         for registered in er.async_get(hass).entities.values()
@@ -352,18 +348,18 @@ async def test_restart_at_night_shows_the_inverter_at_once(
 ) -> None:
     """Inverters and counters are stored: a restart at night keeps them."""
     entry = await set_up_fronius(hass, fronius_simulator.address)
-    produced = value_of(hass, "pv_elec_prod")
+    produced = state_for(hass, "pv_elec_prod").state
     assert await hass.config_entries.async_unload(entry.entry_id)
     fronius_simulator.answers[Endpoint.INVERTER_INFO] = response({})
     fronius_simulator.answers[Endpoint.INVERTER_COMMON] = error(12, "asleep")
     fronius_simulator.answers[Endpoint.POWER_FLOW] = NIGHT_FLOW
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    assert value_of(hass, "pv_elec_prod") == produced
-    assert value_of(hass, "inverter_power_ac") == "0.0"
-    assert value_of(hass, "inverter_online") == STATE_OFF
-    assert value_of(hass, "inverter_status") == "unknown"
-    assert value_of(hass, "pv_power") == "0.0"
+    assert state_for(hass, "pv_elec_prod").state == produced
+    assert state_for(hass, "inverter_power_ac").state == "0.0"
+    assert state_for(hass, "inverter_online").state == STATE_OFF
+    assert state_for(hass, "inverter_status").state == "unknown"
+    assert state_for(hass, "pv_power").state == "0.0"
 
 
 async def test_damaged_storage_is_ignored(
@@ -422,7 +418,7 @@ async def test_yesterday_leftover_is_not_counted_today(
 
     common(12_000, 5_000_000)
     await set_up_fronius(hass, fronius_simulator.address)
-    assert value_of(hass, "pv_elec_prod_today") == "12.0"
+    assert state_for(hass, "pv_elec_prod_today").state == "12.0"
     await poll(hass, freezer, 60 * 20)  # 00:10 on the day clocks go forward
     today = states_by_key(hass, "pv_elec_prod_today")[0]
     assert today.state == "0.0"
@@ -430,8 +426,8 @@ async def test_yesterday_leftover_is_not_counted_today(
     assert today.attributes[ATTR_LAST_RESET] == midnight.isoformat()
     common(50, 5_000_050)
     await poll(hass, freezer, 60 * 60 * 7)
-    assert value_of(hass, "pv_elec_prod_today") == "0.05"
-    assert value_of(hass, "pv_elec_prod") == "5000.05"
+    assert state_for(hass, "pv_elec_prod_today").state == "0.05"
+    assert state_for(hass, "pv_elec_prod").state == "5000.05"
 
 
 async def test_derived_daily_energy_survives_a_restart(
@@ -456,15 +452,15 @@ async def test_derived_daily_energy_survives_a_restart(
     entry = await set_up_fronius(hass, gen24_simulator.address)
     total(1_002_500.5)
     await poll(hass, freezer, 60)
-    assert value_of(hass, "pv_elec_prod_today") == "2.5005"
+    assert state_for(hass, "pv_elec_prod_today").state == "2.5005"
     assert await hass.config_entries.async_unload(entry.entry_id)
     total(1_003_000.5)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    assert value_of(hass, "pv_elec_prod_today") == "3.0005"
+    assert state_for(hass, "pv_elec_prod_today").state == "3.0005"
     await poll(hass, freezer, 60 * 60 * 24)
-    assert value_of(hass, "pv_elec_prod_today") == "0.0"
-    assert value_of(hass, "pv_elec_prod") == "1003.0005"
+    assert state_for(hass, "pv_elec_prod_today").state == "0.0"
+    assert state_for(hass, "pv_elec_prod").state == "1003.0005"
 
 
 async def test_diagnostics_redact_identities(

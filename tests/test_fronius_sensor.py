@@ -23,14 +23,8 @@ import pytest
 
 from simulators.fronius import Endpoint, FroniusSimulator
 from simulators.p1 import ZONE
-from tests.fronius_helpers import (
-    poll,
-    sample,
-    serve_samples,
-    set_up_fronius,
-    states_by_key,
-    value_of,
-)
+from tests.common import state_for, states_by_key
+from tests.fronius_helpers import poll, sample, serve_samples, set_up_fronius
 
 SYMO_DAY = {
     Endpoint.INVERTER_INFO: "ha_symo_GetInverterInfo_night.json",
@@ -81,14 +75,14 @@ _INVERTER_DATA = "/solar_api/v1/GetInverterRealtimeData.cgi?Scope=Device&DeviceI
 
 def number(hass: HomeAssistant, key: str) -> float:
     """Return the numeric state of the one entity whose unique ID ends in key."""
-    return float(value_of(hass, key))
+    return float(state_for(hass, key).state)
 
 
 def assert_values(hass: HomeAssistant, expected: dict[str, float | str]) -> None:
     """Assert the state of each key's entity."""
     for key, wanted in expected.items():
         if isinstance(wanted, str):
-            assert value_of(hass, key) == wanted, key
+            assert state_for(hass, key).state == wanted, key
         else:
             assert number(hass, key) == pytest.approx(wanted, abs=1e-9), key
 
@@ -219,7 +213,7 @@ async def test_symo_at_night(
         },
     )
     for unknown in ("self_consumption", "inverter_voltage_ac", "inverter_frequency_ac"):
-        assert value_of(hass, unknown) == STATE_UNKNOWN, unknown
+        assert state_for(hass, unknown).state == STATE_UNKNOWN, unknown
 
 
 async def test_day_to_night_keeps_counters(
@@ -351,7 +345,7 @@ async def test_gen24_with_battery(
     assert float(today.state) == 0.0
     assert today.attributes[ATTR_LAST_RESET] != dt_util.start_of_local_day().isoformat()
     # A Gen24 lists two trackers; no per-phase data.
-    assert value_of(hass, "inverter_voltage_dc_2") == "12.5"
+    assert state_for(hass, "inverter_voltage_dc_2").state == "12.5"
     assert states_by_key(hass, "inverter_voltage_ac_l1") == []
     # The state of charge is the battery's own, not a second one of the site.
     assert len(states_by_key(hass, "battery_soc")) == 1

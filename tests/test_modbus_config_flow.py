@@ -19,10 +19,10 @@ from custom_components.energy_monitor.lib.modbus.client import (
 from custom_components.energy_monitor.lib.modbus.meter import MeterReader
 from custom_components.energy_monitor.sources.modbus.connection import link_pool
 from simulators.devices import DEV_DEVICES, MODBUS_METERS
+from tests.common import closed_port, walk_to_form
 
 from .conftest import StartModbus
 from .modbus_helpers import modbus_entry, write_custom_map
-from .test_p1_config_flow import closed_port
 
 pytestmark = pytest.mark.usefixtures("mock_setup_entry")
 
@@ -34,26 +34,6 @@ def config_dir(hass: HomeAssistant, tmp_path: Path) -> Path:
     """Give the test instance a configuration folder of its own."""
     hass.config.config_dir = str(tmp_path)
     return tmp_path
-
-
-async def open_form(hass: HomeAssistant, step: str = "modbus_tcp") -> FlowResult:
-    """Walk the menus to a Modbus connection form."""
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": config_entries.SOURCE_USER}
-    )
-    assert result["type"] is FlowResultType.MENU
-    assert "modbus" in result["menu_options"]
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "modbus"}
-    )
-    assert result["type"] is FlowResultType.MENU
-    assert result["menu_options"] == ["modbus_tcp", "modbus_serial"]
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": step}
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == step
-    return result
 
 
 def tcp_input(port: int, model: str = "eastron_sdm630", **extra: Any) -> dict[str, Any]:
@@ -78,7 +58,7 @@ async def submit(
 async def test_network_meter(hass: HomeAssistant, start_modbus: StartModbus) -> None:
     """An Eastron SDM630 behind a Modbus TCP gateway: probed and created."""
     simulator = await start_modbus({1: SDM630})
-    result = await open_form(hass)
+    result = await walk_to_form(hass, "modbus", "modbus_tcp")
     models = result["data_schema"].schema["meter_model"].config["options"]  # type: ignore[union-attr]
     assert {"value": "eastron_sdm630", "label": "Eastron SDM630-Modbus V2"} in models
     result = await submit(hass, result, tcp_input(simulator.port))
@@ -89,7 +69,11 @@ async def test_network_meter(hass: HomeAssistant, start_modbus: StartModbus) -> 
     assert len(link_pool(hass)) == 0  # the wizard let go of the connection
 
     # The same meter again: refused by its serial number.
-    result = await submit(hass, await open_form(hass), tcp_input(simulator.port))
+    result = await submit(
+        hass,
+        await walk_to_form(hass, "modbus", "modbus_tcp"),
+        tcp_input(simulator.port),
+    )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
 
@@ -100,10 +84,14 @@ async def test_meter_without_serial(
     """A map without identity: the gateway, port and unit ID make it unique."""
     simulator = await start_modbus({1: load_bundled_map("eaton_pxm4000")})
     answers = tcp_input(simulator.port, "eaton_pxm4000")
-    result = await submit(hass, await open_form(hass), answers)
+    result = await submit(
+        hass, await walk_to_form(hass, "modbus", "modbus_tcp"), answers
+    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["result"].unique_id is None
-    result = await submit(hass, await open_form(hass), answers)
+    result = await submit(
+        hass, await walk_to_form(hass, "modbus", "modbus_tcp"), answers
+    )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
 
@@ -114,7 +102,11 @@ async def test_identity_unreadable(
     """A meter whose serial number cannot be read is still added."""
     simulator = await start_modbus({1: SDM630})
     simulator.inject("exception", after=3)  # the fast reads work, the identity not
-    result = await submit(hass, await open_form(hass), tcp_input(simulator.port))
+    result = await submit(
+        hass,
+        await walk_to_form(hass, "modbus", "modbus_tcp"),
+        tcp_input(simulator.port),
+    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["result"].unique_id is None
 
@@ -126,14 +118,14 @@ async def test_rtu_over_tcp_and_serial(
     simulator = await start_modbus({5: SDM630}, rtu_framing=True)
     result = await submit(
         hass,
-        await open_form(hass),
+        await walk_to_form(hass, "modbus", "modbus_tcp"),
         tcp_input(simulator.port, unit_id=5, transport="rtuovertcp"),
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"]["transport"] == "rtuovertcp"
 
     other = await start_modbus({2: SDM630}, rtu_framing=True)
-    result = await open_form(hass, "modbus_serial")
+    result = await walk_to_form(hass, "modbus", "modbus_serial")
     answers = {
         "serial_port": f"socket://127.0.0.1:{other.port}",
         "baudrate": "19200",
@@ -169,7 +161,7 @@ async def test_probe_errors_then_recovery(
     """Every way a probe fails is explained; fixing it creates the entry."""
     simulator = await start_modbus({1: SDM630})
     simulator.inject(**fault, count=3)  # every read of the probe fails
-    result = await open_form(hass)
+    result = await walk_to_form(hass, "modbus", "modbus_tcp")
     result = await submit(hass, result, tcp_input(simulator.port, "eastron_sdm120"))
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": error}
@@ -183,7 +175,7 @@ async def test_connection_errors_then_recovery(
 ) -> None:
     """Nothing listening, a silent unit, a wrong model, a garbled reply, a crash."""
     simulator = await start_modbus({1: SDM630}, strict=True)
-    result = await open_form(hass)
+    result = await walk_to_form(hass, "modbus", "modbus_tcp")
     result = await submit(hass, result, tcp_input(await closed_port()))
     assert result["errors"] == {"base": "cannot_connect"}
     result = await submit(hass, result, tcp_input(simulator.port, unit_id=9))
@@ -212,7 +204,7 @@ async def test_custom_maps(
         "Power again,52,2,1,FLOAT32,power_again,input",
     )
     write_custom_map(str(config_dir), "gone.csv", "Power,52,2,1,FLOAT32,,input")
-    result = await open_form(hass)
+    result = await walk_to_form(hass, "modbus", "modbus_tcp")
     models = result["data_schema"].schema["meter_model"].config["options"]  # type: ignore[union-attr]
     assert {"value": "my_meter.csv", "label": "my_meter.csv (custom)"} in models
     assert str(config_dir) in result["description_placeholders"]["maps_folder"]  # type: ignore[index]
@@ -243,7 +235,7 @@ async def test_port_conflict(hass: HomeAssistant, start_modbus: StartModbus) -> 
     simulator = await start_modbus({1: SDM630}, rtu_framing=True)
     url = f"socket://127.0.0.1:{simulator.port}"
     held = link_pool(hass).acquire(SerialEndpoint(url, baudrate=9600))
-    result = await open_form(hass, "modbus_serial")
+    result = await walk_to_form(hass, "modbus", "modbus_serial")
     answers = {
         "serial_port": url,
         "baudrate": "19200",

@@ -27,10 +27,10 @@ from custom_components.energy_monitor.lib.modbus.client import (
 )
 from custom_components.energy_monitor.lib.modbus.schema import RegisterType
 from custom_components.energy_monitor.sources.modbus.connection import DATA_LINKS
+from tests.common import entity_id_by_unique_id, state_for
 
 from .conftest import StartModbus
 from .modbus_helpers import known_values, modbus_entry, write_custom_map
-from .p1_helpers import entity_id_by_unique_id, state_for
 
 SDM630 = load_bundled_map("eastron_sdm630")
 EM24 = load_bundled_map("carlo_gavazzi_em24")

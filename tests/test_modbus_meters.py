@@ -10,10 +10,10 @@ from custom_components.energy_monitor.lib.modbus.catalog import (
     bundled_models,
     load_bundled_map,
 )
+from tests.common import state_for
 
 from .conftest import StartModbus
 from .modbus_helpers import known_values, modbus_entry, start_stock_server
-from .p1_helpers import state_for
 
 
 @pytest.mark.parametrize("model", bundled_models())

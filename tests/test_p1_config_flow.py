@@ -1,16 +1,16 @@
 """The setup wizard for P1 meters: every path, every error, then recovery."""
 
-import asyncio
 from unittest.mock import patch
 
 from homeassistant import config_entries
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResult, FlowResultType
+from homeassistant.data_entry_flow import FlowResultType
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_monitor.const import DOMAIN
 from simulators.p1 import P1Simulator
+from tests.common import closed_port, walk_to_form
 from tests.conftest import FIXTURES, ServeBytes, p1_entry
 from tests.p1_helpers import load_sample
 
@@ -19,38 +19,9 @@ pytestmark = pytest.mark.usefixtures("mock_setup_entry")
 KEY = "00112233445566778899AABBCCDDEEFF"
 
 
-async def start_form(hass: HomeAssistant, step_id: str = "p1_network") -> FlowResult:
-    """Walk the menus to the network or serial form."""
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": config_entries.SOURCE_USER}
-    )
-    assert result["type"] is FlowResultType.MENU
-    assert "p1" in result["menu_options"]
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "p1"}
-    )
-    assert result["type"] is FlowResultType.MENU
-    assert result["menu_options"] == ["p1_network", "p1_serial"]
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": step_id}
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == step_id
-    return result
-
-
-async def closed_port() -> int:
-    """Return a loopback port nothing listens on."""
-    server = await asyncio.start_server(lambda _reader, _writer: None, "127.0.0.1", 0)
-    port: int = server.sockets[0].getsockname()[1]
-    server.close()
-    await server.wait_closed()
-    return port
-
-
 async def test_network_meter(hass: HomeAssistant, p1_simulator: P1Simulator) -> None:
     """A DSMR 5 meter on the network: detected, identified, created."""
-    result = await start_form(hass)
+    result = await walk_to_form(hass, "p1", "p1_network")
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
         {"host": "127.0.0.1", "port": p1_simulator.port, "dsmr_version": "auto"},
@@ -73,7 +44,7 @@ async def test_network_errors_then_recovery(
     hass: HomeAssistant, serve_bytes: ServeBytes, p1_simulator: P1Simulator
 ) -> None:
     """cannot_connect, no_telegram, invalid_telegram, unknown, then success."""
-    result = await start_form(hass)
+    result = await walk_to_form(hass, "p1", "p1_network")
     flow_id = result["flow_id"]
     form = {"host": "127.0.0.1", "dsmr_version": "auto"}
 
@@ -116,7 +87,7 @@ async def test_same_meter_twice_is_refused(
     MockConfigEntry(
         domain=DOMAIN, unique_id="E0044007382246019", data={"source": "p1"}
     ).add_to_hass(hass)
-    result = await start_form(hass)
+    result = await walk_to_form(hass, "p1", "p1_network")
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
         {"host": "127.0.0.1", "port": p1_simulator.port, "dsmr_version": "auto"},
@@ -130,7 +101,7 @@ async def test_meter_without_equipment_id(
 ) -> None:
     """A meter that sends no ID (Austria) is added, titled by its header."""
     payload = (FIXTURES / "dsmr_parser/telegram_sagemcom_t210_d_r.txt").read_bytes()
-    result = await start_form(hass)
+    result = await walk_to_form(hass, "p1", "p1_network")
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
         {"host": "127.0.0.1", "port": await serve_bytes(payload), "dsmr_version": "5"},
@@ -147,7 +118,7 @@ async def test_encrypted_meter_asks_for_its_key(hass: HomeAssistant) -> None:
     simulator = P1Simulator(interval=0.05, encryption_key=bytes.fromhex(KEY))
     await simulator.start()
     try:
-        result = await start_form(hass)
+        result = await walk_to_form(hass, "p1", "p1_network")
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"],
             {"host": "127.0.0.1", "port": simulator.port, "dsmr_version": "auto"},
@@ -181,7 +152,7 @@ async def test_key_step_connection_lost_then_recovery(hass: HomeAssistant) -> No
     """The meter disappearing during the key step is reported, then works."""
     simulator = P1Simulator(interval=0.05, encryption_key=bytes.fromhex(KEY))
     await simulator.start()
-    result = await start_form(hass)
+    result = await walk_to_form(hass, "p1", "p1_network")
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
         {"host": "127.0.0.1", "port": simulator.port, "dsmr_version": "auto"},
@@ -203,7 +174,7 @@ async def test_key_step_connection_lost_then_recovery(hass: HomeAssistant) -> No
 
 async def test_serial_meter(hass: HomeAssistant, p1_simulator: P1Simulator) -> None:
     """A P1 cable: the serial path (serialx, here over its socket:// URL)."""
-    result = await start_form(hass, "p1_serial")
+    result = await walk_to_form(hass, "p1", "p1_serial")
     port = f"socket://127.0.0.1:{p1_simulator.port}"
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"serial_port": port, "dsmr_version": "auto"}
@@ -221,7 +192,7 @@ async def test_serial_port_missing_then_found(
     hass: HomeAssistant, p1_simulator: P1Simulator
 ) -> None:
     """A wrong serial port is reported; the right one works."""
-    result = await start_form(hass, "p1_serial")
+    result = await walk_to_form(hass, "p1", "p1_serial")
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"serial_port": "/dev/nothing-here", "dsmr_version": "4"}
     )

@@ -14,9 +14,10 @@ from custom_components.energy_monitor.diagnostics import (
 )
 from custom_components.energy_monitor.storage import entry_store_key
 from simulators.p1 import P1Simulator
+from tests.common import closed_port, state_for, wait_for
 from tests.conftest import ServeBytes, p1_entry
-from tests.p1_helpers import load_sample, state_for, strip_lines, wait_for
-from tests.test_p1_config_flow import KEY, closed_port
+from tests.p1_helpers import load_sample, strip_lines
+from tests.test_p1_config_flow import KEY
 
 
 async def test_load_and_unload(hass: HomeAssistant, p1_simulator: P1Simulator) -> None:

@@ -22,17 +22,15 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 
 from simulators.p1 import P1Simulator, P1Variant
+from tests.common import entity_id_by_unique_id, state_for, wait_for
 from tests.conftest import FIXTURES, ServeBytes, p1_entry
 from tests.p1_helpers import (
     DSMR_FIXTURES,
     TelegramFactory,
-    entity_id_by_unique_id,
     expected_mbus,
     expected_states,
     load_sample,
-    state_for,
     strip_lines,
-    wait_for,
 )
 
 VALID_SAMPLES = sorted(

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from homeassistant import config_entries
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
 from homeassistant.helpers import entity_registry as er
@@ -10,6 +9,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_monitor.const import DOMAIN
+from tests.common import walk_to_form
 from tests.site_entities import (
     BATTERY_CHARGE,
     BATTERY_DISCHARGE,
@@ -71,21 +71,6 @@ def suggested(result: FlowResult) -> dict[str, Any]:
     }
 
 
-async def start_site(hass: HomeAssistant) -> FlowResult:
-    """Open the wizard and choose the energy site."""
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": config_entries.SOURCE_USER}
-    )
-    assert result["type"] is FlowResultType.MENU
-    assert "site" in result["menu_options"]
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "site"}
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "site"
-    return result
-
-
 def register_source_entities(hass: HomeAssistant, *keys: str) -> MockConfigEntry:
     """Register Energy Monitor source entities (a P1 meter, an inverter)."""
     source = MockConfigEntry(domain=DOMAIN, data={"source": "p1"})
@@ -120,7 +105,7 @@ async def test_wizard_prefills_and_creates_a_site(hass: HomeAssistant) -> None:
     er.async_get(hass).async_get_or_create(
         "sensor", DOMAIN, "site_grid_power", config_entry=site
     )
-    result = await start_site(hass)
+    result = await walk_to_form(hass, "site")
     assert suggested(result) == {
         "name": None,
         "grid_import": [
@@ -200,7 +185,7 @@ async def test_wizard_prefills_and_creates_a_site(hass: HomeAssistant) -> None:
 async def test_wizard_minimal_site(hass: HomeAssistant) -> None:
     """Only an import total: no export or gas price is asked."""
     register_source_entities(hass, "grid_elec_import")
-    result = await start_site(hass)
+    result = await walk_to_form(hass, "site")
     assert suggested(result)["grid_import"] == ["sensor.p1_grid_elec_import"]
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"name": "Home", "grid_import": [IMPORT_TOTAL]}
@@ -217,7 +202,7 @@ async def test_wizard_minimal_site(hass: HomeAssistant) -> None:
 
 async def test_wizard_errors_then_recovery(hass: HomeAssistant) -> None:
     """Unknown, unfitting and reused entities and half a battery are explained."""
-    result = await start_site(hass)
+    result = await walk_to_form(hass, "site")
     flow_id = result["flow_id"]
     result = await hass.config_entries.flow.async_configure(
         flow_id,
@@ -264,7 +249,7 @@ async def test_wizard_errors_then_recovery(hass: HomeAssistant) -> None:
 async def test_same_grid_meter_twice_is_refused(hass: HomeAssistant) -> None:
     """A second site on the same import counters is refused."""
     site_entry().add_to_hass(hass)
-    result = await start_site(hass)
+    result = await walk_to_form(hass, "site")
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"name": "Again", "grid_import": [IMPORT_T1, IMPORT_T2]}
     )
@@ -545,7 +530,7 @@ async def test_wizard_keeps_registered_sites_out_of_prefill(
     hass: HomeAssistant,
 ) -> None:
     """With nothing of Energy Monitor's own, the wizard starts empty."""
-    result = await start_site(hass)
+    result = await walk_to_form(hass, "site")
     assert suggested(result)["grid_import"] is None
     assert REGISTER_SITE["grid_import"] == [IMPORT_T1, IMPORT_T2]
 

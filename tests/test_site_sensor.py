@@ -23,7 +23,7 @@ from custom_components.energy_monitor.lib.site.outputs import (
 )
 from custom_components.energy_monitor.lib.vocabulary import Key
 from custom_components.energy_monitor.sources.site.sensor import SITE_SENSORS
-from tests.p1_helpers import state_for
+from tests.common import state_for
 from tests.site_entities import (
     BATTERY_CHARGE,
     BATTERY_DISCHARGE,

@@ -15,7 +15,7 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from tests.p1_helpers import state_for
+from tests.common import state_for
 from tests.site_entities import (
     EXPORT_T1,
     EXPORT_T2,

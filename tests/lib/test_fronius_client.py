@@ -19,8 +19,8 @@ from custom_components.energy_monitor.lib.fronius.client import (
 from custom_components.energy_monitor.lib.fronius.model import InverterStatus
 from custom_components.energy_monitor.lib.vocabulary import Key
 from simulators.fronius import Endpoint, Fault, FroniusSimulator, error, response
+from tests.common import closed_port
 from tests.fronius_helpers import sample, serve_samples
-from tests.test_p1_config_flow import closed_port
 
 
 @pytest.fixture

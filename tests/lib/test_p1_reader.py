@@ -23,8 +23,9 @@ from custom_components.energy_monitor.lib.p1.reader import (
     async_read_telegram,
 )
 from simulators.p1 import P1Simulator
+from tests.common import wait_for
 from tests.conftest import ServeBytes
-from tests.p1_helpers import load_sample, wait_for
+from tests.p1_helpers import load_sample
 
 
 class Recorder:

@@ -1,0 +1,81 @@
+"""Helpers the tests of every source use: the wizard, entity lookup, ports."""
+
+import asyncio
+from collections.abc import Callable
+
+from homeassistant import config_entries
+from homeassistant.core import HomeAssistant, State
+from homeassistant.data_entry_flow import FlowResult, FlowResultType
+from homeassistant.helpers import entity_registry as er
+
+from custom_components.energy_monitor.const import DOMAIN
+
+
+async def walk_to_form(hass: HomeAssistant, *steps: str) -> FlowResult:
+    """Open the setup wizard, pick ``steps`` from its menus, return the form."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": config_entries.SOURCE_USER}
+    )
+    for step in steps:
+        assert result["type"] is FlowResultType.MENU
+        assert step in result["menu_options"]
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"next_step_id": step}
+        )
+        assert result["step_id"] == step
+    assert result["type"] is FlowResultType.FORM
+    return result
+
+
+async def closed_port() -> int:
+    """Return a loopback port nothing listens on."""
+    server = await asyncio.start_server(lambda _reader, _writer: None, "127.0.0.1", 0)
+    port: int = server.sockets[0].getsockname()[1]
+    server.close()
+    await server.wait_closed()
+    return port
+
+
+def states_by_key(hass: HomeAssistant, key: str) -> list[State]:
+    """Return the states of the Energy Monitor entities ending in ``_key``."""
+    registry = er.async_get(hass)
+    states = []
+    for entry in registry.entities.values():
+        if entry.platform == DOMAIN and entry.unique_id.endswith(f"_{key}"):
+            state = hass.states.get(entry.entity_id)
+            assert state is not None, entry.entity_id
+            states.append(state)
+    return states
+
+
+def entity_id_for(hass: HomeAssistant, key: str) -> str:
+    """Return the entity ID of the one Energy Monitor entity ending in ``_key``."""
+    registry = er.async_get(hass)
+    matches = [
+        entry.entity_id
+        for entry in registry.entities.values()
+        if entry.platform == DOMAIN and entry.unique_id.endswith(f"_{key}")
+    ]
+    assert len(matches) == 1, f"{key}: {matches}"
+    return matches[0]
+
+
+def state_for(hass: HomeAssistant, key: str) -> State:
+    """Return the state of the entity whose unique ID ends in ``_key``."""
+    state = hass.states.get(entity_id_for(hass, key))
+    assert state is not None, key
+    return state
+
+
+def entity_id_by_unique_id(hass: HomeAssistant, unique_id: str) -> str:
+    """Return the entity ID of the Energy Monitor sensor with this unique ID."""
+    entity_id = er.async_get(hass).async_get_entity_id("sensor", DOMAIN, unique_id)
+    assert entity_id is not None, unique_id
+    return entity_id
+
+
+async def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Let the event loop run until ``condition()`` holds (real time)."""
+    async with asyncio.timeout(timeout):
+        while not condition():  # noqa: ASYNC110 - polling what the user would see
+            await asyncio.sleep(0.02)
