@@ -4,19 +4,13 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, TypeGuard
 
-from homeassistant.const import (
-    ATTR_UNIT_OF_MEASUREMENT,
-    STATE_ON,
-    STATE_UNAVAILABLE,
-    STATE_UNKNOWN,
-    UnitOfPower,
-)
+from homeassistant.const import STATE_ON, UnitOfPower
 from homeassistant.core import HomeAssistant, State
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util.unit_conversion import PowerConverter
 
 from ...lib.ev.controller import ControllerInputs, Reading
 from ...lib.ev.planner import PriceSlot, parse_price_forecast
+from ...states import MISSING, state_in_unit, state_number
 from .const import (
     CONF_DEMAND_QUARTER,
     CONF_GRID_POWER,
@@ -26,12 +20,10 @@ from .const import (
     CONF_SURPLUS_POWER,
 )
 
-_MISSING = (STATE_UNAVAILABLE, STATE_UNKNOWN)
-
 
 def _usable(state: State | None) -> TypeGuard[State]:
     """Tell whether a state holds a value."""
-    return state is not None and state.state not in _MISSING
+    return state is not None and state.state not in MISSING
 
 
 def reading(state: State | None, unit: str | None = None) -> Reading | None:
@@ -41,18 +33,13 @@ def reading(state: State | None, unit: str | None = None) -> Reading | None:
     but live value is not mistaken for a frozen one. Unavailable, unknown or
     unreadable states give ``None``.
     """
-    if not _usable(state):
+    value = (
+        state_number(state)
+        if unit is None
+        else state_in_unit(state, PowerConverter, unit)
+    )
+    if value is None or state is None:
         return None
-    try:
-        value = float(state.state)
-    except ValueError:
-        return None
-    source_unit = state.attributes.get(ATTR_UNIT_OF_MEASUREMENT)
-    if unit is not None and source_unit and source_unit != unit:
-        try:
-            value = PowerConverter.convert(value, source_unit, unit)
-        except HomeAssistantError:
-            return None
     return Reading(value, state.last_reported)
 
 

@@ -5,16 +5,12 @@ from typing import Any
 
 from homeassistant.const import (
     ATTR_UNIT_OF_MEASUREMENT,
-    STATE_UNAVAILABLE,
-    STATE_UNKNOWN,
     UnitOfEnergy,
     UnitOfPower,
     UnitOfVolume,
 )
 from homeassistant.core import State
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util.unit_conversion import (
-    BaseUnitConverter,
     EnergyConverter,
     PowerConverter,
     VolumeConverter,
@@ -23,6 +19,7 @@ from homeassistant.util.unit_conversion import (
 from ...lib.site.engine import CounterSpec, SiteInputs
 from ...lib.site.ledger import Channel
 from ...lib.site.tariff import TariffVersion, parse_tariffs
+from ...states import state_in_unit, state_number
 from .const import (
     CONF_BATTERY_CHARGE,
     CONF_BATTERY_DISCHARGE,
@@ -98,55 +95,29 @@ def site_tariffs(options: Mapping[str, Any]) -> tuple[TariffVersion, ...]:
     return parse_tariffs(options.get(CONF_TARIFFS))
 
 
-def _number(state: State | None) -> float | None:
-    """Return a state as a number, ``None`` when it is not one."""
-    if state is None or state.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
-        return None
-    try:
-        return float(state.state)
-    except ValueError:
-        return None
-
-
-def _converted(
-    state: State | None, converter: type[BaseUnitConverter], unit: str
-) -> float | None:
-    """Return a state converted to ``unit`` (no unit: already in ``unit``)."""
-    value = _number(state)
-    if value is None or state is None:
-        return None
-    source = state.attributes.get(ATTR_UNIT_OF_MEASUREMENT)
-    if source is None or source == unit:
-        return value
-    try:
-        return converter.convert(value, source, unit)
-    except HomeAssistantError:
-        return None
-
-
 def energy_kwh(state: State | None) -> float | None:
     """Return an energy state in kWh."""
-    return _converted(state, EnergyConverter, UnitOfEnergy.KILO_WATT_HOUR)
+    return state_in_unit(state, EnergyConverter, UnitOfEnergy.KILO_WATT_HOUR)
 
 
 def gas_m3(state: State | None) -> float | None:
     """Return a gas volume state in m³."""
-    return _converted(state, VolumeConverter, UnitOfVolume.CUBIC_METERS)
+    return state_in_unit(state, VolumeConverter, UnitOfVolume.CUBIC_METERS)
 
 
 def power_w(state: State | None) -> float | None:
     """Return a power state in W."""
-    return _converted(state, PowerConverter, UnitOfPower.WATT)
+    return state_in_unit(state, PowerConverter, UnitOfPower.WATT)
 
 
 def power_kw(state: State | None) -> float | None:
     """Return a power state in kW."""
-    return _converted(state, PowerConverter, UnitOfPower.KILO_WATT)
+    return state_in_unit(state, PowerConverter, UnitOfPower.KILO_WATT)
 
 
 def price_per_kwh(state: State | None) -> float | None:
     """Return a price state per kWh (``EUR/MWh`` and ``EUR/Wh`` are scaled)."""
-    value = _number(state)
+    value = state_number(state)
     if value is None or state is None:
         return None
     unit = str(state.attributes.get(ATTR_UNIT_OF_MEASUREMENT) or "")
@@ -156,7 +127,7 @@ def price_per_kwh(state: State | None) -> float | None:
 
 def register(state: State | None) -> float | None:
     """Return the active register of a meter's tariff state (``1``, ``0002``)."""
-    value = _number(state)
+    value = state_number(state)
     if value is None or value < 1 or not value.is_integer():
         return None
     return value
