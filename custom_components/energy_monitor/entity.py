@@ -1,13 +1,19 @@
-"""Base entity of Energy Monitor."""
+"""Base entity of Energy Monitor, and how to find its entities by key."""
 
 from typing import Any
 
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import (
     CoordinatorEntity,
     DataUpdateCoordinator,
 )
+
+from .const import CONF_SOURCE, DOMAIN, Source
+from .lib.vocabulary import Key
 
 
 class EnergyMonitorEntity[CoordinatorT: DataUpdateCoordinator[Any]](
@@ -35,3 +41,31 @@ class EnergyMonitorEntity[CoordinatorT: DataUpdateCoordinator[Any]](
         self.entity_description = description
         self._attr_unique_id = f"{device_id}_{description.key}"
         self._attr_device_info = device_info
+
+
+def sensors_by_key(
+    hass: HomeAssistant, *, exclude: Source | None = None
+) -> dict[Key, list[str]]:
+    """Return the entity IDs of Energy Monitor's sensors per key, sorted.
+
+    The key is the end of the unique ID (see :class:`EnergyMonitorEntity`);
+    ``exclude`` leaves out the sensors of one kind of source.
+    """
+    excluded = {
+        entry.entry_id
+        for entry in hass.config_entries.async_entries(DOMAIN)
+        if entry.data.get(CONF_SOURCE) == exclude
+    }
+    found: dict[Key, list[str]] = {}
+    entities = sorted(er.async_get(hass).entities.values(), key=lambda e: e.entity_id)
+    for entity in entities:
+        if (
+            entity.platform != DOMAIN
+            or entity.domain != Platform.SENSOR
+            or entity.config_entry_id in excluded
+        ):
+            continue
+        for key in Key:
+            if entity.unique_id.endswith(f"_{key}"):
+                found.setdefault(key, []).append(entity.entity_id)
+    return found

@@ -16,7 +16,6 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import Platform, UnitOfPower
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.selector import (
     EntitySelector,
     EntitySelectorConfig,
@@ -26,7 +25,8 @@ from homeassistant.helpers.selector import (
 )
 import probatio as vol
 
-from ...const import CONF_SOURCE, DOMAIN, Source
+from ...const import CONF_SOURCE, Source
+from ...entity import sensors_by_key
 from ...lib.vocabulary import Key
 from .const import (
     CONF_CHARGER_POWER,
@@ -81,16 +81,10 @@ _SUGGESTED_KEYS = {
 
 def suggested_inputs(hass: HomeAssistant) -> dict[str, str]:
     """Suggest Energy Monitor's own entities as inputs (by unique-ID suffix)."""
-    suggestions: dict[str, str] = {}
-    entries = [
-        entry
-        for entry in er.async_get(hass).entities.values()
-        if entry.platform == DOMAIN and entry.domain == Platform.SENSOR
-    ]
-    for field, key in _SUGGESTED_KEYS.items():
-        match = next((e for e in entries if e.unique_id.endswith(f"_{key}")), None)
-        if match is not None:
-            suggestions[field] = match.entity_id
+    found = sensors_by_key(hass)
+    suggestions = {
+        field: found[key][0] for field, key in _SUGGESTED_KEYS.items() if key in found
+    }
     if CONF_GRID_POWER in suggestions:
         suggestions.pop(CONF_SURPLUS_POWER, None)
     return suggestions

@@ -22,7 +22,6 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, CONF_NAME
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.selector import (
     DateSelector,
     EntitySelector,
@@ -45,7 +44,8 @@ from homeassistant.util.unit_conversion import (
 )
 import probatio as vol
 
-from ...const import CONF_SOURCE, DOMAIN, Source
+from ...const import CONF_SOURCE, Source
+from ...entity import sensors_by_key
 from ...lib.site.schedule import TariffError, format_text, parse_text
 from ...lib.site.tariff import (
     Direction,
@@ -184,27 +184,9 @@ _REGISTERS: dict[str, tuple[Key, tuple[Key, ...]]] = {
 """Import and export are pre-filled per register, else with the total."""
 
 
-def _source_entities(hass: HomeAssistant) -> dict[str, list[str]]:
-    """Return Energy Monitor's source entities (not sites') by unique-ID suffix."""
-    sites = {
-        entry.entry_id
-        for entry in hass.config_entries.async_entries(DOMAIN)
-        if entry.data.get(CONF_SOURCE) == Source.SITE
-    }
-    found: dict[str, list[str]] = {}
-    entries = sorted(er.async_get(hass).entities.values(), key=lambda e: e.entity_id)
-    for entity in entries:
-        if entity.platform != DOMAIN or entity.config_entry_id in sites:
-            continue
-        for key in Key:
-            if entity.unique_id.endswith(f"_{key}"):
-                found.setdefault(key, []).append(entity.entity_id)
-    return found
-
-
 def suggested_inputs(hass: HomeAssistant) -> dict[str, Any]:
     """Return the inputs Energy Monitor's own sources can fill in."""
-    found = _source_entities(hass)
+    found = sensors_by_key(hass, exclude=Source.SITE)
     suggested: dict[str, Any] = {}
     for field, (total, registers) in _REGISTERS.items():
         if all(key in found for key in registers):
