@@ -15,7 +15,8 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 import probatio as vol
 
-from ...const import CONF_SOURCE, DOMAIN, Source
+from ...const import DOMAIN, Source
+from ...coordinator import source_entry
 from . import EvChargerRuntime
 from .coordinator import EvChargerCoordinator
 
@@ -41,17 +42,7 @@ def _coordinator(hass: HomeAssistant, call: ServiceCall) -> EvChargerCoordinator
         ServiceValidationError: when the entry is not a loaded EV charger.
     """
     entry_id = call.data[ATTR_CONFIG_ENTRY_ID]
-    entry = hass.config_entries.async_get_entry(entry_id)
-    if (
-        entry is None
-        or entry.domain != DOMAIN
-        or entry.data.get(CONF_SOURCE) != Source.EV_CHARGER
-    ):
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="not_an_ev_charger",
-            translation_placeholders={"entry_id": entry_id},
-        )
+    entry = source_entry(hass, entry_id, Source.EV_CHARGER, "not_an_ev_charger")
     if entry.state is not ConfigEntryState.LOADED:
         raise ServiceValidationError(
             translation_domain=DOMAIN,

@@ -4,7 +4,6 @@ import json
 from pathlib import Path
 from typing import Any, cast
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import ATTR_CONFIG_ENTRY_ID
 from homeassistant.core import (
     HomeAssistant,
@@ -19,7 +18,8 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.json import JsonValueType
 import probatio as vol
 
-from ...const import CONF_SOURCE, DOMAIN, LOGGER, Source
+from ...const import DOMAIN, LOGGER, Source
+from ...coordinator import source_entry
 from ...lib.site.tariff import (
     TariffError,
     dump_tariffs,
@@ -53,22 +53,6 @@ def _error(key: str, **placeholders: str) -> ServiceValidationError:
     )
 
 
-def _site_entry(hass: HomeAssistant, entry_id: str) -> ConfigEntry:
-    """Return the energy site entry with this ID.
-
-    Raises:
-        ServiceValidationError: when it is not an Energy Monitor site.
-    """
-    entry = hass.config_entries.async_get_entry(entry_id)
-    if (
-        entry is None
-        or entry.domain != DOMAIN
-        or entry.data.get(CONF_SOURCE) != Source.SITE
-    ):
-        raise _error("not_a_site", entry_id=entry_id)
-    return entry
-
-
 def _read_file(hass: HomeAssistant, name: str) -> Any:
     """Read a JSON tariff file (relative paths: in the configuration folder).
 
@@ -89,7 +73,9 @@ def _read_file(hass: HomeAssistant, name: str) -> Any:
 async def _async_import_tariff(call: ServiceCall) -> ServiceResponse:
     """Merge the tariffs of a file into a site's tariff versions."""
     hass = call.hass
-    entry = _site_entry(hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    entry = source_entry(
+        hass, call.data[ATTR_CONFIG_ENTRY_ID], Source.SITE, "not_a_site"
+    )
     if ATTR_FILE in call.data:
         content = await hass.async_add_executor_job(
             _read_file, hass, call.data[ATTR_FILE]
