@@ -50,7 +50,8 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.energy_monitor.lib.p1.model import P1Telegram
 from custom_components.energy_monitor.lib.p1.stream import P1StreamDecoder
 from custom_components.energy_monitor.sources.p1 import P1Runtime
-from simulators.p1 import ZONE, P1Simulator, P1Variant, SteppingClock
+from simulators.p1 import P1Simulator, P1Variant
+from simulators.profile import ZONE, SteppingClock
 
 START = datetime(2026, 11, 20, 12, 0, 0, tzinfo=ZONE)
 SPECS = {

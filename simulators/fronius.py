@@ -32,8 +32,7 @@ from typing import Any
 
 from aiohttp import web
 
-from .p1 import ZONE, wall_clock
-from .profile import HouseholdProfile
+from .profile import ZONE, HouseholdProfile, wall_clock
 
 INVERTER_EFFICIENCY = 0.97
 BATTERY_CAPACITY = 11520.0

@@ -28,7 +28,6 @@ import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-import hashlib
 import math
 
 from pymodbus import FramerType
@@ -61,8 +60,7 @@ from custom_components.energy_monitor.lib.modbus.sunspec import (
     STANDARD_MODEL,
 )
 
-from .p1 import ZONE, GridProfile, wall_clock
-from .profile import HouseholdProfile
+from .profile import ZONE, GridProfile, HouseholdProfile, moment_noise, wall_clock
 
 PHASE_SHARES = (0.45, 0.30, 0.25)
 SCALE_EXPONENTS = {
@@ -82,12 +80,6 @@ REFRESH = 0.5
 """Seconds between recomputed live values."""
 FAULTS = frozenset({"exception", "timeout", "malformed"})
 type Known = float | str | None
-
-
-def _noise(moment: datetime, salt: str) -> float:
-    """Return a deterministic number in [0, 1) for a moment."""
-    digest = hashlib.blake2b(f"{salt}:{moment.timestamp()}".encode(), digest_size=4)
-    return int.from_bytes(digest.digest(), "big") / 2**32
 
 
 @dataclass(slots=True)
@@ -113,14 +105,14 @@ class LiveValues:
         grid = self.profile.grid(moment)
         self._integrate(moment, grid)
         counters = self._counters
-        pf = round(0.95 + 0.04 * _noise(moment, "pf"), 3)
+        pf = round(0.95 + 0.04 * moment_noise(moment, "pf"), 3)
         values: dict[str, float | str] = {
             "grid_power": round(grid, 1),
             "grid_power_import": round(max(grid, 0.0), 1),
             "grid_power_export": round(max(-grid, 0.0), 1),
-            "frequency": round(49.95 + 0.1 * _noise(moment, "hz"), 2),
+            "frequency": round(49.95 + 0.1 * moment_noise(moment, "hz"), 2),
             "power_factor": pf,
-            "current_n": round(0.2 + 0.3 * _noise(moment, "in"), 2),
+            "current_n": round(0.2 + 0.3 * moment_noise(moment, "in"), 2),
             "grid_elec_import": round(sum(counters.imported), 3),
             "grid_elec_export": round(sum(counters.exported), 3),
             "energy_total": round(sum(counters.imported) + sum(counters.exported), 3),
@@ -137,7 +129,7 @@ class LiveValues:
         currents = []
         for index, share in enumerate(PHASE_SHARES, start=1):
             power = grid * share
-            voltage = 230.0 + 4 * _noise(moment, f"v{index}") - 2
+            voltage = 230.0 + 4 * moment_noise(moment, f"v{index}") - 2
             current = abs(power) / voltage
             currents.append(current)
             apparent = abs(power) / pf

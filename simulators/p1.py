@@ -20,27 +20,15 @@ import contextlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-import hashlib
-from typing import Protocol
-from zoneinfo import ZoneInfo
 
 from dlms_cosem.security import SecurityControlField, encrypt
 
 from custom_components.energy_monitor.lib.p1.crc import crc16
 
-from .profile import HouseholdProfile
+from .profile import ZONE, GridProfile, HouseholdProfile, moment_noise, wall_clock
 
-ZONE = ZoneInfo("Europe/Brussels")
 _PHASE_SHARES = (0.45, 0.30, 0.25)
 _SYSTEM_TITLE = b"SAG\x00\x01\x02\x03\x04"
-
-
-class GridProfile(Protocol):
-    """Anything that tells the grid power (W, + import) at a moment."""
-
-    def grid(self, moment: datetime) -> float:
-        """Return the grid power at ``moment``."""
-        ...
 
 
 class P1Variant(StrEnum):
@@ -60,12 +48,6 @@ def _stamp(moment: datetime) -> str:
     local = moment.astimezone(ZONE)
     flag = "S" if local.dst() else "W"
     return local.strftime("%y%m%d%H%M%S") + flag
-
-
-def _noise(moment: datetime, salt: str) -> float:
-    """Return a deterministic number in [0, 1) for a moment."""
-    digest = hashlib.blake2b(f"{salt}:{moment.timestamp()}".encode(), digest_size=4)
-    return int.from_bytes(digest.digest(), "big") / 2**32
 
 
 @dataclass(slots=True)
@@ -189,7 +171,7 @@ class P1TelegramBuilder:
             f"1-0:1.7.0({power_in:06.3f}*kW)",
             f"1-0:2.7.0({power_out:06.3f}*kW)",
         ]
-        voltages = [230.0 + 4 * _noise(moment, f"v{i}") - 2 for i in range(3)]
+        voltages = [230.0 + 4 * moment_noise(moment, f"v{i}") - 2 for i in range(3)]
         for index, share in enumerate(_PHASE_SHARES):
             lines.append(f"1-0:{21 + 20 * index}.7.0({power_in * share:06.3f}*kW)")
         for index, share in enumerate(_PHASE_SHARES):
@@ -214,7 +196,7 @@ class P1TelegramBuilder:
                 year, month = year - 1, 12
             start = datetime(year, month, 1, tzinfo=ZONE)
             peak_time = start + timedelta(days=9, hours=18, minutes=15)
-            value = 2.0 + 4.0 * _noise(start, "peak")
+            value = 2.0 + 4.0 * moment_noise(start, "peak")
             entries.append(f"({_stamp(start)})({_stamp(peak_time)})({value:06.3f}*kW)")
         return "0-0:98.1.0(13)(1-0:1.6.0)(1-0:1.6.0)" + "".join(entries)
 
@@ -296,26 +278,6 @@ def encrypt_telegram(
         + len(content).to_bytes(2, "big")
         + content
     )
-
-
-class SteppingClock:
-    """A clock that moves ``step`` forward each time it is read (for tests)."""
-
-    def __init__(self, start: datetime, step: timedelta = timedelta(seconds=1)) -> None:
-        """Start at ``start``."""
-        self.now = start
-        self.step = step
-
-    def __call__(self) -> datetime:
-        """Return the current time, then advance."""
-        moment = self.now
-        self.now += self.step
-        return moment
-
-
-def wall_clock() -> datetime:
-    """Return the real time in the meter's zone."""
-    return datetime.now(ZONE)
 
 
 class P1Simulator:

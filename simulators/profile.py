@@ -2,13 +2,53 @@
 
 Every value is a pure function of the time (and a seed), so a test that asks
 for the same moment twice gets the same answer, and simulators that run side
-by side (P1 meter, inverter) agree on the household they describe.
+by side (P1 meter, inverter) agree on the household they describe. The
+simulators' clocks and their deterministic noise live here too.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 import hashlib
 import math
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+ZONE = ZoneInfo("Europe/Brussels")
+"""The simulated household's time zone."""
+
+
+class GridProfile(Protocol):
+    """Anything that tells the grid power (W, + import) at a moment."""
+
+    def grid(self, moment: datetime) -> float:
+        """Return the grid power at ``moment``."""
+        ...
+
+
+class SteppingClock:
+    """A clock that moves ``step`` forward each time it is read (for tests)."""
+
+    def __init__(self, start: datetime, step: timedelta = timedelta(seconds=1)) -> None:
+        """Start at ``start``."""
+        self.now = start
+        self.step = step
+
+    def __call__(self) -> datetime:
+        """Return the current time, then advance."""
+        moment = self.now
+        self.now += self.step
+        return moment
+
+
+def wall_clock() -> datetime:
+    """Return the real time in the household's zone."""
+    return datetime.now(ZONE)
+
+
+def moment_noise(moment: datetime, salt: str) -> float:
+    """Return a deterministic number in [0, 1) for a moment (meter details)."""
+    digest = hashlib.blake2b(f"{salt}:{moment.timestamp()}".encode(), digest_size=4)
+    return int.from_bytes(digest.digest(), "big") / 2**32
 
 
 def _noise(seed: int, moment: datetime, salt: str) -> float:

@@ -14,7 +14,8 @@ from custom_components.energy_monitor.const import DOMAIN
 from custom_components.energy_monitor.lib.modbus.schema import RegisterMap
 from simulators.fronius import FroniusSimulator, FroniusVariant
 from simulators.modbus import ModbusMeterSimulator
-from simulators.p1 import ZONE, P1Simulator, P1Variant, SteppingClock
+from simulators.p1 import P1Simulator, P1Variant
+from simulators.profile import ZONE, SteppingClock
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from custom_components.energy_monitor.lib.p1.crc import crc16
-from simulators.p1 import ZONE, P1TelegramBuilder, P1Variant
+from simulators.p1 import P1TelegramBuilder, P1Variant
+from simulators.profile import ZONE
 
 DSMR_FIXTURES = Path(__file__).parent / "fixtures" / "dsmr"
 

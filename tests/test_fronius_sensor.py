@@ -22,7 +22,7 @@ from homeassistant.util import dt as dt_util
 import pytest
 
 from simulators.fronius import Endpoint, FroniusSimulator
-from simulators.p1 import ZONE
+from simulators.profile import ZONE
 from tests.common import state_for, states_by_key
 from tests.fronius_helpers import poll, sample, serve_samples, set_up_fronius
 

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from simulators.fronius import Endpoint, FroniusSystem, FroniusVariant, route
-from simulators.p1 import ZONE
+from simulators.profile import ZONE
 
 
 def body(answer: dict[str, Any]) -> dict[str, Any]:
