@@ -90,6 +90,24 @@ async def test_unusable_stored_state_starts_afresh(
     assert figure(hass, "cost_fixed_today") == 1.0
 
 
+async def test_damaged_stored_state_is_not_half_used(
+    hass: HomeAssistant, hass_storage: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A stored state damaged after its totals starts afresh, totals included."""
+    set_energy(hass, IMPORT_TOTAL, 10.0)
+    entry = site_entry(TOTAL_SITE, [fixed(0.3)])
+    await set_up(hass, entry)
+    set_energy(hass, IMPORT_TOTAL, 20.0)
+    await hass.async_block_till_done()
+    assert figure(hass, "cost_import_total") == pytest.approx(3.0)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    hass_storage[entry_store_key(entry)]["data"]["stats"] = "damaged"
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert "starting afresh" in caplog.text
+    assert figure(hass, "cost_import_total") == 0.0
+
+
 async def test_diagnostics(hass: HomeAssistant) -> None:
     """Diagnostics show inputs, figures and the engine's state."""
     set_energy(hass, IMPORT_TOTAL, 10.0)

@@ -65,21 +65,26 @@ class SiteCoordinator(DataUpdateCoordinator[SiteSnapshot]):
         super().__init__(
             hass, LOGGER, config_entry=entry, name="Energy site", update_interval=None
         )
-        self.engine = SiteEngine(
+        self.engine = self._new_engine()
+        self.keys: list[Key] = provided_keys(self.engine)
+        self._store: PeriodicStore[dict[str, Any]] = PeriodicStore(
+            hass, STORAGE_VERSION, entry, SAVE_INTERVAL
+        )
+        self._readers: dict[str, Callable[[State | None, float], None]] = {}
+        self._peers = self._counter_peers()
+        self._unsubscribe: list[CALLBACK_TYPE] = []
+        self._timer: CALLBACK_TYPE | None = None
+        self._wakeup: datetime | None = None
+
+    def _new_engine(self) -> SiteEngine:
+        """Return an engine for the entry, starting now with nothing counted."""
+        entry = self.config_entry
+        return SiteEngine(
             site_inputs(entry.data),
             site_tariffs(entry.options),
             dt_util.get_default_time_zone(),
             dt_util.utcnow().timestamp(),
         )
-        self.keys: list[Key] = provided_keys(self.engine)
-        self._store: PeriodicStore[dict[str, Any]] = PeriodicStore(
-            hass, STORAGE_VERSION, entry, SAVE_INTERVAL
-        )
-        self._readers = self._input_readers()
-        self._peers = self._counter_peers()
-        self._unsubscribe: list[CALLBACK_TYPE] = []
-        self._timer: CALLBACK_TYPE | None = None
-        self._wakeup: datetime | None = None
 
     def _input_readers(self) -> dict[str, Callable[[State | None, float], None]]:
         """Return, per input entity, how its state is fed to the engine."""
@@ -164,6 +169,8 @@ class SiteCoordinator(DataUpdateCoordinator[SiteSnapshot]):
                     "Stored state of energy site %s is unusable; starting afresh",
                     self.config_entry.title,
                 )
+                self.engine = self._new_engine()  # not a half-loaded one
+        self._readers = self._input_readers()
         entity_ids = list(self._readers)
         self._unsubscribe = [
             async_track_state_change_event(self.hass, entity_ids, self._changed),
