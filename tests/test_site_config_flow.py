@@ -27,7 +27,6 @@ from tests.site_entities import (
     PRICE,
     PV,
     PV_POWER,
-    REGISTER_SITE,
     TARIFF,
     TOTAL_SITE,
     VOLUME,
@@ -526,13 +525,10 @@ async def test_new_version_of_an_undated_tariff(hass: HomeAssistant) -> None:
     assert [v["valid_from"] for v in entry.options["tariffs"]] == [None, "2020-01-01"]
 
 
-async def test_wizard_keeps_registered_sites_out_of_prefill(
-    hass: HomeAssistant,
-) -> None:
+async def test_wizard_starts_empty_without_own_sources(hass: HomeAssistant) -> None:
     """With nothing of Energy Monitor's own, the wizard starts empty."""
     result = await walk_to_form(hass, "site")
     assert suggested(result)["grid_import"] is None
-    assert REGISTER_SITE["grid_import"] == [IMPORT_T1, IMPORT_T2]
 
 
 async def test_unreadable_tariffs_can_be_entered_anew(hass: HomeAssistant) -> None:
