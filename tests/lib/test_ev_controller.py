@@ -168,13 +168,18 @@ def test_stale_data_turns_the_relay_off_and_never_on() -> None:
 
 
 def test_unavailable_input_is_stale() -> None:
-    """No grid reading at all: nothing switches on."""
+    """No grid reading at all: nothing switches on; past the stale limit, off."""
     controller = ChargeController(quick(), START)
     decision = controller.update(
-        ControllerInputs(now=START + timedelta(minutes=5), relay_on=False)
+        ControllerInputs(now=START + timedelta(seconds=30), relay_on=False)
     )
     assert decision.relay_on is None
     assert decision.reason is Reason.WAITING_FOR_DATA
+    decision = controller.update(
+        ControllerInputs(now=START + timedelta(minutes=5), relay_on=False)
+    )
+    assert decision.relay_on is False
+    assert decision.reason is Reason.DATA_STALE
 
 
 def test_restart_waits_for_fresh_data() -> None:
@@ -199,6 +204,24 @@ def test_restart_waits_for_fresh_data() -> None:
         )
     )
     assert decision.relay_on is True
+
+
+def test_restart_without_data_ends_in_the_fail_safe() -> None:
+    """No fresh reading after a start: waiting only up to the stale limit, then off."""
+    settings = quick()
+    controller = ChargeController(settings, START)
+    old = Reading(-3000.0, START - timedelta(seconds=5))
+
+    def decide(seconds: float) -> Decision:
+        return controller.update(
+            ControllerInputs(
+                now=START + timedelta(seconds=seconds), relay_on=True, grid_power=old
+            )
+        )
+
+    assert decide(settings.stale_after - 10).reason is Reason.WAITING_FOR_DATA
+    decision = decide(settings.stale_after + 10)
+    assert (decision.relay_on, decision.reason) == (False, Reason.DATA_STALE)
 
 
 def test_peak_guard_blocks_and_stops_charging() -> None:

@@ -6,7 +6,8 @@ should be on, and why. The decision is made in this order:
 
 1. boost (charge now for N minutes) wins over everything;
 2. modes ``off`` and ``on`` switch the relay at once;
-3. until the inputs are fresh after a start, nothing is switched;
+3. until the inputs are fresh after a start, nothing is switched (for at most
+   the stale limit: then step 4 applies);
 4. stale or unavailable inputs turn the relay off in solar modes (nothing is
    ever switched on from stale data);
 5. the capacity-tariff peak guard stops (and keeps from starting) charging
@@ -365,7 +366,10 @@ class ChargeController:
             return Decision(relay_on=False, reason=Reason.MODE_OFF, surplus=surplus)
         if settings.mode is ChargingMode.ON:
             return Decision(relay_on=True, reason=Reason.MODE_ON, surplus=surplus)
-        if not self._fresh:
+        if (
+            not self._fresh
+            and (now - self._started_at).total_seconds() <= settings.stale_after
+        ):
             return Decision(
                 relay_on=None, reason=Reason.WAITING_FOR_DATA, surplus=surplus
             )
