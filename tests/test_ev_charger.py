@@ -1,11 +1,13 @@
 """EV charging end to end: a real input_boolean relay driven through HA."""
 
 from datetime import timedelta
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
@@ -92,6 +94,30 @@ async def test_cloud_stops_charging_after_the_minimum_on_time(
     await house.run(400)
     assert not house.relay_on()
     assert state_for(hass, "charging_reason").state == "no_surplus"
+
+
+async def test_refresh_acts_on_its_decision(hass: HomeAssistant, house: House) -> None:
+    """A refresh asked between ticks (update_entity) also drives the relay."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    await house.run(630)
+    assert house.relay_on()
+    (entry,) = hass.config_entries.async_entries(DOMAIN)
+    with patch(
+        "custom_components.energy_monitor.sources.ev.coordinator.TICK_SECONDS", 3600
+    ):
+        assert await hass.config_entries.async_reload(entry.entry_id)
+    house.reporting = False
+    await house.run(300)  # the meter went quiet; no tick has re-decided yet
+    assert house.relay_on()
+    await hass.services.async_call(
+        "homeassistant",
+        "update_entity",
+        {"entity_id": state_for(hass, "charging_reason").entity_id},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+    assert state_for(hass, "charging_reason").state == "data_stale"
+    assert not house.relay_on()
 
 
 async def test_data_loss_turns_the_relay_off(hass: HomeAssistant, house: House) -> None:

@@ -144,8 +144,8 @@ class EvChargerCoordinator(DataUpdateCoordinator[EvStatus]):
 
     @override
     async def _async_update_data(self) -> EvStatus:
-        """Re-decide now (the coordinator is pushed; this serves refreshes)."""
-        return self._decide()
+        """Re-decide and act now (the coordinator is pushed; this serves refreshes)."""
+        return self._decide_and_act()
 
     @callback
     def _state_changed(self, _event: Event[EventStateChangedData]) -> None:
@@ -160,7 +160,12 @@ class EvChargerCoordinator(DataUpdateCoordinator[EvStatus]):
     @callback
     def evaluate(self) -> None:
         """Run the controller, drive the relay and publish the status."""
-        status = self._decide()
+        self.async_set_updated_data(self._decide_and_act())
+
+    def _decide_and_act(self) -> EvStatus:
+        """Run the controller, drive the relay and schedule storing the state."""
+        inputs = self._inputs.read(dt_util.now())
+        status = EvStatus(self.controller.update(inputs), inputs)
         decision = status.decision
         relay = status.inputs.relay_on
         if (
@@ -170,13 +175,8 @@ class EvChargerCoordinator(DataUpdateCoordinator[EvStatus]):
             and decision.relay_on != relay
         ):
             self._command(on=decision.relay_on, now=status.inputs.now)
-        self.async_set_updated_data(status)
         self._store.async_schedule_save(self.snapshot)
-
-    def _decide(self) -> EvStatus:
-        """Read the inputs and ask the controller."""
-        inputs = self._inputs.read(dt_util.now())
-        return EvStatus(self.controller.update(inputs), inputs)
+        return status
 
     def _command(self, *, on: bool, now: datetime) -> None:
         """Switch the relay (not again for the same state within a minute)."""
