@@ -2,6 +2,8 @@
 
 from typing import Final
 
+from ...lib.ev.controller import ChargerSettings
+
 CONF_RELAY: Final = "relay_entity"
 CONF_GRID_POWER: Final = "grid_power_entity"
 CONF_SURPLUS_POWER: Final = "surplus_power_entity"
@@ -19,8 +21,9 @@ INPUT_ENTITIES: Final = (
     CONF_DEMAND_QUARTER,
     CONF_MONTH_PEAK,
 )
-DEFAULT_CHARGER_POWER: Final = 1400
-DEFAULT_STALE_AFTER: Final = 90
+_DEFAULTS: Final = ChargerSettings()
+DEFAULT_CHARGER_POWER: Final = _DEFAULTS.charger_power
+DEFAULT_STALE_AFTER: Final = _DEFAULTS.stale_after
 TICK_SECONDS: Final = 10
 """How often the controller re-decides without input changes (timers, staleness)."""
 COMMAND_RETRY_SECONDS: Final = 60
