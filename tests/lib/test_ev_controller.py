@@ -384,6 +384,22 @@ def test_energy_solar_share_and_new_day() -> None:
     assert tomorrow.energy_today == 0.0
 
 
+def test_session_energy_ends_at_ready_by_also_across_a_restart() -> None:
+    """A session whose ready-by time passed while stopped starts again at 0."""
+    house = House(quick(start_surplus=700), household=lambda _: -1400.0)
+    house.run(62)
+    charged = house.controller.session_energy
+    assert charged > 1.0
+    snapshot = house.controller.snapshot()
+    ready_by = house.controller.next_ready_by(house.now)
+    before = ChargeController(quick(), ready_by - timedelta(minutes=1))
+    before.restore(snapshot)
+    assert before.session_energy == charged
+    after = ChargeController(quick(), ready_by + timedelta(minutes=1))
+    after.restore(snapshot)
+    assert after.session_energy == 0.0
+
+
 def test_charger_power_is_learned_from_the_step() -> None:
     """The grid-power step at a switch refines the configured charger power."""
     house = House(quick(charger_power=1400), charger=1800.0)

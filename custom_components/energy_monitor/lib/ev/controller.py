@@ -237,14 +237,20 @@ class ChargeController:
     def restore(self, state: dict[str, Any]) -> None:
         """Continue from :meth:`snapshot` (after a restart, same day only).
 
-        The learned charger power is kept only while the configured power is
+        The session's energy is kept only while its ready-by time has not
+        passed; the learned charger power only while the configured power is
         the one it was learned from.
         """
         if state.get("day") == self._today.day.isoformat():
             self._today.energy = float(state.get("energy", 0.0))
             self._today.solar_energy = float(state.get("solar_energy", 0.0))
             self._today.switches = int(state.get("switches", 0))
-        self.session_energy = float(state.get("session_energy", 0.0))
+        session_end = state.get("session_end")
+        if (
+            session_end is None
+            or datetime.fromisoformat(session_end) > self._started_at
+        ):
+            self.session_energy = float(state.get("session_energy", 0.0))
         if (last_switch := state.get("last_switch")) is not None:
             self.last_switch = datetime.fromisoformat(last_switch)
         learned_from = state.get("configured_power")
@@ -259,6 +265,9 @@ class ChargeController:
             "solar_energy": self._today.solar_energy,
             "switches": self._today.switches,
             "session_energy": self.session_energy,
+            "session_end": self.next_ready_by(
+                self._last_update or self._started_at
+            ).isoformat(),
             "last_switch": None
             if self.last_switch is None
             else self.last_switch.isoformat(),
