@@ -30,7 +30,6 @@ from .const import (
     CONF_METER_MODEL,
     CONF_PARITY,
     CONF_SERIAL_PORT,
-    CONF_STOPBITS,
     CONF_TRANSPORT,
     CONF_UNIT_ID,
     CUSTOM_MAPS_DIR,
@@ -73,7 +72,6 @@ def endpoint_of(data: Mapping[str, Any]) -> Endpoint:
             data[CONF_SERIAL_PORT],
             baudrate=int(data.get(CONF_BAUDRATE, DEFAULT_BAUDRATE)),
             parity=str(data.get(CONF_PARITY, DEFAULT_PARITY)),
-            stopbits=int(data.get(CONF_STOPBITS, 1)),
         )
     return TcpEndpoint(
         str(data[CONF_HOST]),

@@ -2,6 +2,8 @@
 
 from typing import Final
 
+from ...lib.modbus.client import DEFAULT_TIMEOUT
+
 CONF_UNIT_ID: Final = "unit_id"
 CONF_METER_MODEL: Final = "meter_model"
 """A bundled map's name (``eastron_sdm630``) or a custom map's file name."""
@@ -9,7 +11,6 @@ CONF_TRANSPORT: Final = "transport"
 CONF_SERIAL_PORT: Final = "serial_port"
 CONF_BAUDRATE: Final = "baudrate"
 CONF_PARITY: Final = "parity"
-CONF_STOPBITS: Final = "stopbits"
 
 CONF_UPDATE_INTERVAL: Final = "update_interval"
 CONF_ENERGY_INTERVAL: Final = "energy_interval"
@@ -28,7 +29,7 @@ DEFAULT_UPDATE_INTERVAL: Final = 5
 DEFAULT_ENERGY_INTERVAL: Final = 30
 """Seconds between reads of the slow group (energy counters)."""
 
-READ_TIMEOUT: Final = 3.0
+READ_TIMEOUT: Final = DEFAULT_TIMEOUT
 """Seconds to wait for a connection or an answer."""
 
 CUSTOM_MAPS_DIR: Final = "energy_monitor_maps"
