@@ -16,18 +16,13 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import Platform, UnitOfPower
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.selector import (
-    EntitySelector,
-    EntitySelectorConfig,
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
-)
+from homeassistant.helpers.selector import EntitySelector, EntitySelectorConfig
 import probatio as vol
 
 from ...const import CONF_SOURCE, Source
 from ...entity import sensors_by_key
 from ...lib.vocabulary import Key
+from ...selectors import number_box
 from .const import (
     CONF_CHARGER_POWER,
     CONF_DEMAND_QUARTER,
@@ -53,14 +48,8 @@ SCHEMA = vol.Schema(
         ),
         vol.Optional(CONF_GRID_POWER): _POWER_SENSOR,
         vol.Optional(CONF_SURPLUS_POWER): _POWER_SENSOR,
-        vol.Required(CONF_CHARGER_POWER, default=DEFAULT_CHARGER_POWER): NumberSelector(
-            NumberSelectorConfig(
-                min=500,
-                max=22000,
-                step=10,
-                unit_of_measurement=UnitOfPower.WATT,
-                mode=NumberSelectorMode.BOX,
-            )
+        vol.Required(CONF_CHARGER_POWER, default=DEFAULT_CHARGER_POWER): number_box(
+            UnitOfPower.WATT, minimum=500, maximum=22000, step=10
         ),
         vol.Optional(CONF_PRICE): EntitySelector(
             EntitySelectorConfig(domain=Platform.SENSOR)
@@ -161,26 +150,10 @@ class EvChargerOptionsFlow(OptionsFlowWithReload):
                 vol.Required(
                     CONF_STALE_AFTER,
                     default=options.get(CONF_STALE_AFTER, DEFAULT_STALE_AFTER),
-                ): NumberSelector(
-                    NumberSelectorConfig(
-                        min=10,
-                        max=3600,
-                        step=5,
-                        unit_of_measurement="s",
-                        mode=NumberSelectorMode.BOX,
-                    )
-                ),
+                ): number_box("s", minimum=10, maximum=3600, step=5),
                 vol.Required(
                     CONF_PEAK_LIMIT, default=options.get(CONF_PEAK_LIMIT, 0)
-                ): NumberSelector(
-                    NumberSelectorConfig(
-                        min=0,
-                        max=50,
-                        step=0.1,
-                        unit_of_measurement="kW",
-                        mode=NumberSelectorMode.BOX,
-                    )
-                ),
+                ): number_box("kW", minimum=0, maximum=50, step=0.1),
             }
         )
         return self.async_show_form(step_id="init", data_schema=schema)

@@ -21,9 +21,6 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.helpers.selector import (
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
     SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
@@ -45,6 +42,7 @@ from ...lib.modbus.client import (
 )
 from ...lib.modbus.meter import MeterReader, Value, identity_text
 from ...lib.modbus.schema import MapError, RegisterMap, ScanGroup
+from ...selectors import number_box
 from .connection import (
     acquire_link,
     async_load_map,
@@ -331,30 +329,22 @@ class ModbusOptionsFlow(OptionsFlowWithReload):
             )
         options = self.config_entry.options
 
-        def number(low: int, high: int, unit: str | None = None) -> NumberSelector:
-            config = NumberSelectorConfig(
-                min=low, max=high, step=1, mode=NumberSelectorMode.BOX
-            )
-            if unit is not None:
-                config["unit_of_measurement"] = unit
-            return NumberSelector(config)
-
         schema = vol.Schema(
             {
                 vol.Required(
                     CONF_UPDATE_INTERVAL,
                     default=options.get(CONF_UPDATE_INTERVAL, DEFAULT_UPDATE_INTERVAL),
-                ): number(1, 3600, "s"),
+                ): number_box("s", minimum=1, maximum=3600, step=1),
                 vol.Required(
                     CONF_ENERGY_INTERVAL,
                     default=options.get(CONF_ENERGY_INTERVAL, DEFAULT_ENERGY_INTERVAL),
-                ): number(1, 3600, "s"),
+                ): number_box("s", minimum=1, maximum=3600, step=1),
                 vol.Required(
                     CONF_MAX_COUNT, default=options.get(CONF_MAX_COUNT, MAX_COUNT)
-                ): number(1, MAX_COUNT),
+                ): number_box(minimum=1, maximum=MAX_COUNT, step=1),
                 vol.Required(
                     CONF_MAX_GAP, default=options.get(CONF_MAX_GAP, DEFAULT_MAX_GAP)
-                ): number(0, MAX_COUNT),
+                ): number_box(minimum=0, maximum=MAX_COUNT, step=1),
             }
         )
         return self.async_show_form(step_id="modbus", data_schema=schema)

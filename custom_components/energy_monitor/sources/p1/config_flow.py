@@ -19,9 +19,6 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.helpers.selector import (
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
@@ -35,6 +32,7 @@ import probatio as vol
 from ...const import CONF_SOURCE, LOGGER, Source
 from ...lib.p1.model import P1Telegram, RejectReason
 from ...lib.p1.reader import NoTelegramError, P1ConnectionError, async_read_telegram
+from ...selectors import number_box
 from .connection import reader_options_from_entry
 from .const import (
     CONF_AUTHENTICATION_KEY,
@@ -270,15 +268,7 @@ class P1OptionsFlow(OptionsFlowWithReload):
                     default=self.config_entry.options.get(
                         CONF_UPDATE_INTERVAL, DEFAULT_UPDATE_INTERVAL
                     ),
-                ): NumberSelector(
-                    NumberSelectorConfig(
-                        min=0,
-                        max=300,
-                        step=1,
-                        unit_of_measurement="s",
-                        mode=NumberSelectorMode.BOX,
-                    )
-                ),
+                ): number_box("s", minimum=0, maximum=300, step=1),
             }
         )
         return self.async_show_form(step_id="init", data_schema=schema)

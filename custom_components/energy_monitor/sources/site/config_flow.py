@@ -26,9 +26,6 @@ from homeassistant.helpers.selector import (
     DateSelector,
     EntitySelector,
     EntitySelectorConfig,
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
@@ -56,6 +53,7 @@ from ...lib.site.tariff import (
     start_version,
 )
 from ...lib.vocabulary import Key
+from ...selectors import number_box
 from .const import (
     CONF_BATTERY_CHARGE,
     CONF_BATTERY_DISCHARGE,
@@ -97,16 +95,6 @@ def _entities(device_class: str, *, multiple: bool = False) -> EntitySelector:
             domain="sensor", device_class=device_class, multiple=multiple
         )
     )
-
-
-def _number(unit: str | None = None, minimum: float | None = None) -> NumberSelector:
-    """Return a free number box (prices may be negative)."""
-    config = NumberSelectorConfig(mode=NumberSelectorMode.BOX, step="any")
-    if unit is not None:
-        config["unit_of_measurement"] = unit
-    if minimum is not None:
-        config["min"] = minimum
-    return NumberSelector(config)
 
 
 GRID_SCHEMA = vol.Schema(
@@ -339,19 +327,21 @@ class SiteConfigFlow(ConfigFlow):
                 options={CONF_TARIFFS: dump_tariffs([version])},
             )
         fields: dict[Any, Any] = {
-            vol.Required(CONF_IMPORT_RATE, default=0.0): _number(f"{currency}/kWh"),
+            vol.Required(CONF_IMPORT_RATE, default=0.0): number_box(f"{currency}/kWh"),
         }
         if CONF_GRID_EXPORT in self._site_data:
-            fields[vol.Required(CONF_EXPORT_RATE, default=0.0)] = _number(
+            fields[vol.Required(CONF_EXPORT_RATE, default=0.0)] = number_box(
                 f"{currency}/kWh"
             )
         if CONF_GAS in self._site_data:
-            fields[vol.Required(CONF_GAS_RATE, default=0.0)] = _number(f"{currency}/m³")
-        fields[vol.Required(CONF_STANDING_CHARGE, default=0.0)] = _number(
-            f"{currency}/d", 0
+            fields[vol.Required(CONF_GAS_RATE, default=0.0)] = number_box(
+                f"{currency}/m³"
+            )
+        fields[vol.Required(CONF_STANDING_CHARGE, default=0.0)] = number_box(
+            f"{currency}/d", minimum=0
         )
-        fields[vol.Required(CONF_CAPACITY_RATE, default=0.0)] = _number(
-            f"{currency}/kW/y", 0
+        fields[vol.Required(CONF_CAPACITY_RATE, default=0.0)] = number_box(
+            f"{currency}/kW/y", minimum=0
         )
         return self.async_show_form(
             step_id="site_tariff",
@@ -514,7 +504,7 @@ class SiteOptionsFlow(OptionsFlowWithReload):
             price = Price(PriceMode.FIXED, rate=user_input[CONF_RATE])
             return self._save(self._newest.with_price(self._direction, price))
         current = self._current(PriceMode.FIXED)
-        schema = vol.Schema({vol.Required(CONF_RATE): _number(self._unit())})
+        schema = vol.Schema({vol.Required(CONF_RATE): number_box(self._unit())})
         suggested = {CONF_RATE: current.rate} if current else {}
         return self._price_form("site_price_fixed", schema, suggested, {})
 
@@ -559,7 +549,7 @@ class SiteOptionsFlow(OptionsFlowWithReload):
                     return self._save(self._newest.with_price(self._direction, price))
         current = self._current(PriceMode.REGISTERS)
         fields: dict[Any, Any] = {
-            vol.Required(f"{CONF_RATE}_{n}"): _number(self._unit())
+            vol.Required(f"{CONF_RATE}_{n}"): number_box(self._unit())
             for n in range(1, count + 1)
         }
         fields[vol.Optional(CONF_SCHEDULE)] = TextSelector(
@@ -631,8 +621,8 @@ class SiteOptionsFlow(OptionsFlowWithReload):
                 vol.Required(CONF_ENTITY): EntitySelector(
                     EntitySelectorConfig(domain=["sensor", "input_number", "number"])
                 ),
-                vol.Required(CONF_MARKUP, default=0.0): _number(self._unit()),
-                vol.Required(CONF_MULTIPLIER, default=1.0): _number(),
+                vol.Required(CONF_MARKUP, default=0.0): number_box(self._unit()),
+                vol.Required(CONF_MULTIPLIER, default=1.0): number_box(),
             }
         )
         suggested = (
@@ -663,9 +653,13 @@ class SiteOptionsFlow(OptionsFlowWithReload):
         currency = self.hass.config.currency
         schema = vol.Schema(
             {
-                vol.Required(CONF_STANDING_CHARGE): _number(f"{currency}/d", 0),
-                vol.Required(CONF_CAPACITY_RATE): _number(f"{currency}/kW/y", 0),
-                vol.Required(CONF_CAPACITY_MINIMUM): _number("kW", 0),
+                vol.Required(CONF_STANDING_CHARGE): number_box(
+                    f"{currency}/d", minimum=0
+                ),
+                vol.Required(CONF_CAPACITY_RATE): number_box(
+                    f"{currency}/kW/y", minimum=0
+                ),
+                vol.Required(CONF_CAPACITY_MINIMUM): number_box("kW", minimum=0),
             }
         )
         suggested = {
