@@ -12,6 +12,7 @@ m³.
 """
 
 from enum import StrEnum
+import math
 
 
 class Key(StrEnum):
@@ -251,3 +252,152 @@ AVERAGED_MEASUREMENTS: frozenset[Key] = frozenset(
     }
 )
 """Instantaneous measurements that are averaged over a publish window."""
+
+
+_POWER_W = (-1_000_000.0, 1_000_000.0)
+_POWER_W_ONE_WAY = (0.0, 1_000_000.0)
+_ENERGY_KWH = (0.0, 1e10)
+_VOLTAGE_PHASE = (0.0, 500.0)
+_VOLTAGE_LINE = (0.0, 870.0)
+_VOLTAGE_DC = (0.0, 1500.0)
+_CURRENT_A = (-10_000.0, 10_000.0)
+_PERCENT = (0.0, 100.0)
+_COUNT = (0.0, 1e9)
+
+LIMITS: dict[Key, tuple[float, float]] = {
+    **dict.fromkeys(
+        (
+            Key.GRID_POWER,
+            Key.POWER_L1,
+            Key.POWER_L2,
+            Key.POWER_L3,
+            Key.SITE_POWER,
+            Key.SURPLUS_POWER,
+            Key.BATTERY_POWER,
+            Key.APPARENT_POWER,
+            Key.REACTIVE_POWER,
+        ),
+        _POWER_W,
+    ),
+    **dict.fromkeys(
+        (
+            Key.GRID_POWER_IMPORT,
+            Key.GRID_POWER_EXPORT,
+            Key.POWER_IMPORT_L1,
+            Key.POWER_IMPORT_L2,
+            Key.POWER_IMPORT_L3,
+            Key.POWER_EXPORT_L1,
+            Key.POWER_EXPORT_L2,
+            Key.POWER_EXPORT_L3,
+            Key.PV_POWER,
+            Key.INVERTER_POWER_AC,
+            Key.CHARGER_POWER,
+        ),
+        _POWER_W_ONE_WAY,
+    ),
+    **dict.fromkeys(
+        (*LIFETIME_COUNTERS, Key.GRID_REACTIVE_IMPORT, Key.GRID_REACTIVE_EXPORT),
+        _ENERGY_KWH,
+    ),
+    **dict.fromkeys(
+        (
+            Key.GRID_ELEC_IMPORT_L1,
+            Key.GRID_ELEC_IMPORT_L2,
+            Key.GRID_ELEC_IMPORT_L3,
+            Key.GRID_ELEC_EXPORT_L1,
+            Key.GRID_ELEC_EXPORT_L2,
+            Key.GRID_ELEC_EXPORT_L3,
+        ),
+        _ENERGY_KWH,
+    ),
+    **dict.fromkeys(
+        (
+            Key.VOLTAGE_L1,
+            Key.VOLTAGE_L2,
+            Key.VOLTAGE_L3,
+            Key.INVERTER_VOLTAGE_AC,
+            Key.INVERTER_VOLTAGE_AC_L1,
+            Key.INVERTER_VOLTAGE_AC_L2,
+            Key.INVERTER_VOLTAGE_AC_L3,
+        ),
+        _VOLTAGE_PHASE,
+    ),
+    **dict.fromkeys(
+        (Key.VOLTAGE_L1_L2, Key.VOLTAGE_L2_L3, Key.VOLTAGE_L3_L1), _VOLTAGE_LINE
+    ),
+    **dict.fromkeys(
+        (
+            Key.INVERTER_VOLTAGE_DC,
+            Key.INVERTER_VOLTAGE_DC_2,
+            Key.INVERTER_VOLTAGE_DC_3,
+            Key.INVERTER_VOLTAGE_DC_4,
+            Key.BATTERY_VOLTAGE_DC,
+        ),
+        _VOLTAGE_DC,
+    ),
+    **dict.fromkeys(
+        (
+            Key.CURRENT_L1,
+            Key.CURRENT_L2,
+            Key.CURRENT_L3,
+            Key.CURRENT_N,
+            Key.INVERTER_CURRENT_AC,
+            Key.INVERTER_CURRENT_AC_L1,
+            Key.INVERTER_CURRENT_AC_L2,
+            Key.INVERTER_CURRENT_AC_L3,
+            Key.INVERTER_CURRENT_DC,
+            Key.INVERTER_CURRENT_DC_2,
+            Key.INVERTER_CURRENT_DC_3,
+            Key.INVERTER_CURRENT_DC_4,
+            Key.BATTERY_CURRENT_DC,
+        ),
+        _CURRENT_A,
+    ),
+    **dict.fromkeys((Key.FREQUENCY, Key.INVERTER_FREQUENCY_AC), (0.0, 100.0)),
+    **dict.fromkeys(
+        (
+            Key.POWER_FACTOR,
+            Key.POWER_FACTOR_L1,
+            Key.POWER_FACTOR_L2,
+            Key.POWER_FACTOR_L3,
+        ),
+        (-1.0, 1.0),
+    ),
+    **dict.fromkeys(
+        (Key.DEMAND_CURRENT_QUARTER, Key.DEMAND_MONTH_PEAK), (0.0, 10_000.0)
+    ),
+    **dict.fromkeys((Key.BATTERY_SOC, Key.AUTONOMY, Key.SELF_CONSUMPTION), _PERCENT),
+    Key.BATTERY_TEMPERATURE: (-50.0, 150.0),
+    **dict.fromkeys(
+        (
+            Key.POWER_FAILURES,
+            Key.POWER_FAILURES_LONG,
+            Key.VOLTAGE_SAGS_L1,
+            Key.VOLTAGE_SAGS_L2,
+            Key.VOLTAGE_SAGS_L3,
+            Key.VOLTAGE_SWELLS_L1,
+            Key.VOLTAGE_SWELLS_L2,
+            Key.VOLTAGE_SWELLS_L3,
+        ),
+        _COUNT,
+    ),
+}
+"""The physical range of every value a device reports, in the key's unit.
+
+Generous on purpose (a 1 MW site, a 10 kA CT): only impossible values fall
+outside, such as a torn register's 3.4e38 or a negative one-way power.
+"""
+
+
+def plausible(key: str, value: object) -> bool:
+    """Tell whether ``value`` can be a real reading of ``key``.
+
+    A number must be finite and, for a key with :data:`LIMITS`, within them;
+    anything that is not a number (text, a timestamp) is left to its key.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return True
+    if not math.isfinite(value):
+        return False
+    limits = LIMITS.get(key)  # type: ignore[call-overload]
+    return limits is None or limits[0] <= value <= limits[1]
