@@ -129,7 +129,7 @@ async def test_rtu_over_tcp_and_serial(
     answers = {
         "serial_port": f"socket://127.0.0.1:{other.port}",
         "baudrate": "19200",
-        "parity": "E",
+        "parity": "even",
         "unit_id": 2,
         "meter_model": "eastron_sdm630",
     }
@@ -139,6 +139,7 @@ async def test_rtu_over_tcp_and_serial(
         "source": "modbus",
         **answers,
         "baudrate": 19200,
+        "parity": "E",
         "transport": "serial",
     }
     assert result["title"] == "Eastron SDM630-Modbus V2 (unit 2)"
@@ -239,7 +240,7 @@ async def test_port_conflict(hass: HomeAssistant, start_modbus: StartModbus) -> 
     answers = {
         "serial_port": url,
         "baudrate": "19200",
-        "parity": "N",
+        "parity": "none",
         "unit_id": 1,
         "meter_model": "eastron_sdm630",
     }

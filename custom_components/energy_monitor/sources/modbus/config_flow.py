@@ -42,7 +42,7 @@ from ...lib.modbus.client import (
 )
 from ...lib.modbus.meter import MeterReader, Value, identity_text
 from ...lib.modbus.schema import MapError, RegisterMap, ScanGroup
-from ...selectors import number_box
+from ...selectors import CodedSelect, number_box
 from .connection import (
     acquire_link,
     async_load_map,
@@ -69,7 +69,7 @@ from .const import (
     DEFAULT_PORT,
     DEFAULT_UNIT_ID,
     DEFAULT_UPDATE_INTERVAL,
-    PARITIES,
+    PARITY_CODES,
 )
 
 _UNIT_ID = vol.All(vol.Coerce(int), vol.Range(min=0, max=255))
@@ -82,6 +82,7 @@ _CONNECTION_FIELDS = (
     CONF_PARITY,
 )
 _MAX_PROBLEMS = 5
+_PARITY = CodedSelect("modbus_parity", PARITY_CODES)
 
 
 def _model_options(custom_dir: Path) -> list[SelectOptionDict]:
@@ -176,13 +177,9 @@ class ModbusConfigFlow(ConfigFlow):
                     ),
                     vol.Coerce(int),
                 ),
-                vol.Required(CONF_PARITY, default=DEFAULT_PARITY): SelectSelector(
-                    SelectSelectorConfig(
-                        options=PARITIES,
-                        mode=SelectSelectorMode.DROPDOWN,
-                        translation_key="modbus_parity",
-                    )
-                ),
+                vol.Required(
+                    CONF_PARITY, default=_PARITY.option(DEFAULT_PARITY)
+                ): _PARITY.selector,
                 **await self._modbus_meter_fields(),
             }
         )
@@ -217,11 +214,16 @@ class ModbusConfigFlow(ConfigFlow):
                 **user_input,
             }
             if step_id == "modbus_serial":
+                data = _PARITY.stored(data, CONF_PARITY)
                 data[CONF_TRANSPORT] = Transport.SERIAL.value
             result = await self._async_modbus_try(data, errors, placeholders)
             if result is not None:
                 return result
-        suggested = user_input if user_input is not None else previous
+        suggested = (
+            user_input
+            if user_input is not None
+            else _PARITY.suggested(previous, CONF_PARITY)
+        )
         return self.async_show_form(
             step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(schema, suggested),

@@ -22,7 +22,8 @@ DEFAULT_UNIT_ID: Final = 1
 DEFAULT_BAUDRATE: Final = 9600
 DEFAULT_PARITY: Final = "N"
 BAUDRATES: Final = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200]
-PARITIES: Final = ["N", "E", "O"]
+PARITY_CODES: Final = {"none": "N", "even": "E", "odd": "O"}
+"""Wizard option (a valid translation key) -> stored parity (pyserial's letter)."""
 
 DEFAULT_UPDATE_INTERVAL: Final = 5
 """Seconds between reads of the fast group (power, voltage, ...)."""

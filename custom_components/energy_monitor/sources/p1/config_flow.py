@@ -19,9 +19,6 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.helpers.selector import (
-    SelectSelector,
-    SelectSelectorConfig,
-    SelectSelectorMode,
     SerialPortSelector,
     TextSelector,
     TextSelectorConfig,
@@ -32,7 +29,7 @@ import probatio as vol
 from ...const import CONF_SOURCE, LOGGER, Source
 from ...lib.p1.model import P1Telegram, RejectReason
 from ...lib.p1.reader import NoTelegramError, P1ConnectionError, async_read_telegram
-from ...selectors import number_box
+from ...selectors import CodedSelect, number_box
 from .connection import reader_options_from_entry
 from .const import (
     CONF_AUTHENTICATION_KEY,
@@ -43,16 +40,13 @@ from .const import (
     CONF_UPDATE_INTERVAL,
     DEFAULT_UPDATE_INTERVAL,
     DSMR_VERSION_AUTO,
-    DSMR_VERSIONS,
+    DSMR_VERSION_CODES,
     VALIDATION_TIMEOUT,
 )
 
-_VERSION_SELECTOR = SelectSelector(
-    SelectSelectorConfig(
-        options=DSMR_VERSIONS,
-        mode=SelectSelectorMode.DROPDOWN,
-        translation_key=CONF_DSMR_VERSION,
-    )
+_VERSION = CodedSelect(CONF_DSMR_VERSION, DSMR_VERSION_CODES)
+_VERSION_FIELD = vol.Required(
+    CONF_DSMR_VERSION, default=_VERSION.option(DSMR_VERSION_AUTO)
 )
 _KEY_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 
@@ -60,13 +54,13 @@ NETWORK_SCHEMA = vol.Schema(
     {
         vol.Required(CONF_HOST): str,
         vol.Required(CONF_PORT): vol.All(vol.Coerce(int), vol.Range(min=1, max=65535)),
-        vol.Required(CONF_DSMR_VERSION, default=DSMR_VERSION_AUTO): _VERSION_SELECTOR,
+        _VERSION_FIELD: _VERSION.selector,
     }
 )
 SERIAL_SCHEMA = vol.Schema(
     {
         vol.Required(CONF_SERIAL_PORT): SerialPortSelector(),
-        vol.Required(CONF_DSMR_VERSION, default=DSMR_VERSION_AUTO): _VERSION_SELECTOR,
+        _VERSION_FIELD: _VERSION.selector,
     }
 )
 KEYS_SCHEMA = vol.Schema(
@@ -175,12 +169,16 @@ class P1ConfigFlow(ConfigFlow):
                     for k, v in previous.items()
                     if k not in _CONNECTION_FIELDS and k != CONF_DSMR_VERSION
                 },
-                **user_input,
+                **_VERSION.stored(user_input, CONF_DSMR_VERSION),
             }
             result = await self._async_p1_try(data, errors)
             if result is not None:
                 return result
-        suggested = user_input if user_input is not None else previous
+        suggested = (
+            user_input
+            if user_input is not None
+            else _VERSION.suggested(previous, CONF_DSMR_VERSION)
+        )
         return self.async_show_form(
             step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(schema, suggested),

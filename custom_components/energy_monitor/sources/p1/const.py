@@ -13,7 +13,11 @@ CONF_DETECTED_VERSION: Final = "detected_version"
 CONF_UPDATE_INTERVAL: Final = "update_interval"
 
 DSMR_VERSION_AUTO: Final = "auto"
-DSMR_VERSIONS: Final = [DSMR_VERSION_AUTO, *(variant.value for variant in MeterVariant)]
+DSMR_VERSION_CODES: Final = {
+    code.lower().replace(".", "_"): code
+    for code in (DSMR_VERSION_AUTO, *(variant.value for variant in MeterVariant))
+}
+"""Wizard option (a valid translation key, ``5b``) -> stored version (``5B``)."""
 DEFAULT_UPDATE_INTERVAL: Final = 5
 """Seconds over which power values are averaged before they are published."""
 
