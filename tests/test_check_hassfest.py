@@ -91,10 +91,8 @@ def _bad_icon(icons: dict[str, Any]) -> None:
 
 def _field_not_translated(package: Path) -> None:
     path = package / "services.yaml"
-    path.write_text(
-        path.read_text(encoding="utf-8") + "    extra:\n      selector:\n        text:\n",
-        encoding="utf-8",
-    )
+    field = "    extra:\n      selector:\n        text:\n"
+    path.write_text(path.read_text(encoding="utf-8") + field, encoding="utf-8")
 
 
 @pytest.fixture
