@@ -29,7 +29,7 @@ from homeassistant.helpers.selector import (
 )
 import probatio as vol
 
-from ...const import CONF_SOURCE, LOGGER, Source
+from ...const import CONF_SOURCE, LOGGER
 from ...lib.p1.model import P1Telegram, RejectReason
 from ...lib.p1.reader import NoTelegramError, P1ConnectionError, async_read_telegram
 from ...selectors import number_box
@@ -44,6 +44,7 @@ from .const import (
     DEFAULT_UPDATE_INTERVAL,
     DSMR_VERSION_AUTO,
     DSMR_VERSIONS,
+    SOURCE,
     VALIDATION_TIMEOUT,
 )
 
@@ -169,7 +170,7 @@ class P1ConfigFlow(ConfigFlow):
         previous = self._p1_data
         if user_input is not None:
             data = {
-                CONF_SOURCE: Source.P1,
+                CONF_SOURCE: SOURCE,
                 **{
                     k: v
                     for k, v in previous.items()
