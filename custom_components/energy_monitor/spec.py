@@ -91,8 +91,7 @@ def source_entry[RuntimeT: SourceRuntime](
         raise _action_error(not_found, entry_id)
     if not_loaded is not None and entry.state is not ConfigEntryState.LOADED:
         raise _action_error(not_loaded, entry_id)
-    typed: ConfigEntry[RuntimeT] = entry
-    return typed
+    return entry
 
 
 def _action_error(key: str, entry_id: str) -> ServiceValidationError:

@@ -16,7 +16,7 @@ import probatio as vol
 from ...const import DOMAIN
 from ...spec import SourceSpec, source_entry
 from .coordinator import EvChargerCoordinator
-from .runtime import EvChargerRuntime
+from .runtime import EvChargerConfigEntry, EvChargerRuntime
 
 SERVICE_BOOST = "boost"
 SERVICE_GET_CHARGING_PLAN = "get_charging_plan"
@@ -41,7 +41,7 @@ def _coordinator(
     Raises:
         ServiceValidationError: when the entry is not a loaded EV charger.
     """
-    entry = source_entry(
+    entry: EvChargerConfigEntry = source_entry(
         hass,
         call.data[ATTR_CONFIG_ENTRY_ID],
         spec,

@@ -28,7 +28,7 @@ from ...lib.site.tariff import (
 from ...spec import SourceSpec, source_entry
 from .const import CONF_TARIFFS
 from .inputs import site_tariffs
-from .runtime import SiteRuntime
+from .runtime import SiteConfigEntry, SiteRuntime
 
 SERVICE_IMPORT_TARIFF = "import_tariff"
 ATTR_FILE = "file"
@@ -79,7 +79,7 @@ async def _async_import_tariff(
     A site that is not loaded (its stored tariffs are invalid) takes them too.
     """
     hass = call.hass
-    entry = source_entry(
+    entry: SiteConfigEntry = source_entry(
         hass, call.data[ATTR_CONFIG_ENTRY_ID], spec, not_found="not_a_site"
     )
     if ATTR_FILE in call.data:
