@@ -126,9 +126,13 @@ def test_the_dev_instance_simulates_every_source_with_a_simulator() -> None:
 
 
 def _package(root: Path, name: str, subpackages: dict[str, str]) -> None:
-    """Write a package ``name`` with subpackages of the given source text."""
+    """Write a package ``name`` with subpackages of the given source text.
+
+    A plain module (not a source) sits next to them.
+    """
     (root / name).mkdir()
     (root / name / "__init__.py").write_text('"""Test package."""\n')
+    (root / name / "helpers.py").write_text('"""Not a source."""\n')
     for subpackage, text in subpackages.items():
         (root / name / subpackage).mkdir()
         (root / name / subpackage / "__init__.py").write_text(text)
