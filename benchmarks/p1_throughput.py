@@ -49,7 +49,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.energy_monitor.lib.p1.model import P1Telegram
 from custom_components.energy_monitor.lib.p1.stream import P1StreamDecoder
-from custom_components.energy_monitor.sources.p1 import P1Runtime
+from custom_components.energy_monitor.sources.p1.runtime import P1Runtime
 from simulators.p1 import P1Simulator, P1Variant
 from simulators.profile import ZONE, SteppingClock
 

@@ -1,89 +1,42 @@
 """The simulated devices of the development instance, and how to add them.
 
-``python -m simulators`` serves every device listed here; the dev-only
+Every source whose spec names a simulator module (``SourceSpec.simulator``)
+contributes that module's ``DEV`` (:class:`~.dev.DevSetup`):
+``python -m simulators`` serves their devices, and the dev-only
 ``energy_monitor_dev`` helper in ``config/custom_components`` walks Energy
 Monitor's real setup wizard with each device's answers, so a fresh
 ``script/develop`` instance shows live entities without hardware.
 """
 
-from dataclasses import dataclass
-from typing import Any
+import importlib
 
-HOST = "127.0.0.1"
-P1_DUTCH_PORT = 2001
-P1_BELGIAN_PORT = 2002
-FRONIUS_SYMO_PORT = 2080
-FRONIUS_GEN24_PORT = 2081
-MODBUS_PORT = 2020
-MODBUS_METERS = {1: "eastron_sdm630", 2: "carlo_gavazzi_em24"}
-"""Meters (unit ID: bundled map) behind the simulated Modbus TCP gateway."""
+from custom_components.energy_monitor.sources import SPECS
+
+from .dev import DevDevice, DevSetup
 
 
-@dataclass(frozen=True, slots=True)
-class DevDevice:
-    """A simulated device and the wizard answers that add it."""
+def _dev_setups() -> tuple[DevSetup, ...]:
+    """Return the ``DEV`` of every source's simulator module, in menu order.
 
-    name: str
-    wizard: tuple[dict[str, Any], ...]
+    Raises:
+        TypeError: when a simulator module's ``DEV`` is not a DevSetup.
+    """
+    setups: list[DevSetup] = []
+    for spec in SPECS:
+        if spec.simulator is None:
+            continue
+        module = importlib.import_module(f"{__package__}.{spec.simulator}")
+        setup = getattr(module, "DEV", None)
+        if not isinstance(setup, DevSetup):
+            raise TypeError(f"{module.__name__}.DEV is not a DevSetup")
+        setups.append(setup)
+    return tuple(setups)
 
 
-DEV_DEVICES: tuple[DevDevice, ...] = (
-    DevDevice(
-        "P1 meter (Netherlands, DSMR 5)",
-        (
-            {"next_step_id": "p1"},
-            {"next_step_id": "p1_network"},
-            {"host": HOST, "port": P1_DUTCH_PORT, "dsmr_version": "auto"},
-        ),
-    ),
-    DevDevice(
-        "P1 meter (Belgium, e-MUCS)",
-        (
-            {"next_step_id": "p1"},
-            {"next_step_id": "p1_network"},
-            {"host": HOST, "port": P1_BELGIAN_PORT, "dsmr_version": "auto"},
-        ),
-    ),
-    *(
-        DevDevice(
-            f"Modbus meter {model} (gateway unit {unit})",
-            (
-                {"next_step_id": "modbus"},
-                {"next_step_id": "modbus_tcp"},
-                {
-                    "host": HOST,
-                    "port": MODBUS_PORT,
-                    "transport": "tcp",
-                    "unit_id": unit,
-                    "meter_model": model,
-                },
-            ),
-        )
-        for unit, model in MODBUS_METERS.items()
-    ),
-    DevDevice(
-        "EV charger (relay: input_boolean.ev_charger_relay)",
-        (
-            {"next_step_id": "ev_charger"},
-            {
-                "relay_entity": "input_boolean.ev_charger_relay",
-                "grid_power_entity": "sensor.p1_meter_grid_power",
-                "charger_power": 1400,
-            },
-        ),
-    ),
-    DevDevice(
-        "Fronius Symo with Datamanager and smart meter",
-        (
-            {"next_step_id": "fronius"},
-            {"host": f"{HOST}:{FRONIUS_SYMO_PORT}"},
-        ),
-    ),
-    DevDevice(
-        "Fronius Gen24 with battery and smart meter",
-        (
-            {"next_step_id": "fronius"},
-            {"host": f"{HOST}:{FRONIUS_GEN24_PORT}"},
-        ),
-    ),
+DEV_SETUPS = _dev_setups()
+"""The development instance's simulated devices, per source."""
+
+DEV_DEVICES: tuple[DevDevice, ...] = tuple(
+    device for setup in DEV_SETUPS for device in setup.devices
 )
+"""Every simulated device, in the order the helper adds them."""

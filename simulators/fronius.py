@@ -32,6 +32,7 @@ from typing import Any
 
 from aiohttp import web
 
+from .dev import HOST, DevDevice, DevSetup
 from .profile import ZONE, HouseholdProfile, wall_clock
 
 INVERTER_EFFICIENCY = 0.97
@@ -610,6 +611,29 @@ class FroniusSimulator:
             endpoint, self.clock(), request.query.get("DeviceId", "1")
         )
         return web.Response(text=json.dumps(answer), content_type="application/json")
+
+
+DEV_SYMO_PORT = 2080
+DEV_GEN24_PORT = 2081
+
+DEV = DevSetup(
+    devices=tuple(
+        DevDevice(name, ({"next_step_id": "fronius"}, {"host": f"{HOST}:{port}"}))
+        for name, port in (
+            ("Fronius Symo with Datamanager and smart meter", DEV_SYMO_PORT),
+            ("Fronius Gen24 with battery and smart meter", DEV_GEN24_PORT),
+        )
+    ),
+    servers=lambda: {
+        "Fronius Symo, Datamanager (Solar API, HTTP)": FroniusSimulator(
+            variant=FroniusVariant.SYMO, host=HOST, port=DEV_SYMO_PORT
+        ),
+        "Fronius Gen24 with battery (Solar API, HTTP)": FroniusSimulator(
+            variant=FroniusVariant.GEN24, host=HOST, port=DEV_GEN24_PORT
+        ),
+    },
+)
+"""The development instance's Fronius systems: a Symo and a Gen24."""
 
 
 async def _main() -> None:

@@ -60,6 +60,7 @@ from custom_components.energy_monitor.lib.modbus.sunspec import (
     STANDARD_MODEL,
 )
 
+from .dev import HOST, DevDevice, DevSetup
 from .profile import ZONE, GridProfile, HouseholdProfile, moment_noise, wall_clock
 
 PHASE_SHARES = (0.45, 0.30, 0.25)
@@ -482,6 +483,44 @@ class ModbusMeterSimulator:
             self._garble -= 1
             return data[: max(len(data) // 2, 3)] + b"\xde\xad"
         return data
+
+
+DEV_PORT = 2020
+MODBUS_METERS = {1: "eastron_sdm630", 2: "carlo_gavazzi_em24"}
+"""Meters (unit ID: bundled map) behind the development instance's gateway."""
+
+DEV = DevSetup(
+    devices=tuple(
+        DevDevice(
+            f"Modbus meter {model} (gateway unit {unit})",
+            (
+                {"next_step_id": "modbus"},
+                {"next_step_id": "modbus_tcp"},
+                {
+                    "host": HOST,
+                    "port": DEV_PORT,
+                    "transport": "tcp",
+                    "unit_id": unit,
+                    "meter_model": model,
+                },
+            ),
+        )
+        for unit, model in MODBUS_METERS.items()
+    ),
+    servers=lambda: {
+        f"Modbus TCP gateway ({', '.join(MODBUS_METERS.values())})": (
+            ModbusMeterSimulator(
+                {
+                    unit: load_bundled_map(model)
+                    for unit, model in MODBUS_METERS.items()
+                },
+                host=HOST,
+                port=DEV_PORT,
+            )
+        )
+    },
+)
+"""The development instance's Modbus TCP gateway with two meters."""
 
 
 async def _main() -> None:

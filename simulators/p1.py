@@ -25,6 +25,7 @@ from dlms_cosem.security import SecurityControlField, encrypt
 
 from custom_components.energy_monitor.lib.p1.crc import crc16
 
+from .dev import HOST, DevDevice, DevSetup
 from .profile import ZONE, GridProfile, HouseholdProfile, moment_noise, wall_clock
 
 _PHASE_SHARES = (0.45, 0.30, 0.25)
@@ -413,6 +414,38 @@ class P1Simulator:
         finally:
             self._writers.discard(writer)
             writer.close()
+
+
+DEV_DUTCH_PORT = 2001
+DEV_BELGIAN_PORT = 2002
+
+DEV = DevSetup(
+    devices=tuple(
+        DevDevice(
+            name,
+            (
+                {"next_step_id": "p1"},
+                {"next_step_id": "p1_network"},
+                {"host": HOST, "port": port, "dsmr_version": "auto"},
+            ),
+        )
+        for name, port in (
+            ("P1 meter (Netherlands, DSMR 5)", DEV_DUTCH_PORT),
+            ("P1 meter (Belgium, e-MUCS)", DEV_BELGIAN_PORT),
+        )
+    ),
+    servers=lambda: {
+        "P1 meter, Netherlands (DSMR 5)": P1Simulator(
+            variant=P1Variant.DSMR5, host=HOST, port=DEV_DUTCH_PORT
+        ),
+        "P1 meter, Belgium (e-MUCS)": P1Simulator(
+            builder=P1TelegramBuilder(P1Variant.BELGIUM, equipment_id="1SAG3100721326"),
+            host=HOST,
+            port=DEV_BELGIAN_PORT,
+        ),
+    },
+)
+"""The development instance's P1 meters: a Dutch and a Belgian one."""
 
 
 async def _main() -> None:

@@ -34,7 +34,8 @@ def fast_p1_timeouts() -> Iterator[None]:
             1.0,
         ),
         patch(
-            "custom_components.energy_monitor.sources.p1.FIRST_TELEGRAM_TIMEOUT", 1.0
+            "custom_components.energy_monitor.sources.p1.runtime.FIRST_TELEGRAM_TIMEOUT",
+            1.0,
         ),
     ):
         yield

@@ -22,10 +22,10 @@ from custom_components.energy_monitor.lib.fronius.client import (
     FroniusClient,
     SolarApiConnectionError,
 )
-from custom_components.energy_monitor.sources.fronius import FroniusRuntime
 from custom_components.energy_monitor.sources.fronius.coordinator import (
     FroniusCoordinator,
 )
+from custom_components.energy_monitor.sources.fronius.runtime import FroniusRuntime
 from custom_components.energy_monitor.storage import entry_store_key
 from simulators.fronius import Endpoint, Fault, FroniusSimulator, error, response
 from tests.common import closed_port, state_for, states_by_key

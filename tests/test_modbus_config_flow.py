@@ -18,7 +18,8 @@ from custom_components.energy_monitor.lib.modbus.client import (
 )
 from custom_components.energy_monitor.lib.modbus.meter import MeterReader
 from custom_components.energy_monitor.sources.modbus.connection import link_pool
-from simulators.devices import DEV_DEVICES, MODBUS_METERS
+from simulators.devices import DEV_DEVICES
+from simulators.modbus import MODBUS_METERS
 from tests.common import closed_port, walk_to_form
 
 from .conftest import StartModbus

@@ -1,7 +1,8 @@
 """Energy Monitor: a complete, correct energy picture from a home's hardware.
 
 Every config entry is one source device (a P1 meter, an inverter, ...); its
-``source`` field picks the module in ``sources/`` that sets it up.
+``source`` field picks the source (its spec in ``sources/<source>/``) that
+sets it up.
 """
 
 from homeassistant.core import HomeAssistant
@@ -12,10 +13,10 @@ from homeassistant.helpers import (
 )
 from homeassistant.helpers.typing import ConfigType
 
-from .const import CONF_SOURCE, DOMAIN, Source
+from .const import DOMAIN
 from .coordinator import EnergyMonitorConfigEntry
 from .services import async_setup_services
-from .sources import SOURCE_MODULES
+from .sources import spec_of
 from .storage import async_remove_entry_store
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -31,11 +32,9 @@ async def async_setup_entry(
     hass: HomeAssistant, entry: EnergyMonitorConfigEntry
 ) -> bool:
     """Set up one source device."""
-    module = SOURCE_MODULES[Source(entry.data[CONF_SOURCE])]
-    entry.runtime_data = await module.async_setup_runtime(hass, entry)
-    await hass.config_entries.async_forward_entry_setups(
-        entry, entry.runtime_data.platforms
-    )
+    spec = spec_of(entry)
+    entry.runtime_data = await spec.async_setup_runtime(hass, entry)
+    await hass.config_entries.async_forward_entry_setups(entry, spec.platforms)
     return True
 
 
@@ -43,11 +42,10 @@ async def async_unload_entry(
     hass: HomeAssistant, entry: EnergyMonitorConfigEntry
 ) -> bool:
     """Unload a source device and close its connections."""
-    runtime = entry.runtime_data
     if unloaded := await hass.config_entries.async_unload_platforms(
-        entry, runtime.platforms
+        entry, spec_of(entry).platforms
     ):
-        await runtime.async_shutdown()
+        await entry.runtime_data.async_shutdown()
     return unloaded
 
 

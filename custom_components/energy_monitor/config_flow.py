@@ -4,48 +4,24 @@ The wizard first asks what to add; each source contributes its own steps
 (see ``sources/<source>/config_flow.py``), named after the source:
 ``async_step_<source>`` starts adding one, ``async_step_<source>_reconfigure``
 changes an existing one and ``async_step_<source>_reauth`` asks for new
-credentials. Options flows are listed per source in :data:`OPTIONS_FLOWS`.
+credentials. The menu, the steps and the options flows come from the
+sources' specs (``sources/<source>/__init__.py``).
 """
 
 from collections.abc import Callable, Coroutine, Mapping
+import types
 from typing import Any, override
 
-from homeassistant.config_entries import ConfigEntry, ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlow
 from homeassistant.core import callback
 
-from .const import CONF_SOURCE, DOMAIN, Source
-from .sources.ev.config_flow import EvChargerConfigFlow, EvChargerOptionsFlow
-from .sources.fronius.config_flow import FroniusConfigFlow
-from .sources.modbus.config_flow import ModbusConfigFlow, ModbusOptionsFlow
-from .sources.p1.config_flow import P1ConfigFlow, P1OptionsFlow
-from .sources.site.config_flow import SiteConfigFlow, SiteOptionsFlow
-
-SOURCE_MENU = [
-    Source.P1.value,
-    Source.FRONIUS.value,
-    Source.MODBUS.value,
-    Source.SITE.value,
-    Source.EV_CHARGER.value,
-]
-"""What the wizard offers to add, in menu order."""
-
-OPTIONS_FLOWS: dict[Source, Callable[[], OptionsFlow]] = {
-    Source.P1: P1OptionsFlow,
-    Source.EV_CHARGER: EvChargerOptionsFlow,
-    Source.MODBUS: ModbusOptionsFlow,
-    Source.SITE: SiteOptionsFlow,
-}
+from .const import CONF_SOURCE, DOMAIN
+from .coordinator import EnergyMonitorConfigEntry
+from .sources import SPECS
 
 
-class EnergyMonitorConfigFlow(
-    P1ConfigFlow,
-    FroniusConfigFlow,
-    ModbusConfigFlow,
-    SiteConfigFlow,
-    EvChargerConfigFlow,
-    domain=DOMAIN,
-):
-    """Add a source device: one config entry per device."""
+class _SourceMenuFlow(ConfigFlow):
+    """The wizard's own steps: the menu, and routing to the entry's source."""
 
     VERSION = 1
 
@@ -54,7 +30,9 @@ class EnergyMonitorConfigFlow(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask what to add."""
-        return self.async_show_menu(step_id="user", menu_options=SOURCE_MENU)
+        return self.async_show_menu(
+            step_id="user", menu_options=[spec.source for spec in SPECS]
+        )
 
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
@@ -78,13 +56,40 @@ class EnergyMonitorConfigFlow(
     @staticmethod
     @callback
     @override
-    def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
+    def async_get_options_flow(config_entry: EnergyMonitorConfigEntry) -> OptionsFlow:
         """Return the options of the entry's source."""
-        return OPTIONS_FLOWS[Source(config_entry.data[CONF_SOURCE])]()
+        return _options_flows()[config_entry.data[CONF_SOURCE]]()
 
     @classmethod
     @callback
     @override
-    def async_supports_options_flow(cls, config_entry: ConfigEntry) -> bool:
+    def async_supports_options_flow(
+        cls, config_entry: EnergyMonitorConfigEntry
+    ) -> bool:
         """Tell whether the entry's source has options."""
-        return config_entry.data.get(CONF_SOURCE) in OPTIONS_FLOWS
+        return config_entry.data.get(CONF_SOURCE) in _options_flows()
+
+
+def _options_flows() -> dict[str, Callable[[], OptionsFlow]]:
+    """Return the options flow of each source that has options."""
+    return {
+        spec.source: spec.options_flow
+        for spec in SPECS
+        if spec.options_flow is not None
+    }
+
+
+# Home Assistant finds a step with getattr on the flow, so the flow class must
+# inherit every source's mixin. The bases come from the specs, so the class is
+# made with types.new_class: mypy checks the mixins (each a ConfigFlow) and
+# the menu flow as written, and types the result as a class; the ``domain``
+# keyword registers it as the domain's flow, as ``class ...(domain=DOMAIN)``
+# would.
+EnergyMonitorConfigFlow = types.new_class(
+    "EnergyMonitorConfigFlow",
+    (_SourceMenuFlow, *(spec.config_flow for spec in SPECS)),
+    {"domain": DOMAIN},
+    lambda namespace: namespace.update(
+        __module__=__name__, __doc__="Add a source device: one config entry per device."
+    ),
+)

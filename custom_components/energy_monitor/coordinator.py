@@ -13,16 +13,14 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-
-from .const import CONF_SOURCE, DOMAIN, Source
 
 
 class SourceRuntime(ABC):
-    """What a loaded config entry of any source provides."""
+    """What a loaded config entry of any source provides.
 
-    platforms: tuple[Platform, ...]
+    Its source's spec (:class:`~.spec.SourceSpec`) lists the platforms.
+    """
 
     @abstractmethod
     def async_add_entities(
@@ -64,23 +62,3 @@ def platform_setup(platform: Platform) -> PlatformSetup:
         entry.runtime_data.async_add_entities(platform, async_add_entities)
 
     return async_setup_entry
-
-
-def source_entry(
-    hass: HomeAssistant, entry_id: str, source: Source, error_key: str
-) -> EnergyMonitorConfigEntry:
-    """Return the entry an action names, if it is an entry of ``source``.
-
-    Raises:
-        ServiceValidationError: (translated as ``error_key``) when it is not.
-    """
-    entry: EnergyMonitorConfigEntry | None = hass.config_entries.async_get_entry(
-        entry_id
-    )
-    if entry is None or entry.domain != DOMAIN or entry.data.get(CONF_SOURCE) != source:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key=error_key,
-            translation_placeholders={"entry_id": entry_id},
-        )
-    return entry

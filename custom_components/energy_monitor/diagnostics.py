@@ -7,23 +7,13 @@ from homeassistant.const import CONF_HOST
 from homeassistant.core import HomeAssistant
 
 from .coordinator import EnergyMonitorConfigEntry
-from .sources.p1.const import (
-    CONF_AUTHENTICATION_KEY,
-    CONF_ENCRYPTION_KEY,
-    CONF_SERIAL_PORT,
-)
+from .sources import SPECS
 
-TO_REDACT = {
-    CONF_AUTHENTICATION_KEY,
-    CONF_ENCRYPTION_KEY,
-    CONF_HOST,
-    CONF_SERIAL_PORT,
-    "equipment_id",
-    "serial_number",
-    "title",
-    "unique_id",
-}
-"""Keys, addresses and serial numbers, wherever a source's diagnostics hold them."""
+TO_REDACT = frozenset({CONF_HOST, "serial_number", "title", "unique_id"}).union(
+    *(spec.redact for spec in SPECS)
+)
+"""Keys, addresses and serial numbers, wherever a source's diagnostics hold them:
+those of every source and those each source's spec adds."""
 
 
 async def async_get_config_entry_diagnostics(

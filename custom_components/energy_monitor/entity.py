@@ -12,7 +12,7 @@ from homeassistant.helpers.update_coordinator import (
     DataUpdateCoordinator,
 )
 
-from .const import CONF_SOURCE, DOMAIN, Source
+from .const import CONF_SOURCE, DOMAIN
 from .lib.vocabulary import Key
 
 
@@ -44,7 +44,7 @@ class EnergyMonitorEntity[CoordinatorT: DataUpdateCoordinator[Any]](
 
 
 def sensors_by_key(
-    hass: HomeAssistant, *, exclude: Source | None = None
+    hass: HomeAssistant, *, exclude: str | None = None
 ) -> dict[Key, list[str]]:
     """Return the entity IDs of Energy Monitor's sensors per key, sorted.
 

@@ -2,12 +2,12 @@
 
 from homeassistant.core import HomeAssistant, callback
 
-from .sources.ev.services import async_setup_ev_services
-from .sources.site.services import async_setup_site_services
+from .sources import SPECS
 
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
-    """Register the actions of every source."""
-    async_setup_ev_services(hass)
-    async_setup_site_services(hass)
+    """Register the actions of every source that has some."""
+    for spec in SPECS:
+        if spec.async_setup_actions is not None:
+            spec.async_setup_actions(hass, spec)

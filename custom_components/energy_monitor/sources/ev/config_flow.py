@@ -19,7 +19,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import EntitySelector, EntitySelectorConfig
 import probatio as vol
 
-from ...const import CONF_SOURCE, Source
+from ...const import CONF_SOURCE
 from ...entity import sensors_by_key
 from ...lib.vocabulary import Key
 from ...selectors import number_box
@@ -36,6 +36,7 @@ from .const import (
     DEFAULT_CHARGER_POWER,
     DEFAULT_STALE_AFTER,
     INPUT_ENTITIES,
+    SOURCE,
 )
 
 _POWER_SENSOR = EntitySelector(
@@ -121,7 +122,7 @@ class EvChargerConfigFlow(ConfigFlow):
 
     async def _async_ev_finish(self, user_input: dict[str, Any]) -> ConfigFlowResult:
         """Create or update the charger's entry (one per relay)."""
-        data = {CONF_SOURCE: Source.EV_CHARGER.value, **user_input}
+        data = {CONF_SOURCE: SOURCE, **user_input}
         relay = user_input[CONF_RELAY]
         await self.async_set_unique_id(relay)
         if self.source == SOURCE_RECONFIGURE:

@@ -4,6 +4,9 @@ from typing import Final
 
 from ...lib.ev.controller import ChargerSettings
 
+SOURCE: Final = "ev_charger"
+"""This source's ``source`` in entry data (stored: never change it)."""
+
 CONF_RELAY: Final = "relay_entity"
 CONF_GRID_POWER: Final = "grid_power_entity"
 CONF_SURPLUS_POWER: Final = "surplus_power_entity"

@@ -21,7 +21,7 @@ from homeassistant.helpers.selector import TextSelector
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 import probatio as vol
 
-from ...const import CONF_SOURCE, DOMAIN, LOGGER, Source
+from ...const import CONF_SOURCE, DOMAIN, LOGGER
 from ...lib.fronius.client import (
     NoInverterError,
     SolarApiConnectionError,
@@ -74,7 +74,7 @@ class FroniusConfigFlow(ConfigFlow):
         """Offer a Fronius device found on the network, or note its new address."""
         address = discovery_info.ip
         for entry in self._async_current_entries(include_ignore=False):
-            if entry.data.get(CONF_SOURCE) == Source.FRONIUS and host_address(
+            if entry.data.get(CONF_SOURCE) == const.SOURCE and host_address(
                 entry.data[CONF_HOST]
             ) in (address, discovery_info.hostname):
                 return self.async_abort(reason="already_configured")
@@ -176,5 +176,5 @@ class FroniusConfigFlow(ConfigFlow):
         """Create the entry of a system."""
         return self.async_create_entry(
             title=_title(identity),
-            data={CONF_SOURCE: Source.FRONIUS, CONF_HOST: host},
+            data={CONF_SOURCE: const.SOURCE, CONF_HOST: host},
         )

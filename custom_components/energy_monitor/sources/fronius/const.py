@@ -3,6 +3,9 @@
 from datetime import timedelta
 from typing import Final
 
+SOURCE: Final = "fronius"
+"""This source's ``source`` in entry data (stored: never change it)."""
+
 MANUFACTURER: Final = "Fronius"
 
 POWER_FLOW_INTERVAL: Final = timedelta(seconds=10)

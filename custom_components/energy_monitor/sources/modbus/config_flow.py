@@ -29,7 +29,7 @@ from homeassistant.helpers.selector import (
 )
 import probatio as vol
 
-from ...const import CONF_SOURCE, LOGGER, Source
+from ...const import CONF_SOURCE, LOGGER
 from ...lib.modbus.batching import DEFAULT_MAX_GAP, MAX_COUNT
 from ...lib.modbus.catalog import bundled_models, custom_map_files, load_bundled_map
 from ...lib.modbus.client import (
@@ -70,6 +70,7 @@ from .const import (
     DEFAULT_UNIT_ID,
     DEFAULT_UPDATE_INTERVAL,
     PARITY_CODES,
+    SOURCE,
 )
 
 _UNIT_ID = vol.All(vol.Coerce(int), vol.Range(min=0, max=255))
@@ -209,7 +210,7 @@ class ModbusConfigFlow(ConfigFlow):
         previous = self._modbus_data
         if user_input is not None:
             data = {
-                CONF_SOURCE: Source.MODBUS.value,
+                CONF_SOURCE: SOURCE,
                 **{k: v for k, v in previous.items() if k not in _CONNECTION_FIELDS},
                 **user_input,
             }

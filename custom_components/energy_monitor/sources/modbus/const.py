@@ -4,6 +4,9 @@ from typing import Final
 
 from ...lib.modbus.client import DEFAULT_TIMEOUT
 
+SOURCE: Final = "modbus"
+"""This source's ``source`` in entry data (stored: never change it)."""
+
 CONF_UNIT_ID: Final = "unit_id"
 CONF_METER_MODEL: Final = "meter_model"
 """A bundled map's name (``eastron_sdm630``) or a custom map's file name."""

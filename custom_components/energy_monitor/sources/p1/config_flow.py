@@ -26,7 +26,7 @@ from homeassistant.helpers.selector import (
 )
 import probatio as vol
 
-from ...const import CONF_SOURCE, LOGGER, Source
+from ...const import CONF_SOURCE, LOGGER
 from ...lib.p1.model import P1Telegram, RejectReason
 from ...lib.p1.reader import NoTelegramError, P1ConnectionError, async_read_telegram
 from ...selectors import CodedSelect, number_box
@@ -41,6 +41,7 @@ from .const import (
     DEFAULT_UPDATE_INTERVAL,
     DSMR_VERSION_AUTO,
     DSMR_VERSION_CODES,
+    SOURCE,
     VALIDATION_TIMEOUT,
 )
 
@@ -163,7 +164,7 @@ class P1ConfigFlow(ConfigFlow):
         previous = self._p1_data
         if user_input is not None:
             data = {
-                CONF_SOURCE: Source.P1,
+                CONF_SOURCE: SOURCE,
                 **{
                     k: v
                     for k, v in previous.items()

@@ -4,6 +4,9 @@ from typing import Final
 
 from ...lib.p1.model import MeterVariant
 
+SOURCE: Final = "p1"
+"""This source's ``source`` in entry data (stored: never change it)."""
+
 CONF_SERIAL_PORT: Final = "serial_port"
 CONF_DSMR_VERSION: Final = "dsmr_version"
 CONF_ENCRYPTION_KEY: Final = "encryption_key"

@@ -5,68 +5,21 @@ entities (of Energy Monitor's sources or any other integration) and its
 runtime follows their state changes.
 """
 
-from typing import Any, override
-
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ConfigEntryError
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from ...const import DOMAIN
-from ...coordinator import EnergyMonitorConfigEntry, SourceRuntime
-from ...lib.site.tariff import TariffError
-from .coordinator import SiteCoordinator
-from .sensor import async_setup_sensors
+from ...spec import SourceSpec
+from .config_flow import SiteConfigFlow, SiteOptionsFlow
+from .const import SOURCE
+from .runtime import SiteRuntime, async_setup_runtime
+from .services import async_setup_site_services
 
-
-class SiteRuntime(SourceRuntime):
-    """A running energy site: its coordinator."""
-
-    platforms = (Platform.SENSOR,)
-
-    def __init__(self, coordinator: SiteCoordinator) -> None:
-        """Keep the coordinator."""
-        self.coordinator = coordinator
-
-    @override
-    def async_add_entities(
-        self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
-    ) -> None:
-        """Add the site's sensors."""
-        async_setup_sensors(self.coordinator, async_add_entities)
-
-    @override
-    async def async_shutdown(self) -> None:
-        """Stop following the inputs and store the state."""
-        await self.coordinator.async_stop()
-
-    @override
-    def diagnostics(self) -> dict[str, Any]:
-        """Return the figures and the engine's state."""
-        coordinator = self.coordinator
-        data = coordinator.data
-        return {
-            "figures": dict(data.values),
-            "unavailable": sorted(data.unavailable),
-            **coordinator.diagnostics(),
-        }
-
-
-async def async_setup_runtime(
-    hass: HomeAssistant, entry: EnergyMonitorConfigEntry
-) -> SourceRuntime:
-    """Continue the site from its stored state and follow its inputs.
-
-    Raises:
-        ConfigEntryError: when the stored tariffs are invalid.
-    """
-    try:
-        coordinator = SiteCoordinator(hass, entry)
-    except TariffError as err:
-        raise ConfigEntryError(
-            translation_domain=DOMAIN,
-            translation_key="site_invalid_tariffs",
-            translation_placeholders={"error": str(err)},
-        ) from err
-    await coordinator.async_start()
-    return SiteRuntime(coordinator)
+SPEC = SourceSpec[SiteRuntime](
+    source=SOURCE,
+    menu_position=40,
+    config_flow=SiteConfigFlow,
+    options_flow=SiteOptionsFlow,
+    async_setup_runtime=async_setup_runtime,
+    platforms=(Platform.SENSOR,),
+    async_setup_actions=async_setup_site_services,
+)
+"""The energy site: costs and totals from other entities (no device)."""

@@ -41,7 +41,7 @@ from homeassistant.util.unit_conversion import (
 )
 import probatio as vol
 
-from ...const import CONF_SOURCE, Source
+from ...const import CONF_SOURCE
 from ...entity import sensors_by_key
 from ...lib.site.schedule import TariffError, format_text, parse_text
 from ...lib.site.tariff import (
@@ -69,6 +69,7 @@ from .const import (
     CONF_PV_POWER,
     CONF_TARIFFS,
     LIST_INPUTS,
+    SOURCE,
 )
 from .inputs import entity_list, site_inputs, site_tariffs
 
@@ -174,7 +175,7 @@ _REGISTERS: dict[str, tuple[Key, tuple[Key, ...]]] = {
 
 def suggested_inputs(hass: HomeAssistant) -> dict[str, Any]:
     """Return the inputs Energy Monitor's own sources can fill in."""
-    found = sensors_by_key(hass, exclude=Source.SITE)
+    found = sensors_by_key(hass, exclude=SOURCE)
     suggested: dict[str, Any] = {}
     for field, (total, registers) in _REGISTERS.items():
         if all(key in found for key in registers):
@@ -257,7 +258,7 @@ class SiteConfigFlow(ConfigFlow):
             if not errors:
                 self._site_name = user_input[CONF_NAME]
                 solar = {k: v for k, v in self._site_data.items() if k in SOLAR_FIELDS}
-                self._site_data = {CONF_SOURCE: Source.SITE, **grid, **solar}
+                self._site_data = {CONF_SOURCE: SOURCE, **grid, **solar}
                 return await self.async_step_site_solar()
         if user_input is not None:
             suggested: Mapping[str, Any] = user_input

@@ -2,6 +2,9 @@
 
 from typing import Final
 
+SOURCE: Final = "site"
+"""This source's ``source`` in entry data (stored: never change it)."""
+
 CONF_GRID_IMPORT: Final = "grid_import"
 """Grid import energy: one entity (the total) or one per register, in order."""
 CONF_GRID_EXPORT: Final = "grid_export"

@@ -18,16 +18,17 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.json import JsonValueType
 import probatio as vol
 
-from ...const import DOMAIN, LOGGER, Source
-from ...coordinator import source_entry
+from ...const import DOMAIN, LOGGER
 from ...lib.site.tariff import (
     TariffError,
     dump_tariffs,
     merge_imported,
     parse_tariff_file,
 )
+from ...spec import SourceSpec, source_entry
 from .const import CONF_TARIFFS
 from .inputs import site_tariffs
+from .runtime import SiteConfigEntry, SiteRuntime
 
 SERVICE_IMPORT_TARIFF = "import_tariff"
 ATTR_FILE = "file"
@@ -70,11 +71,16 @@ def _read_file(hass: HomeAssistant, name: str) -> Any:
         raise _error("invalid_tariff", error=str(err)) from err
 
 
-async def _async_import_tariff(call: ServiceCall) -> ServiceResponse:
-    """Merge the tariffs of a file into a site's tariff versions."""
+async def _async_import_tariff(
+    call: ServiceCall, spec: SourceSpec[SiteRuntime]
+) -> ServiceResponse:
+    """Merge the tariffs of a file into a site's tariff versions.
+
+    A site that is not loaded (its stored tariffs are invalid) takes them too.
+    """
     hass = call.hass
-    entry = source_entry(
-        hass, call.data[ATTR_CONFIG_ENTRY_ID], Source.SITE, "not_a_site"
+    entry: SiteConfigEntry = source_entry(
+        hass, call.data[ATTR_CONFIG_ENTRY_ID], spec, not_found="not_a_site"
     )
     if ATTR_FILE in call.data:
         content = await hass.async_add_executor_job(
@@ -116,12 +122,18 @@ async def _async_import_tariff(call: ServiceCall) -> ServiceResponse:
 
 
 @callback
-def async_setup_site_services(hass: HomeAssistant) -> None:
+def async_setup_site_services(
+    hass: HomeAssistant, spec: SourceSpec[SiteRuntime]
+) -> None:
     """Register the energy site's actions."""
+
+    async def import_tariff(call: ServiceCall) -> ServiceResponse:
+        return await _async_import_tariff(call, spec)
+
     hass.services.async_register(
         DOMAIN,
         SERVICE_IMPORT_TARIFF,
-        _async_import_tariff,
+        import_tariff,
         schema=IMPORT_TARIFF_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
     )
