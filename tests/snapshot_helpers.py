@@ -7,9 +7,7 @@ records ``disabled_by``, so the default is part of the snapshot too.
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
-from pytest_homeassistant_custom_component.syrupy import (
-    HomeAssistantSnapshotExtension,
-)
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
 
