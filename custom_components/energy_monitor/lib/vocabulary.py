@@ -8,9 +8,13 @@ ID, so they are **forever**: never rename one, only add new ones.
 
 Units are fixed per key so that values from different sources can be combined:
 energy in kWh, power in W, demand in kW, voltage in V, current in A, volume in
-m³.
+m³. :data:`VOCABULARY` holds, for every key, its unit, device and state class,
+display precision, physical limits and (for lifetime counters) maximum rate:
+the Home Assistant layer builds every sensor description from it, and
+:func:`plausible` checks every number a device reports against it.
 """
 
+from dataclasses import dataclass
 from enum import StrEnum
 import math
 
@@ -254,6 +258,73 @@ AVERAGED_MEASUREMENTS: frozenset[Key] = frozenset(
 """Instantaneous measurements that are averaged over a publish window."""
 
 
+class DeviceClass(StrEnum):
+    """Home Assistant sensor device classes the vocabulary uses (same values)."""
+
+    APPARENT_POWER = "apparent_power"
+    BATTERY = "battery"
+    CURRENT = "current"
+    ENERGY = "energy"
+    ENUM = "enum"
+    FREQUENCY = "frequency"
+    GAS = "gas"
+    MONETARY = "monetary"
+    POWER = "power"
+    POWER_FACTOR = "power_factor"
+    REACTIVE_ENERGY = "reactive_energy"
+    REACTIVE_POWER = "reactive_power"
+    TEMPERATURE = "temperature"
+    TIMESTAMP = "timestamp"
+    VOLTAGE = "voltage"
+    WATER = "water"
+
+
+class StateClass(StrEnum):
+    """Home Assistant sensor state classes (same values)."""
+
+    MEASUREMENT = "measurement"
+    TOTAL = "total"
+    TOTAL_INCREASING = "total_increasing"
+
+
+CURRENCY = "{currency}"
+"""Stands for the currency Home Assistant is configured with, in a unit."""
+
+PRECISION_BY_UNIT: dict[str, int] = {
+    "V": 1,
+    "A": 2,
+    "W": 0,
+    "kW": 3,
+    "VA": 0,
+    "var": 0,
+    "Hz": 2,
+    "kWh": 3,
+    "Wh": 0,
+    "kvarh": 3,
+    "°": 1,
+}
+"""Display precision of a value in a unit, unless its key says otherwise.
+
+Also the precision of values outside the vocabulary (a Modbus map's own keys).
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """What the values of a key are: unit, classes, precision and limits."""
+
+    unit: str | None = None
+    """The fixed unit (``None``: none, or the device's own, as for heat)."""
+    device_class: DeviceClass | None = None
+    state_class: StateClass | None = None
+    precision: int | None = None
+    """Suggested display precision."""
+    limits: tuple[float, float] | None = None
+    """The physical range of a reading, in the unit (``None``: unchecked)."""
+    max_rate_per_hour: float | None = None
+    """A lifetime counter's largest plausible increase per hour."""
+
+
 _POWER_W = (-1_000_000.0, 1_000_000.0)
 _POWER_W_ONE_WAY = (0.0, 1_000_000.0)
 _ENERGY_KWH = (0.0, 1e10)
@@ -261,126 +332,290 @@ _VOLTAGE_PHASE = (0.0, 500.0)
 _VOLTAGE_LINE = (0.0, 870.0)
 _VOLTAGE_DC = (0.0, 1500.0)
 _CURRENT_A = (-10_000.0, 10_000.0)
+_FREQUENCY_HZ = (0.0, 100.0)
+_DEMAND_KW = (0.0, 10_000.0)
 _PERCENT = (0.0, 100.0)
 _COUNT = (0.0, 1e9)
+_RESIDENTIAL_RATE = 250.0
+"""kWh per hour: more than any household connection (P1 meters)."""
+_INDUSTRIAL_RATE = 1000.0
+"""kWh per hour: 1 MW, the limit of a site's power (Modbus, inverters)."""
+
+_SETTING = Quantity()
+"""A setting or state of a control, described by its own platform."""
+_TEXT = Quantity()
+_ENUM = Quantity(device_class=DeviceClass.ENUM)
+
+
+def _measurement(
+    unit: str | None,
+    device_class: DeviceClass | None,
+    limits: tuple[float, float] | None = None,
+    *,
+    precision: int | None = None,
+) -> Quantity:
+    """Describe an instantaneous measurement (precision: the unit's)."""
+    if precision is None and unit is not None:
+        precision = PRECISION_BY_UNIT.get(unit)
+    return Quantity(
+        unit=unit,
+        device_class=device_class,
+        state_class=StateClass.MEASUREMENT,
+        precision=precision,
+        limits=limits,
+    )
+
+
+def _counter(
+    unit: str | None = "kWh",
+    device_class: DeviceClass | None = DeviceClass.ENERGY,
+    *,
+    rate: float | None = _INDUSTRIAL_RATE,
+    limits: tuple[float, float] | None = _ENERGY_KWH,
+    precision: int | None = 3,
+) -> Quantity:
+    """Describe a lifetime counter (``total_increasing``)."""
+    return Quantity(
+        unit=unit,
+        device_class=device_class,
+        state_class=StateClass.TOTAL_INCREASING,
+        precision=precision,
+        limits=limits,
+        max_rate_per_hour=rate,
+    )
+
+
+def _total(
+    unit: str | None, device_class: DeviceClass | None, precision: int | None
+) -> Quantity:
+    """Describe a total that may reset or dip (``total``, no limits)."""
+    return Quantity(
+        unit=unit,
+        device_class=device_class,
+        state_class=StateClass.TOTAL,
+        precision=precision,
+    )
+
+
+_KWH_TOTAL = _total("kWh", DeviceClass.ENERGY, 3)
+"""Energy per period, or a sum of counters (the site's consumption): ``total``,
+since counters that report at different moments may make a sum dip, which
+must not be taken for a meter reset."""
+_MONEY = _total(CURRENCY, DeviceClass.MONETARY, 2)
+_W = _measurement("W", DeviceClass.POWER, _POWER_W)
+_W_ONE_WAY = _measurement("W", DeviceClass.POWER, _POWER_W_ONE_WAY)
+_KW = _measurement("kW", DeviceClass.POWER)
+_DEMAND = _measurement("kW", DeviceClass.POWER, _DEMAND_KW)
+_V_PHASE = _measurement("V", DeviceClass.VOLTAGE, _VOLTAGE_PHASE)
+_V_LINE = _measurement("V", DeviceClass.VOLTAGE, _VOLTAGE_LINE)
+_V_DC = _measurement("V", DeviceClass.VOLTAGE, _VOLTAGE_DC)
+_A = _measurement("A", DeviceClass.CURRENT, _CURRENT_A)
+_HZ = _measurement("Hz", DeviceClass.FREQUENCY, _FREQUENCY_HZ)
+_POWER_FACTOR = _measurement(None, DeviceClass.POWER_FACTOR, (-1.0, 1.0), precision=3)
+_RATIO = _measurement("%", None, precision=1)
+_SHARE = _measurement("%", None, _PERCENT, precision=0)
+_EVENTS = _counter(None, None, rate=None, limits=_COUNT, precision=None)
+_PRICE_KWH = _measurement(f"{CURRENCY}/kWh", None, precision=4)
+
+
+def _each(quantity: Quantity, *keys: Key) -> dict[Key, Quantity]:
+    """Give every key the same quantity."""
+    return dict.fromkeys(keys, quantity)
+
+
+VOCABULARY: dict[Key, Quantity] = {
+    # Grid electricity counters.
+    **_each(_counter(), Key.GRID_ELEC_IMPORT, Key.GRID_ELEC_EXPORT),
+    **_each(
+        _counter(rate=_RESIDENTIAL_RATE),
+        Key.GRID_ELEC_IMPORT_T1,
+        Key.GRID_ELEC_IMPORT_T2,
+        Key.GRID_ELEC_IMPORT_T3,
+        Key.GRID_ELEC_IMPORT_T4,
+        Key.GRID_ELEC_EXPORT_T1,
+        Key.GRID_ELEC_EXPORT_T2,
+        Key.GRID_ELEC_EXPORT_T3,
+        Key.GRID_ELEC_EXPORT_T4,
+    ),
+    **_each(
+        _counter(),
+        Key.GRID_ELEC_IMPORT_L1,
+        Key.GRID_ELEC_IMPORT_L2,
+        Key.GRID_ELEC_IMPORT_L3,
+        Key.GRID_ELEC_EXPORT_L1,
+        Key.GRID_ELEC_EXPORT_L2,
+        Key.GRID_ELEC_EXPORT_L3,
+    ),
+    **_each(
+        _counter("kvarh", DeviceClass.REACTIVE_ENERGY),
+        Key.GRID_REACTIVE_IMPORT,
+        Key.GRID_REACTIVE_EXPORT,
+    ),
+    # Grid power and tariff.
+    Key.GRID_POWER: _W,
+    **_each(_W_ONE_WAY, Key.GRID_POWER_IMPORT, Key.GRID_POWER_EXPORT),
+    Key.GRID_TARIFF: _TEXT,
+    # Per-phase measurements.
+    **_each(_V_PHASE, Key.VOLTAGE_L1, Key.VOLTAGE_L2, Key.VOLTAGE_L3),
+    **_each(_V_LINE, Key.VOLTAGE_L1_L2, Key.VOLTAGE_L2_L3, Key.VOLTAGE_L3_L1),
+    **_each(_A, Key.CURRENT_L1, Key.CURRENT_L2, Key.CURRENT_L3, Key.CURRENT_N),
+    **_each(_W, Key.POWER_L1, Key.POWER_L2, Key.POWER_L3),
+    **_each(
+        _W_ONE_WAY,
+        Key.POWER_IMPORT_L1,
+        Key.POWER_IMPORT_L2,
+        Key.POWER_IMPORT_L3,
+        Key.POWER_EXPORT_L1,
+        Key.POWER_EXPORT_L2,
+        Key.POWER_EXPORT_L3,
+    ),
+    Key.FREQUENCY: _HZ,
+    **_each(
+        _POWER_FACTOR,
+        Key.POWER_FACTOR,
+        Key.POWER_FACTOR_L1,
+        Key.POWER_FACTOR_L2,
+        Key.POWER_FACTOR_L3,
+    ),
+    Key.APPARENT_POWER: _measurement("VA", DeviceClass.APPARENT_POWER, _POWER_W),
+    Key.REACTIVE_POWER: _measurement("var", DeviceClass.REACTIVE_POWER, _POWER_W),
+    # Power quality events.
+    **_each(
+        _EVENTS,
+        Key.POWER_FAILURES,
+        Key.POWER_FAILURES_LONG,
+        Key.VOLTAGE_SAGS_L1,
+        Key.VOLTAGE_SAGS_L2,
+        Key.VOLTAGE_SAGS_L3,
+        Key.VOLTAGE_SWELLS_L1,
+        Key.VOLTAGE_SWELLS_L2,
+        Key.VOLTAGE_SWELLS_L3,
+    ),
+    # Capacity tariff.
+    **_each(_DEMAND, Key.DEMAND_CURRENT_QUARTER, Key.DEMAND_MONTH_PEAK),
+    **_each(_KW, Key.DEMAND_QUARTER_PROJECTED, Key.DEMAND_HEADROOM),
+    # Other utilities (heat: in the meter's own unit, kWh, MWh or GJ).
+    Key.GRID_GAS_IMPORT: _counter("m³", DeviceClass.GAS, rate=_RESIDENTIAL_RATE),
+    Key.GRID_WATER_IMPORT: _counter("m³", DeviceClass.WATER, rate=_RESIDENTIAL_RATE),
+    Key.GRID_HEAT_IMPORT: _counter(None, rate=_RESIDENTIAL_RATE),
+    # PV, the site, batteries.
+    Key.PV_ELEC_PROD: _counter(),
+    **_each(_KWH_TOTAL, Key.PV_ELEC_PROD_TODAY, Key.PV_ELEC_PROD_YEAR),
+    Key.PV_POWER: _W_ONE_WAY,
+    **_each(_KWH_TOTAL, Key.SITE_ELEC_CONS, Key.PV_SELF_CONSUMED),
+    **_each(_W, Key.SITE_POWER, Key.SURPLUS_POWER, Key.BATTERY_POWER),
+    **_each(_SHARE, Key.AUTONOMY, Key.SELF_CONSUMPTION),
+    **_each(_counter(), Key.METER_ELEC_IMPORT, Key.METER_ELEC_EXPORT),
+    Key.BATTERY_SOC: _measurement("%", DeviceClass.BATTERY, _PERCENT, precision=1),
+    Key.BATTERY_VOLTAGE_DC: _V_DC,
+    Key.BATTERY_CURRENT_DC: _A,
+    Key.BATTERY_TEMPERATURE: _measurement(
+        "°C", DeviceClass.TEMPERATURE, (-50.0, 150.0), precision=1
+    ),
+    # Inverters.
+    Key.INVERTER_POWER_AC: _W_ONE_WAY,
+    **_each(
+        _V_PHASE,
+        Key.INVERTER_VOLTAGE_AC,
+        Key.INVERTER_VOLTAGE_AC_L1,
+        Key.INVERTER_VOLTAGE_AC_L2,
+        Key.INVERTER_VOLTAGE_AC_L3,
+    ),
+    **_each(
+        _A,
+        Key.INVERTER_CURRENT_AC,
+        Key.INVERTER_CURRENT_AC_L1,
+        Key.INVERTER_CURRENT_AC_L2,
+        Key.INVERTER_CURRENT_AC_L3,
+        Key.INVERTER_CURRENT_DC,
+        Key.INVERTER_CURRENT_DC_2,
+        Key.INVERTER_CURRENT_DC_3,
+        Key.INVERTER_CURRENT_DC_4,
+    ),
+    Key.INVERTER_FREQUENCY_AC: _HZ,
+    **_each(
+        _V_DC,
+        Key.INVERTER_VOLTAGE_DC,
+        Key.INVERTER_VOLTAGE_DC_2,
+        Key.INVERTER_VOLTAGE_DC_3,
+        Key.INVERTER_VOLTAGE_DC_4,
+    ),
+    Key.INVERTER_STATUS: _ENUM,
+    Key.INVERTER_ERROR_CODE: _TEXT,
+    Key.INVERTER_ONLINE: _SETTING,
+    # Energy site: prices, money, ratios.
+    **_each(_PRICE_KWH, Key.PRICE_IMPORT, Key.PRICE_EXPORT),
+    Key.PRICE_GAS: _measurement(f"{CURRENCY}/m³", None, precision=4),
+    **_each(
+        _MONEY,
+        Key.COST_IMPORT_TODAY,
+        Key.COST_IMPORT_MONTH,
+        Key.COST_IMPORT_TOTAL,
+        Key.REVENUE_EXPORT_TODAY,
+        Key.REVENUE_EXPORT_MONTH,
+        Key.REVENUE_EXPORT_TOTAL,
+        Key.COST_FIXED_TODAY,
+        Key.COST_FIXED_MONTH,
+        Key.COST_FIXED_TOTAL,
+        Key.COST_GAS_TODAY,
+        Key.COST_GAS_MONTH,
+        Key.COST_GAS_TOTAL,
+        Key.COST_NET_TODAY,
+        Key.COST_NET_MONTH,
+        Key.COST_NET_TOTAL,
+        Key.PV_SAVINGS_TODAY,
+        Key.PV_SAVINGS_MONTH,
+        Key.PV_SAVINGS_TOTAL,
+    ),
+    Key.CAPACITY_COST_MONTH_ESTIMATED: Quantity(
+        unit=CURRENCY, device_class=DeviceClass.MONETARY, precision=2
+    ),
+    **_each(
+        _RATIO,
+        Key.SELF_CONSUMPTION_RATIO,
+        Key.SELF_CONSUMPTION_RATIO_TODAY,
+        Key.SELF_CONSUMPTION_RATIO_MONTH,
+        Key.SELF_SUFFICIENCY_RATIO,
+        Key.SELF_SUFFICIENCY_RATIO_TODAY,
+        Key.SELF_SUFFICIENCY_RATIO_MONTH,
+    ),
+    # Source health.
+    Key.LAST_TELEGRAM: Quantity(device_class=DeviceClass.TIMESTAMP),
+    Key.TELEGRAMS_REJECTED: _counter(
+        None, None, rate=None, limits=None, precision=None
+    ),
+    # EV charging: settings, decisions, statistics.
+    **_each(
+        _SETTING,
+        Key.SMART_CHARGING,
+        Key.CHARGING_MODE,
+        Key.START_SURPLUS,
+        Key.STOP_IMPORT,
+        Key.AVERAGING_WINDOW,
+        Key.MIN_ON_TIME,
+        Key.MIN_OFF_TIME,
+        Key.MIN_ENERGY,
+        Key.MAX_SWITCHES,
+        Key.READY_BY,
+        Key.CHARGE_RECOMMENDED,
+    ),
+    Key.CHARGING_REASON: _ENUM,
+    Key.CHARGED_ENERGY_TODAY: _total("kWh", DeviceClass.ENERGY, 2),
+    Key.SOLAR_SHARE_TODAY: _measurement("%", None, precision=0),
+    Key.RELAY_SWITCHES_TODAY: _total(None, None, None),
+    Key.CHARGER_POWER: Quantity(
+        unit="W",
+        device_class=DeviceClass.POWER,
+        state_class=StateClass.MEASUREMENT,
+        limits=_POWER_W_ONE_WAY,
+    ),
+}
+"""What the values of every key are; the sensor descriptions come from it."""
 
 LIMITS: dict[Key, tuple[float, float]] = {
-    **dict.fromkeys(
-        (
-            Key.GRID_POWER,
-            Key.POWER_L1,
-            Key.POWER_L2,
-            Key.POWER_L3,
-            Key.SITE_POWER,
-            Key.SURPLUS_POWER,
-            Key.BATTERY_POWER,
-            Key.APPARENT_POWER,
-            Key.REACTIVE_POWER,
-        ),
-        _POWER_W,
-    ),
-    **dict.fromkeys(
-        (
-            Key.GRID_POWER_IMPORT,
-            Key.GRID_POWER_EXPORT,
-            Key.POWER_IMPORT_L1,
-            Key.POWER_IMPORT_L2,
-            Key.POWER_IMPORT_L3,
-            Key.POWER_EXPORT_L1,
-            Key.POWER_EXPORT_L2,
-            Key.POWER_EXPORT_L3,
-            Key.PV_POWER,
-            Key.INVERTER_POWER_AC,
-            Key.CHARGER_POWER,
-        ),
-        _POWER_W_ONE_WAY,
-    ),
-    **dict.fromkeys(
-        (*LIFETIME_COUNTERS, Key.GRID_REACTIVE_IMPORT, Key.GRID_REACTIVE_EXPORT),
-        _ENERGY_KWH,
-    ),
-    **dict.fromkeys(
-        (
-            Key.GRID_ELEC_IMPORT_L1,
-            Key.GRID_ELEC_IMPORT_L2,
-            Key.GRID_ELEC_IMPORT_L3,
-            Key.GRID_ELEC_EXPORT_L1,
-            Key.GRID_ELEC_EXPORT_L2,
-            Key.GRID_ELEC_EXPORT_L3,
-        ),
-        _ENERGY_KWH,
-    ),
-    **dict.fromkeys(
-        (
-            Key.VOLTAGE_L1,
-            Key.VOLTAGE_L2,
-            Key.VOLTAGE_L3,
-            Key.INVERTER_VOLTAGE_AC,
-            Key.INVERTER_VOLTAGE_AC_L1,
-            Key.INVERTER_VOLTAGE_AC_L2,
-            Key.INVERTER_VOLTAGE_AC_L3,
-        ),
-        _VOLTAGE_PHASE,
-    ),
-    **dict.fromkeys(
-        (Key.VOLTAGE_L1_L2, Key.VOLTAGE_L2_L3, Key.VOLTAGE_L3_L1), _VOLTAGE_LINE
-    ),
-    **dict.fromkeys(
-        (
-            Key.INVERTER_VOLTAGE_DC,
-            Key.INVERTER_VOLTAGE_DC_2,
-            Key.INVERTER_VOLTAGE_DC_3,
-            Key.INVERTER_VOLTAGE_DC_4,
-            Key.BATTERY_VOLTAGE_DC,
-        ),
-        _VOLTAGE_DC,
-    ),
-    **dict.fromkeys(
-        (
-            Key.CURRENT_L1,
-            Key.CURRENT_L2,
-            Key.CURRENT_L3,
-            Key.CURRENT_N,
-            Key.INVERTER_CURRENT_AC,
-            Key.INVERTER_CURRENT_AC_L1,
-            Key.INVERTER_CURRENT_AC_L2,
-            Key.INVERTER_CURRENT_AC_L3,
-            Key.INVERTER_CURRENT_DC,
-            Key.INVERTER_CURRENT_DC_2,
-            Key.INVERTER_CURRENT_DC_3,
-            Key.INVERTER_CURRENT_DC_4,
-            Key.BATTERY_CURRENT_DC,
-        ),
-        _CURRENT_A,
-    ),
-    **dict.fromkeys((Key.FREQUENCY, Key.INVERTER_FREQUENCY_AC), (0.0, 100.0)),
-    **dict.fromkeys(
-        (
-            Key.POWER_FACTOR,
-            Key.POWER_FACTOR_L1,
-            Key.POWER_FACTOR_L2,
-            Key.POWER_FACTOR_L3,
-        ),
-        (-1.0, 1.0),
-    ),
-    **dict.fromkeys(
-        (Key.DEMAND_CURRENT_QUARTER, Key.DEMAND_MONTH_PEAK), (0.0, 10_000.0)
-    ),
-    **dict.fromkeys((Key.BATTERY_SOC, Key.AUTONOMY, Key.SELF_CONSUMPTION), _PERCENT),
-    Key.BATTERY_TEMPERATURE: (-50.0, 150.0),
-    **dict.fromkeys(
-        (
-            Key.POWER_FAILURES,
-            Key.POWER_FAILURES_LONG,
-            Key.VOLTAGE_SAGS_L1,
-            Key.VOLTAGE_SAGS_L2,
-            Key.VOLTAGE_SAGS_L3,
-            Key.VOLTAGE_SWELLS_L1,
-            Key.VOLTAGE_SWELLS_L2,
-            Key.VOLTAGE_SWELLS_L3,
-        ),
-        _COUNT,
-    ),
+    key: quantity.limits
+    for key, quantity in VOCABULARY.items()
+    if quantity.limits is not None
 }
 """The physical range of every value a device reports, in the key's unit.
 

@@ -51,7 +51,7 @@ import io
 import re
 from typing import Any
 
-from ..vocabulary import Key
+from ..vocabulary import VOCABULARY, Key, StateClass
 from .registers import ByteOrder, DataType, WordOrder, register_count
 
 
@@ -71,14 +71,6 @@ class ScanGroup(StrEnum):
     """Energy counters: a few times a minute."""
     ONCE = "once"
     """Identity (serial number, firmware): at setup."""
-
-
-class StateClass(StrEnum):
-    """Home Assistant state classes a map may use."""
-
-    MEASUREMENT = "measurement"
-    TOTAL = "total"
-    TOTAL_INCREASING = "total_increasing"
 
 
 DEVICE_CLASSES = frozenset(
@@ -133,33 +125,9 @@ def _phases(prefix: str, unit: str | None) -> dict[str, str | None]:
 
 
 KEY_UNITS: dict[str, str | None] = {
-    Key.GRID_ELEC_IMPORT: "kWh",
-    Key.GRID_ELEC_EXPORT: "kWh",
-    **_phases(Key.GRID_ELEC_IMPORT, "kWh"),
-    **_phases(Key.GRID_ELEC_EXPORT, "kWh"),
-    **{f"{Key.GRID_ELEC_IMPORT}_t{tariff}": "kWh" for tariff in (1, 2, 3, 4)},
-    **{f"{Key.GRID_ELEC_EXPORT}_t{tariff}": "kWh" for tariff in (1, 2, 3, 4)},
-    Key.GRID_REACTIVE_IMPORT: "kvarh",
-    Key.GRID_REACTIVE_EXPORT: "kvarh",
-    Key.GRID_POWER: "W",
-    Key.GRID_POWER_IMPORT: "W",
-    Key.GRID_POWER_EXPORT: "W",
-    **_phases("power", "W"),
-    **_phases("power_import", "W"),
-    **_phases("power_export", "W"),
-    **_phases("voltage", "V"),
-    Key.VOLTAGE_L1_L2: "V",
-    Key.VOLTAGE_L2_L3: "V",
-    Key.VOLTAGE_L3_L1: "V",
-    **_phases("current", "A"),
-    Key.CURRENT_N: "A",
-    Key.APPARENT_POWER: "VA",
-    Key.REACTIVE_POWER: "var",
-    Key.FREQUENCY: "Hz",
-    Key.POWER_FACTOR: None,
-    **_phases("power_factor", None),
+    key: quantity.unit for key, quantity in VOCABULARY.items()
 }
-"""The fixed unit of every vocabulary key a meter map may use."""
+"""The fixed unit of every vocabulary key (a map uses its keys in these)."""
 _POWER_FACTOR_KEYS = {Key.POWER_FACTOR, *_phases("power_factor", "")}
 
 

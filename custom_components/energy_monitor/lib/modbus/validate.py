@@ -12,15 +12,9 @@ setup wizard.
 from collections import defaultdict
 import itertools
 
+from ..vocabulary import StateClass
 from .registers import DataType
-from .schema import (
-    ENERGY_DEVICE_CLASSES,
-    KEY_UNITS,
-    MapProblem,
-    Register,
-    RegisterMap,
-    StateClass,
-)
+from .schema import ENERGY_DEVICE_CLASSES, KEY_UNITS, MapProblem, Register, RegisterMap
 
 _INTEGER_TYPES = frozenset({DataType.INT16, DataType.UINT16})
 

@@ -5,17 +5,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import override
 
-from homeassistant.components.sensor import (
-    SensorDeviceClass,
-    SensorEntity,
-    SensorEntityDescription,
-    SensorStateClass,
-)
-from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfEnergy, UnitOfPower
+from homeassistant.components.sensor import SensorEntity, SensorEntityDescription
+from homeassistant.const import EntityCategory
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
+from ...descriptions import describe
 from ...lib.ev.controller import ChargeController, Reason
 from ...lib.vocabulary import Key
 from .coordinator import EvChargerCoordinator
@@ -31,45 +27,33 @@ class EvSensorDescription(SensorEntityDescription):
 
 
 SENSORS: tuple[EvSensorDescription, ...] = (
-    EvSensorDescription(
-        key=Key.CHARGING_REASON,
-        translation_key=Key.CHARGING_REASON,
-        device_class=SensorDeviceClass.ENUM,
+    describe(
+        Key.CHARGING_REASON,
+        EvSensorDescription,
         options=[reason.value for reason in Reason],
         value_fn=lambda controller: controller.last_decision.reason.value,
     ),
-    EvSensorDescription(
-        key=Key.CHARGED_ENERGY_TODAY,
-        translation_key=Key.CHARGED_ENERGY_TODAY,
-        device_class=SensorDeviceClass.ENERGY,
-        state_class=SensorStateClass.TOTAL,
-        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
-        suggested_display_precision=2,
+    describe(
+        Key.CHARGED_ENERGY_TODAY,
+        EvSensorDescription,
         value_fn=lambda controller: controller.energy_today,
         resets_daily=True,
     ),
-    EvSensorDescription(
-        key=Key.SOLAR_SHARE_TODAY,
-        translation_key=Key.SOLAR_SHARE_TODAY,
-        state_class=SensorStateClass.MEASUREMENT,
-        native_unit_of_measurement=PERCENTAGE,
-        suggested_display_precision=0,
+    describe(
+        Key.SOLAR_SHARE_TODAY,
+        EvSensorDescription,
         value_fn=lambda controller: controller.solar_share_today,
     ),
-    EvSensorDescription(
-        key=Key.RELAY_SWITCHES_TODAY,
-        translation_key=Key.RELAY_SWITCHES_TODAY,
-        state_class=SensorStateClass.TOTAL,
+    describe(
+        Key.RELAY_SWITCHES_TODAY,
+        EvSensorDescription,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda controller: controller.switches_today,
         resets_daily=True,
     ),
-    EvSensorDescription(
-        key=Key.CHARGER_POWER,
-        translation_key=Key.CHARGER_POWER,
-        device_class=SensorDeviceClass.POWER,
-        state_class=SensorStateClass.MEASUREMENT,
-        native_unit_of_measurement=UnitOfPower.WATT,
+    describe(
+        Key.CHARGER_POWER,
+        EvSensorDescription,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda controller: controller.charger_power,
     ),

@@ -2,9 +2,10 @@
 
 Every register of the map becomes a sensor once the meter answered for it
 (a register the meter refuses never appears). Keys from the shared
-vocabulary (``grid_power``, ``voltage_l1``, ...) get translated names; a
-map's own keys are named by the map. Device and state classes, unit and
-display precision come from the map.
+vocabulary (``grid_power``, ``voltage_l1``, ...) get translated names and
+their display precision; a map's own keys are named by the map and shown at
+the precision of their unit. Device and state classes and unit come from the
+map (which must use a vocabulary key in its unit).
 """
 
 from dataclasses import replace
@@ -22,32 +23,21 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from ...entity import EnergyMonitorEntity
-from ...lib.modbus.schema import KEY_UNITS, Register
+from ...lib.modbus.schema import Register
+from ...lib.vocabulary import PRECISION_BY_UNIT, VOCABULARY
 from .coordinator import ModbusGroupCoordinator
-
-_PRECISION = {
-    "V": 1,
-    "A": 2,
-    "W": 0,
-    "kW": 3,
-    "VA": 0,
-    "var": 0,
-    "Hz": 2,
-    "kWh": 3,
-    "Wh": 0,
-    "kvarh": 3,
-    "°": 1,
-}
-"""Display precision by unit when the map gives none."""
 
 
 def describe(register: Register) -> SensorEntityDescription:
     """Return the entity description of a register."""
-    translated = register.key in KEY_UNITS
+    quantity = VOCABULARY.get(register.key)  # type: ignore[call-overload]
+    translated = quantity is not None
     precision = register.precision
-    if precision is None:
+    if precision is None and quantity is not None:
+        precision = quantity.precision
+    elif precision is None:
         precision = 3 if register.device_class == "power_factor" else None
-        precision = _PRECISION.get(register.unit or "", precision)
+        precision = PRECISION_BY_UNIT.get(register.unit or "", precision)
     description = SensorEntityDescription(
         key=register.key,
         translation_key=register.key if translated else None,

@@ -11,20 +11,11 @@ from datetime import datetime
 from typing import Any, override
 
 from homeassistant.components.sensor import (
-    SensorDeviceClass,
     SensorEntity,
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import (
-    EntityCategory,
-    UnitOfElectricCurrent,
-    UnitOfElectricPotential,
-    UnitOfEnergy,
-    UnitOfFrequency,
-    UnitOfPower,
-    UnitOfVolume,
-)
+from homeassistant.const import EntityCategory, UnitOfEnergy, UnitOfVolume
 from homeassistant.core import callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
@@ -32,9 +23,11 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from ...const import DOMAIN
+from ...descriptions import describe
 from ...entity import EnergyMonitorEntity
 from ...lib.p1.model import MbusKind, MbusReading, PeakDemand
 from ...lib.vocabulary import Key
+from ...written import WrittenOnChange
 from .const import MANUFACTURERS
 from .coordinator import P1Coordinator, P1Data, mbus_device_id
 
@@ -50,45 +43,15 @@ class P1SensorEntityDescription(SensorEntityDescription):
     """Health sensors stay available during an outage, to explain it."""
 
 
-def _energy(key: Key, *, enabled: bool = True) -> P1SensorEntityDescription:
-    """Describe a lifetime electricity counter."""
-    return P1SensorEntityDescription(
-        key=key,
-        translation_key=key,
-        device_class=SensorDeviceClass.ENERGY,
-        state_class=SensorStateClass.TOTAL_INCREASING,
-        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
-        suggested_display_precision=3,
-        entity_registry_enabled_default=enabled,
-    )
-
-
-def _measurement(
-    key: Key,
-    device_class: SensorDeviceClass | None,
-    unit: str | None,
-    precision: int,
-    *,
-    enabled: bool = True,
-) -> P1SensorEntityDescription:
-    """Describe an instantaneous measurement."""
-    return P1SensorEntityDescription(
-        key=key,
-        translation_key=key,
-        device_class=device_class,
-        state_class=SensorStateClass.MEASUREMENT,
-        native_unit_of_measurement=unit,
-        suggested_display_precision=precision,
-        entity_registry_enabled_default=enabled,
-    )
+def _meter(key: Key, **fields: Any) -> P1SensorEntityDescription:
+    """Describe a value of the meter as the vocabulary says."""
+    return describe(key, P1SensorEntityDescription, **fields)
 
 
 def _quality_counter(key: Key) -> P1SensorEntityDescription:
     """Describe a power-quality event counter (diagnostic, off by default)."""
-    return P1SensorEntityDescription(
-        key=key,
-        translation_key=key,
-        state_class=SensorStateClass.TOTAL_INCREASING,
+    return _meter(
+        key,
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
     )
@@ -116,82 +79,75 @@ def _isoformat(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
 
 
-_POWER = SensorDeviceClass.POWER
-_W = UnitOfPower.WATT
-_V = UnitOfElectricPotential.VOLT
-_A = UnitOfElectricCurrent.AMPERE
-
 METER_SENSORS: tuple[P1SensorEntityDescription, ...] = (
-    _energy(Key.GRID_ELEC_IMPORT),
-    _energy(Key.GRID_ELEC_IMPORT_T1),
-    _energy(Key.GRID_ELEC_IMPORT_T2),
-    _energy(Key.GRID_ELEC_IMPORT_T3),
-    _energy(Key.GRID_ELEC_IMPORT_T4),
-    _energy(Key.GRID_ELEC_EXPORT),
-    _energy(Key.GRID_ELEC_EXPORT_T1),
-    _energy(Key.GRID_ELEC_EXPORT_T2),
-    _energy(Key.GRID_ELEC_EXPORT_T3),
-    _energy(Key.GRID_ELEC_EXPORT_T4),
-    _measurement(Key.GRID_POWER, _POWER, _W, 0),
-    _measurement(Key.GRID_POWER_IMPORT, _POWER, _W, 0),
-    _measurement(Key.GRID_POWER_EXPORT, _POWER, _W, 0),
-    P1SensorEntityDescription(key=Key.GRID_TARIFF, translation_key=Key.GRID_TARIFF),
-    _measurement(Key.VOLTAGE_L1, SensorDeviceClass.VOLTAGE, _V, 1),
-    _measurement(Key.VOLTAGE_L2, SensorDeviceClass.VOLTAGE, _V, 1),
-    _measurement(Key.VOLTAGE_L3, SensorDeviceClass.VOLTAGE, _V, 1),
-    _measurement(Key.CURRENT_L1, SensorDeviceClass.CURRENT, _A, 2),
-    _measurement(Key.CURRENT_L2, SensorDeviceClass.CURRENT, _A, 2),
-    _measurement(Key.CURRENT_L3, SensorDeviceClass.CURRENT, _A, 2),
-    _measurement(Key.POWER_IMPORT_L1, _POWER, _W, 0),
-    _measurement(Key.POWER_IMPORT_L2, _POWER, _W, 0),
-    _measurement(Key.POWER_IMPORT_L3, _POWER, _W, 0),
-    _measurement(Key.POWER_EXPORT_L1, _POWER, _W, 0),
-    _measurement(Key.POWER_EXPORT_L2, _POWER, _W, 0),
-    _measurement(Key.POWER_EXPORT_L3, _POWER, _W, 0),
-    _measurement(
-        Key.FREQUENCY,
-        SensorDeviceClass.FREQUENCY,
-        UnitOfFrequency.HERTZ,
-        2,
-        enabled=False,
+    *(
+        _meter(key)
+        for key in (
+            Key.GRID_ELEC_IMPORT,
+            Key.GRID_ELEC_IMPORT_T1,
+            Key.GRID_ELEC_IMPORT_T2,
+            Key.GRID_ELEC_IMPORT_T3,
+            Key.GRID_ELEC_IMPORT_T4,
+            Key.GRID_ELEC_EXPORT,
+            Key.GRID_ELEC_EXPORT_T1,
+            Key.GRID_ELEC_EXPORT_T2,
+            Key.GRID_ELEC_EXPORT_T3,
+            Key.GRID_ELEC_EXPORT_T4,
+            Key.GRID_POWER,
+            Key.GRID_POWER_IMPORT,
+            Key.GRID_POWER_EXPORT,
+            Key.GRID_TARIFF,
+            Key.VOLTAGE_L1,
+            Key.VOLTAGE_L2,
+            Key.VOLTAGE_L3,
+            Key.CURRENT_L1,
+            Key.CURRENT_L2,
+            Key.CURRENT_L3,
+            Key.POWER_IMPORT_L1,
+            Key.POWER_IMPORT_L2,
+            Key.POWER_IMPORT_L3,
+            Key.POWER_EXPORT_L1,
+            Key.POWER_EXPORT_L2,
+            Key.POWER_EXPORT_L3,
+        )
     ),
-    _measurement(Key.POWER_FACTOR, None, None, 3, enabled=False),
-    _measurement(Key.POWER_FACTOR_L1, None, None, 3, enabled=False),
-    _measurement(Key.POWER_FACTOR_L2, None, None, 3, enabled=False),
-    _measurement(Key.POWER_FACTOR_L3, None, None, 3, enabled=False),
-    _quality_counter(Key.POWER_FAILURES),
-    _quality_counter(Key.POWER_FAILURES_LONG),
-    _quality_counter(Key.VOLTAGE_SAGS_L1),
-    _quality_counter(Key.VOLTAGE_SAGS_L2),
-    _quality_counter(Key.VOLTAGE_SAGS_L3),
-    _quality_counter(Key.VOLTAGE_SWELLS_L1),
-    _quality_counter(Key.VOLTAGE_SWELLS_L2),
-    _quality_counter(Key.VOLTAGE_SWELLS_L3),
-    _measurement(Key.DEMAND_CURRENT_QUARTER, _POWER, UnitOfPower.KILO_WATT, 3),
-    P1SensorEntityDescription(
-        key=Key.DEMAND_MONTH_PEAK,
-        translation_key=Key.DEMAND_MONTH_PEAK,
-        device_class=_POWER,
-        state_class=SensorStateClass.MEASUREMENT,
-        native_unit_of_measurement=UnitOfPower.KILO_WATT,
-        suggested_display_precision=3,
-        attributes_fn=_peak_attributes,
+    _meter(Key.FREQUENCY, entity_registry_enabled_default=False),
+    # The meter's power factors have been published without a device class.
+    *(
+        _meter(key, device_class=None, entity_registry_enabled_default=False)
+        for key in (
+            Key.POWER_FACTOR,
+            Key.POWER_FACTOR_L1,
+            Key.POWER_FACTOR_L2,
+            Key.POWER_FACTOR_L3,
+        )
     ),
+    *(
+        _quality_counter(key)
+        for key in (
+            Key.POWER_FAILURES,
+            Key.POWER_FAILURES_LONG,
+            Key.VOLTAGE_SAGS_L1,
+            Key.VOLTAGE_SAGS_L2,
+            Key.VOLTAGE_SAGS_L3,
+            Key.VOLTAGE_SWELLS_L1,
+            Key.VOLTAGE_SWELLS_L2,
+            Key.VOLTAGE_SWELLS_L3,
+        )
+    ),
+    _meter(Key.DEMAND_CURRENT_QUARTER),
+    _meter(Key.DEMAND_MONTH_PEAK, attributes_fn=_peak_attributes),
 )
 
 HEALTH_SENSORS: tuple[P1SensorEntityDescription, ...] = (
-    P1SensorEntityDescription(
-        key=Key.LAST_TELEGRAM,
-        translation_key=Key.LAST_TELEGRAM,
-        device_class=SensorDeviceClass.TIMESTAMP,
+    _meter(
+        Key.LAST_TELEGRAM,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda data: data.last_telegram,
         always_available=True,
     ),
-    P1SensorEntityDescription(
-        key=Key.TELEGRAMS_REJECTED,
-        translation_key=Key.TELEGRAMS_REJECTED,
-        state_class=SensorStateClass.TOTAL_INCREASING,
+    _meter(
+        Key.TELEGRAMS_REJECTED,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda data: data.rejected,
         attributes_fn=lambda data: dict(data.rejected_by_reason),
@@ -203,11 +159,6 @@ _MBUS_KEYS = {
     MbusKind.GAS: Key.GRID_GAS_IMPORT,
     MbusKind.WATER: Key.GRID_WATER_IMPORT,
     MbusKind.HEAT: Key.GRID_HEAT_IMPORT,
-}
-_MBUS_DEVICE_CLASSES = {
-    MbusKind.GAS: SensorDeviceClass.GAS,
-    MbusKind.WATER: SensorDeviceClass.WATER,
-    MbusKind.HEAT: SensorDeviceClass.ENERGY,
 }
 _MBUS_UNITS = {
     "m³": UnitOfVolume.CUBIC_METERS,
@@ -233,7 +184,7 @@ def meter_device_info(coordinator: P1Coordinator) -> DeviceInfo:
     )
 
 
-class P1Sensor(EnergyMonitorEntity[P1Coordinator], SensorEntity):
+class P1Sensor(EnergyMonitorEntity[P1Coordinator], WrittenOnChange, SensorEntity):
     """A value of the P1 meter."""
 
     entity_description: P1SensorEntityDescription
@@ -249,7 +200,6 @@ class P1Sensor(EnergyMonitorEntity[P1Coordinator], SensorEntity):
             device_id=coordinator.meter_id,
             device_info=meter_device_info(coordinator),
         )
-        self._written: tuple[object, ...] | None = None
 
     @property
     @override
@@ -283,13 +233,12 @@ class P1Sensor(EnergyMonitorEntity[P1Coordinator], SensorEntity):
         is how automations (and the EV controller) tell live data from a frozen
         feed; unchanged counters and diagnostics are not written again.
         """
-        shown = (self.available, self.native_value, self.extra_state_attributes)
-        measurement = (
-            self.entity_description.state_class is SensorStateClass.MEASUREMENT
+        self.async_write_if_changed(
+            self.available,
+            self.native_value,
+            self.extra_state_attributes,
+            always=self.entity_description.state_class is SensorStateClass.MEASUREMENT,
         )
-        if measurement or shown != self._written:
-            self._written = shown
-            self.async_write_ha_state()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -299,11 +248,10 @@ class MbusSensorEntityDescription(SensorEntityDescription):
     channel: int
 
 
-class MbusSensor(EnergyMonitorEntity[P1Coordinator], SensorEntity):
+class MbusSensor(EnergyMonitorEntity[P1Coordinator], WrittenOnChange, SensorEntity):
     """The reading of a gas, water or heat meter connected to the P1 meter."""
 
     entity_description: MbusSensorEntityDescription
-    _attr_state_class = SensorStateClass.TOTAL_INCREASING
 
     def __init__(
         self, coordinator: P1Coordinator, reading: MbusReading, meter_device_id: str
@@ -313,13 +261,11 @@ class MbusSensor(EnergyMonitorEntity[P1Coordinator], SensorEntity):
         device_id = mbus_device_id(coordinator.meter_id, reading)
         super().__init__(
             coordinator,
-            MbusSensorEntityDescription(
-                key=key,
-                translation_key=key,
+            describe(
+                key,
+                MbusSensorEntityDescription,
                 channel=reading.channel,
-                device_class=_MBUS_DEVICE_CLASSES[reading.kind],
                 native_unit_of_measurement=_MBUS_UNITS.get(reading.unit or ""),
-                suggested_display_precision=3,
             ),
             device_id=device_id,
             device_info=DeviceInfo(
@@ -330,7 +276,6 @@ class MbusSensor(EnergyMonitorEntity[P1Coordinator], SensorEntity):
             ),
         )
         self._device_id = device_id
-        self._written: tuple[object, ...] | None = None
 
     def _reading(self) -> MbusReading | None:
         """Return this meter's reading in the latest data."""
@@ -357,10 +302,7 @@ class MbusSensor(EnergyMonitorEntity[P1Coordinator], SensorEntity):
     @override
     def _handle_coordinator_update(self) -> None:
         """Write the state only when the reading changed."""
-        shown = (self.available, self._reading())
-        if shown != self._written:
-            self._written = shown
-            self.async_write_ha_state()
+        self.async_write_if_changed(self.available, self._reading())
 
 
 @callback
