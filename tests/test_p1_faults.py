@@ -241,10 +241,16 @@ async def test_missing_counter_keeps_its_value_within_the_window(
     """A counter a valid telegram lacks keeps its value, never beyond the window."""
     runtime = await set_up(hass, dongle)
     coordinator = runtime.coordinator
+
+    def shown(entity_id: str) -> str:
+        state = hass.states.get(entity_id)
+        assert state is not None
+        return state.state
+
     import_t1 = entity_id_for(hass, "grid_elec_import_t1")
     gas = entity_id_for(hass, "grid_gas_import")
-    t1_before = hass.states.get(import_t1).state  # type: ignore[union-attr]
-    gas_before = hass.states.get(gas).state  # type: ignore[union-attr]
+    t1_before = shown(import_t1)
+    gas_before = shown(gas)
     seen: list[str] = []
 
     def record(event: Event) -> None:
@@ -258,19 +264,19 @@ async def test_missing_counter_keeps_its_value_within_the_window(
         coordinator.clock = lambda second=second: start + second
         await dongle.send(strip_lines(dongle.factory.telegram(watts=second), *lacking))
         await wait_for(lambda second=second: grid_power(hass) == f"{second:.1f}")
-    assert hass.states.get(import_t1).state == t1_before  # type: ignore[union-attr]
-    assert hass.states.get(gas).state == gas_before  # type: ignore[union-attr]
+    assert shown(import_t1) == t1_before
+    assert shown(gas) == gas_before
 
     # Older than the window: unavailable, not a stale value shown as live.
     coordinator.clock = lambda: start + READ_WATCHDOG + 1
     await dongle.send(strip_lines(dongle.factory.telegram(watts=31), *lacking))
     await wait_for(lambda: grid_power(hass) == "31.0")
-    assert hass.states.get(import_t1).state == STATE_UNAVAILABLE  # type: ignore[union-attr]
-    assert hass.states.get(gas).state == STATE_UNAVAILABLE  # type: ignore[union-attr]
+    assert shown(import_t1) == STATE_UNAVAILABLE
+    assert shown(gas) == STATE_UNAVAILABLE
 
     # Back in the telegram: back on the entity.
     await dongle.send(watts=32)
-    await wait_for(lambda: hass.states.get(import_t1).state == t1_before)  # type: ignore[union-attr]
-    assert hass.states.get(gas).state != STATE_UNAVAILABLE  # type: ignore[union-attr]
+    await wait_for(lambda: shown(import_t1) == t1_before)
+    assert shown(gas) != STATE_UNAVAILABLE
     unsubscribe()
     assert seen == [STATE_UNAVAILABLE, t1_before]
