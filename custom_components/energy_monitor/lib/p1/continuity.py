@@ -17,6 +17,9 @@ from dataclasses import replace
 
 from .model import MbusKind, MbusReading
 
+MAX_HELD = 64
+"""Most keys remembered; a noisy line inventing keys pushes the oldest out."""
+
 
 class HeldValues[T]:
     """The last value of every key, offered for ``window`` seconds."""
@@ -40,6 +43,8 @@ class HeldValues[T]:
         seen = self._seen
         for key, value in present.items():
             seen[key] = (value, now)
+        while len(seen) > MAX_HELD:
+            del seen[min(seen, key=lambda key: seen[key][1])]
         held: dict[str, T] = {}
         expired: set[str] = set()
         for key, (value, at) in seen.items():
