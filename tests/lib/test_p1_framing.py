@@ -1,6 +1,10 @@
 """Cutting a P1 byte stream into telegrams: fragments, truncation, CRC."""
 
 from custom_components.energy_monitor.lib.p1.crc import crc16
+from custom_components.energy_monitor.lib.p1.decrypt import (
+    MAX_FRAME_SIZE,
+    EncryptedFramer,
+)
 from custom_components.energy_monitor.lib.p1.framing import (
     MAX_TELEGRAM_SIZE,
     Frame,
@@ -138,3 +142,25 @@ def test_truncated_telegram_before_one_with_a_slash_in_its_text() -> None:
     telegram = with_text_message(V5, b"a/b")
     items = TelegramFramer().feed(telegram[:300] + telegram)
     assert kinds(items) == ["truncated", "telegram"]
+
+
+def test_endless_line_after_the_crc_marker_is_dropped() -> None:
+    """A line after '!' that never ends is held up to 16 kB, then rejected."""
+    framer = TelegramFramer()
+    end = V5.index(b"!") + 1
+    items = framer.feed(V5[:end])
+    for _ in range(256):  # 1 MB in the reader's 4 kB chunks
+        items += framer.feed(b"7" * 4096)
+        assert len(framer._buffer) <= MAX_TELEGRAM_SIZE
+    assert kinds(items) == ["too_long"]
+    assert kinds(framer.feed(V5)) == ["telegram"]
+
+
+def test_encrypted_framer_holds_at_most_one_frame() -> None:
+    """Noise that looks like a frame header with a huge length is dropped."""
+    framer = EncryptedFramer()
+    header = bytes([0xDB, 8]) + b"SAG\x00\x01\x02\x03\x04" + b"\x82\xff\xff"
+    assert framer.feed(header) == []
+    for _ in range(64):
+        assert framer.feed(b"\x00" * 4096) == []
+        assert len(framer._buffer._buffer) <= MAX_FRAME_SIZE

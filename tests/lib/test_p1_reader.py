@@ -249,3 +249,33 @@ async def test_serial_port_that_does_not_exist() -> None:
     """An unknown serial port is a connection error."""
     with pytest.raises(P1ConnectionError):
         await async_read_telegram(SerialEndpoint("/dev/does-not-exist"), timeout=0.5)
+
+
+class BrokenRecorder(Recorder):
+    """A listener whose first telegram raises (like a bad stored counter did)."""
+
+    def telegram_received(self, telegram: P1Telegram) -> None:
+        """Raise on the first telegram, record the others."""
+        if not self.outages:
+            raise TypeError("'<' not supported between 'float' and 'NoneType'")
+        super().telegram_received(telegram)
+
+
+async def test_any_error_is_an_outage_and_reading_goes_on(
+    p1_simulator: P1Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An error the reader does not expect never ends it: reported, logged."""
+    recorder = BrokenRecorder()
+    reader = P1Reader(
+        NetworkEndpoint("127.0.0.1", p1_simulator.port), recorder, watchdog=0.5
+    )
+    task = asyncio.create_task(reader.run())
+    try:
+        await wait_for(lambda: len(recorder.telegrams) >= 2)
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    assert [type(error) for error in recorder.outages] == [TypeError]
+    assert "P1 reader failed unexpectedly" in caplog.text
+    assert "Traceback" in caplog.text

@@ -16,8 +16,12 @@ from dlms_cosem.protocol.xdlms import GeneralGlobalCipher
 from dlms_cosem.security import decrypt as gcm_decrypt
 from dsmr_parser.clients.telegram_buffer import EncryptedTelegramBuffer
 
+from .framing import MAX_TELEGRAM_SIZE
+
 KEY_LENGTH = 16
 _GCM_TAG_LENGTH = 12
+MAX_FRAME_SIZE = MAX_TELEGRAM_SIZE + 512
+"""Longest encrypted frame accepted: a telegram plus the frame's overhead."""
 
 
 class DecryptionError(Exception):
@@ -74,15 +78,28 @@ def decrypt_frame(
 
 
 class EncryptedFramer:
-    """Cut a byte stream into encrypted frames."""
+    """Cut a byte stream into encrypted frames, holding at most one telegram.
 
-    __slots__ = ("_buffer",)
+    A frame carries a telegram of at most :data:`MAX_TELEGRAM_SIZE` bytes; a
+    stream that completes no frame within :data:`MAX_FRAME_SIZE` bytes (noise
+    that looks like a frame header with a huge length) is dropped.
+    """
+
+    __slots__ = ("_buffer", "_pending")
 
     def __init__(self) -> None:
         """Start with an empty buffer."""
         self._buffer = EncryptedTelegramBuffer()
+        self._pending = 0
+        """At least as many bytes as the buffer holds."""
 
     def feed(self, data: bytes) -> list[bytes]:
         """Add bytes from the line; return the frames they complete."""
         self._buffer.append(data)
-        return [bytes.fromhex(frame) for frame in self._buffer.get_all()]
+        frames = [bytes.fromhex(frame) for frame in self._buffer.get_all()]
+        # What is left after a frame came out of this chunk.
+        self._pending = len(data) if frames else self._pending + len(data)
+        if self._pending > MAX_FRAME_SIZE:
+            self._buffer = EncryptedTelegramBuffer()
+            self._pending = 0
+        return frames

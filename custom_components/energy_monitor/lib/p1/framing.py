@@ -113,6 +113,9 @@ class TelegramFramer:
         if restart > end and (line_end < 0 or restart < line_end):
             line_end = restart - 1  # the next telegram follows '!' directly
         elif line_end < 0:
+            if len(buffer) > MAX_TELEGRAM_SIZE:
+                del buffer[:]
+                return Rejection(RejectReason.TOO_LONG, "no CRC line end after 16 kB")
             return None
         frame = bytes(buffer[: end + 1])
         tail = bytes(buffer[end + 1 : line_end + 1])

@@ -1,11 +1,12 @@
 """Read telegrams from a P1 port over the network or a serial line.
 
-:class:`P1Reader` keeps a connection open forever: it reconnects with
-exponential backoff (1 s doubling to a minute) and closes a connection that
-delivers no valid telegram for ``watchdog`` seconds (a dongle whose TCP
-connection stays up while its data stopped). A connection that simply closes
-after delivering telegrams is reopened at once and is not reported as an
-outage; only a failure to get data back is.
+:class:`P1Reader` keeps a connection open for as long as its task runs: a
+:class:`~..supervisor.Supervisor` guards it, so no error ends the task; it
+reconnects with backoff (at once, then 1 s doubling to a minute) and closes a
+connection that delivers no valid telegram for ``watchdog`` seconds (a dongle
+whose TCP connection stays up while its data stopped). A connection that
+simply closes after delivering telegrams is reopened at once and is not
+reported as an outage; only a failure to get data back is, once per outage.
 
 :func:`async_read_telegram` is the one-shot variant for a setup wizard: it
 waits (bounded) for one valid telegram and explains why none arrived.
@@ -15,10 +16,12 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 import logging
-from typing import Protocol
+from typing import NoReturn, Protocol
 
 from serialx import Parity, SerialException, StopBits, open_serial_connection
 
+from ..backoff import Backoff
+from ..supervisor import Supervisor
 from .framing import Rejection
 from .model import MeterVariant, P1Telegram, RejectReason, SerialSettings
 from .stream import P1StreamDecoder
@@ -213,8 +216,21 @@ class P1Reader:
         self._variant = variant
         self._keys = (encryption_key, authentication_key)
         self._watchdog = watchdog
-        self._max_backoff = max_backoff
-        self.reconnects = 0
+        self._settings = endpoint.settings(variant)
+        self._settings_index = 0
+        self._supervisor = Supervisor(
+            self._session,
+            listener.connection_lost,
+            name="P1 reader",
+            logger=_LOGGER,
+            expected=(P1ConnectionError, StalledError, OSError, SerialException),
+            backoff=Backoff(maximum=max_backoff),
+        )
+
+    @property
+    def reconnects(self) -> int:
+        """Return how many times the connection was opened again."""
+        return self._supervisor.restarts
 
     def _decoder(self) -> P1StreamDecoder:
         """Create a decoder for a new connection."""
@@ -224,49 +240,18 @@ class P1Reader:
             authentication_key=self._keys[1],
         )
 
-    async def run(self) -> None:
-        """Read forever (until cancelled), reconnecting as needed."""
-        settings = self._endpoint.settings(self._variant)
-        index = 0
-        failures = 0
-        in_outage = False
-        while True:
-            error: Exception | None = None
-            delivered = False
-            try:
-                delivered = await self._session(settings[index % len(settings)])
-            except (P1ConnectionError, StalledError) as err:
-                error = err
-                if isinstance(err, StalledError):
-                    # Connected but silent: maybe the other line speed works.
-                    index += 1
-            if delivered:
-                in_outage = False
-                failures = 0
-            if error is None and delivered:
-                # The peer closed a working connection: reopen it at once.
-                self.reconnects += 1
-                continue
-            if not in_outage:
-                in_outage = True
-                self._listener.connection_lost(
-                    error or StalledError("the connection closed without data")
-                )
-            delay = (
-                0.0 if failures == 0 else min(self._max_backoff, 2.0 ** (failures - 1))
-            )
-            failures += 1
-            _LOGGER.debug("P1 reconnect in %.0f s after: %s", delay, error)
-            await asyncio.sleep(delay)
-            self.reconnects += 1
+    async def run(self) -> NoReturn:
+        """Read until cancelled, whatever fails (see :class:`Supervisor`)."""
+        await self._supervisor.run()
 
-    async def _session(self, settings: SerialSettings) -> bool:
-        """Read one connection until it closes; tell whether it delivered.
+    async def _session(self) -> None:
+        """Read one connection until it closes.
 
         Raises:
             P1ConnectionError: when the connection cannot be opened.
             StalledError: when no valid telegram arrives for ``watchdog`` s.
         """
+        settings = self._settings[self._settings_index % len(self._settings)]
         reader, close = await _open(self._endpoint, settings)
         loop = asyncio.get_running_loop()
         deadline = _Deadline(loop.time() + self._watchdog)
@@ -275,18 +260,20 @@ class P1Reader:
         try:
             async for item in _read_items(reader, self._decoder(), deadline):
                 if isinstance(item, P1Telegram):
-                    delivered = True
                     deadline.at = loop.time() + self._watchdog
                     listener.telegram_received(item)
+                    delivered = True
+                    self._supervisor.delivered()
                 else:
                     listener.telegram_rejected(item)
         except StalledError:
+            # Connected but silent: maybe the other line speed works.
+            self._settings_index += 1
             if delivered:
                 raise StalledError("the meter stopped sending telegrams") from None
             raise
         finally:
             close()
-        return delivered
 
 
 async def async_read_telegram(

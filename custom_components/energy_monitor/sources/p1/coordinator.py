@@ -7,7 +7,11 @@ The meter pushes telegrams (every second for DSMR 5). The coordinator
 * keeps lifetime counters from going to 0 or backwards on a glitch, with the
   last published values stored so this holds across restarts;
 * reports an outage once when the reader loses the meter, and the recovery
-  once when telegrams flow again.
+  once when telegrams flow again;
+* keeps a counter (or MBus reading) that one telegram lacks at its last
+  value for :data:`READ_WATCHDOG` seconds, the time a silent meter stays
+  available; older, it is unavailable. An MBus reading without an ID line
+  keeps the ID its device was seen with.
 """
 
 import asyncio
@@ -26,6 +30,7 @@ from ...const import DOMAIN, LOGGER
 from ...coordinator import EnergyMonitorConfigEntry
 from ...lib.averaging import WindowAverage
 from ...lib.counters import CounterGuard
+from ...lib.p1.continuity import HeldValues, MbusIdentities
 from ...lib.p1.framing import Rejection
 from ...lib.p1.model import MbusReading, P1Telegram, PeakDemand, RejectReason
 from ...lib.p1.reader import P1Reader
@@ -61,6 +66,8 @@ class P1Data:
     last_telegram: datetime
     rejected: int
     rejected_by_reason: Mapping[str, int] = field(default_factory=dict)
+    expired: frozenset[str] = frozenset()
+    """Counters and MBus devices whose last value is too old to show."""
 
 
 def mbus_device_id(meter_id: str, reading: MbusReading) -> str:
@@ -98,6 +105,9 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
         self._average = WindowAverage(AVERAGED_MEASUREMENTS)
         self._guard = CounterGuard(max_rate_per_hour=MAX_IMPORT_RATE)
         self._mbus_guard = CounterGuard()
+        self._held: HeldValues[float | str] = HeldValues(READ_WATCHDOG)
+        self._held_mbus: HeldValues[MbusReading] = HeldValues(READ_WATCHDOG)
+        self._mbus_ids = MbusIdentities()
         self._store: PeriodicStore[dict[str, dict[str, float]]] = PeriodicStore(
             hass, STORAGE_VERSION, entry, SAVE_INTERVAL
         )
@@ -269,20 +279,47 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
         values = dict(telegram.values)
         values.update(self._average.take())
         self._guard.check_values(values, LIFETIME_COUNTERS, now)
+        held, expired = self._held.fill(
+            {key: values[key] for key in LIFETIME_COUNTERS & values.keys()}, now
+        )
+        values.update(held)
+        mbus, expired_mbus = self._hold_mbus(telegram.mbus, now)
         self.async_set_updated_data(
             P1Data(
                 values=values,
-                mbus=tuple(self._guard_mbus(reading, now) for reading in telegram.mbus),
+                mbus=mbus,
                 month_peak=telegram.month_peak,
                 peak_history=telegram.peak_history,
                 last_telegram=self._last_arrival,
                 rejected=self._rejected.total(),
                 rejected_by_reason=dict(self._rejected),
+                expired=expired | expired_mbus,
             )
         )
         self._published = True
         self._first_result.set()
         self._store.async_schedule_save(self._snapshot)
+
+    def _hold_mbus(
+        self, readings: tuple[MbusReading, ...], now: float
+    ) -> tuple[tuple[MbusReading, ...], frozenset[str]]:
+        """Identify and guard the MBus readings; fill in the ones left out.
+
+        Returns:
+            The readings to publish and the MBus devices whose last reading
+            is too old to show.
+        """
+        by_device = {
+            mbus_device_id(self.meter_id, reading): reading
+            for reading in (
+                self._guard_mbus(self._mbus_ids.identify(reading), now)
+                for reading in readings
+            )
+        }
+        held, expired = self._held_mbus.fill(
+            {key: r for key, r in by_device.items() if r.value is not None}, now
+        )
+        return tuple({**by_device, **held}.values()), expired
 
     def _guard_mbus(self, reading: MbusReading, now: float) -> MbusReading:
         """Apply the counter guard to an MBus reading."""

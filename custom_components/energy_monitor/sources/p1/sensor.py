@@ -204,8 +204,11 @@ class P1Sensor(EnergyMonitorEntity[P1Coordinator], WrittenOnChange, SensorEntity
     @property
     @override
     def available(self) -> bool:
-        """Tell whether the meter is reachable (health sensors always are)."""
-        return self.entity_description.always_available or super().available
+        """Tell whether the value is live (health sensors always are)."""
+        description = self.entity_description
+        return description.always_available or (
+            super().available and description.key not in self.coordinator.data.expired
+        )
 
     @property
     @override
@@ -276,6 +279,14 @@ class MbusSensor(EnergyMonitorEntity[P1Coordinator], WrittenOnChange, SensorEnti
             ),
         )
         self._device_id = device_id
+
+    @property
+    @override
+    def available(self) -> bool:
+        """Tell whether the meter is reachable and its reading not too old."""
+        return (
+            super().available and self._device_id not in self.coordinator.data.expired
+        )
 
     def _reading(self) -> MbusReading | None:
         """Return this meter's reading in the latest data."""
