@@ -269,3 +269,26 @@ async def test_site_counter_returning_after_zeros_books_only_its_growth(
     await hass.async_block_till_done()
     assert figure(hass, "cost_import_today") == pytest.approx(0.433 * 0.25, abs=0.01)
     assert figure(hass, "cost_import_total") == pytest.approx(0.433 * 0.25, abs=0.01)
+
+
+async def test_modbus_counters_stored_flat_still_guard(
+    hass: HomeAssistant, start_modbus: StartModbus, hass_storage: dict[str, Any]
+) -> None:
+    """A file written before the counters had their own section still seeds."""
+    simulator = await start_modbus({1: SDM630})
+    simulator.set_values(1, {**known_values(SDM630), "grid_elec_import": 0})
+    entry = modbus_entry(simulator.port, "eastron_sdm630")
+    hass_storage[entry_store_key(entry)] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": entry_store_key(entry),
+        "data": {"grid_elec_import": 12346.5, "grid_elec_export": None},
+    }
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert state_for(hass, "grid_elec_import").state == "12346.5"
+    await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    stored = hass_storage[entry_store_key(entry)]["data"]
+    assert stored["counters"]["grid_elec_import"] == 12346.5
