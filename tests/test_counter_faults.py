@@ -31,8 +31,10 @@ from custom_components.energy_monitor.diagnostics import (
 from custom_components.energy_monitor.lib.modbus.catalog import load_bundled_map
 from custom_components.energy_monitor.lib.p1.crc import crc16
 from custom_components.energy_monitor.storage import entry_store_key
+from simulators.fronius import Endpoint, FroniusSimulator
 from tests.common import entity_id_for, state_for, wait_for
 from tests.conftest import StartModbus, p1_entry
+from tests.fronius_helpers import poll, sample, set_up_fronius
 from tests.modbus_helpers import known_values, modbus_entry
 from tests.p1_helpers import TelegramFactory
 from tests.site_entities import (
@@ -292,3 +294,46 @@ async def test_modbus_counters_stored_flat_still_guard(
     await hass.async_block_till_done()
     stored = hass_storage[entry_store_key(entry)]["data"]
     assert stored["counters"]["grid_elec_import"] == 12346.5
+
+
+async def test_fronius_impossible_answers_are_never_shown(
+    hass: HomeAssistant,
+    fronius_simulator: FroniusSimulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Max-float numbers in Solar API answers (JSON has no NaN): dropped, counted."""
+    answers = {
+        Endpoint.INVERTER_INFO: "ha_symo_GetInverterInfo_night.json",
+        Endpoint.POWER_FLOW: "ha_symo_GetPowerFlowRealtimeData.json",
+        Endpoint.INVERTER_COMMON: (
+            "ha_symo_GetInverterRealtimeData_CommonInverterData.json"
+        ),
+        Endpoint.METER: "ha_symo_GetMeterRealtimeData_System.json",
+    }
+    fronius_simulator.answers = {key: sample(name) for key, name in answers.items()}
+    fronius_simulator.only_answers = True
+    entry = await set_up_fronius(hass, fronius_simulator.address)
+    assert float(state_for(hass, "pv_elec_prod").state) == 44188.0
+    seen = record_states(hass)
+    garbage = {
+        Endpoint.POWER_FLOW: ('"P_Grid": 1703.74', '"P_Grid": 3.4e38'),
+        Endpoint.INVERTER_COMMON: ('"Value": 44188000', '"Value": 3.4e38'),
+        Endpoint.METER: (
+            '"Frequency_Phase_Average": 50',
+            '"Frequency_Phase_Average": 3.4e38',
+        ),
+    }
+    for endpoint, (old, new) in garbage.items():
+        text = fronius_simulator.answers[endpoint]
+        assert old in text
+        fronius_simulator.answers[endpoint] = text.replace(old, new)
+    await poll(hass, freezer, 60)
+    await poll(hass, freezer, 60)
+    for entity_id, states in seen.items():
+        assert all(abs(x) < 1e10 for x in numbers(states)), (entity_id, states)
+    assert float(state_for(hass, "pv_elec_prod").state) == 44188.0
+    assert not errors(caplog)
+    diagnostics = await async_get_config_entry_diagnostics(hass, entry)
+    rejected = diagnostics["connection"]["values_rejected"]
+    assert rejected == {"grid_power": 2, "pv_elec_prod": 2, "frequency": 2}
