@@ -7,8 +7,8 @@ values out. Every value must be plausible for its key (a register of
 ``0x7F7FFFFF`` is dropped and counted), and lifetime counters pass through a
 :class:`CounterGuard` whose values are stored, so a 0, a value going
 backwards or a torn 32-bit read is never published, not even right after a
-restart. Home Assistant's
-coordinator logs an outage once when it starts and once when it ends.
+restart. Home Assistant's coordinator logs an outage once when it starts and
+once when it ends.
 """
 
 from collections.abc import Callable
@@ -27,6 +27,14 @@ from ...lib.modbus.schema import ScanGroup
 from ...lib.readings import ReadingFilter
 from ...lib.vocabulary import MAX_RATES, Key
 from ...storage import CounterStore
+
+COUNTERS = "counters"
+"""The section of the stored document that holds the counter values."""
+
+
+def _sectioned(stored: dict[str, Any]) -> dict[str, Any]:
+    """Return a stored document in sections (counters were stored flat)."""
+    return stored if COUNTERS in stored else {COUNTERS: stored}
 
 
 class ModbusMeter:
@@ -77,15 +85,6 @@ class ModbusMeter:
     def counter_glitches(self) -> int:
         """Return how many counter readings were held back."""
         return self._guard.glitches
-
-
-COUNTERS = "counters"
-"""The section of the stored document that holds the counter values."""
-
-
-def _sectioned(stored: dict[str, Any]) -> dict[str, Any]:
-    """Return a stored document in sections (counters were stored flat)."""
-    return stored if COUNTERS in stored else {COUNTERS: stored}
 
 
 class ModbusGroupCoordinator(DataUpdateCoordinator[dict[str, Value]]):
