@@ -162,3 +162,5 @@ def test_rates_per_counter_kind() -> None:
     guard.check("gas", 100.0, 0)
     assert guard.check("import", 200.0, 1, kind="grid_elec_import") == 100.0
     assert guard.check("gas", 200.0, 1) == 200.0
+    guard.seed("inverter_1", 100.0, 0)  # restored: its kind comes with readings
+    assert guard.check("inverter_1", 200.0, 1, kind="grid_elec_import") == 100.0

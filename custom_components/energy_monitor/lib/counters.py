@@ -47,7 +47,6 @@ class _CounterTrack:
 
     value: float
     at: float
-    max_rate: float | None
     series: _Series | None = None
 
 
@@ -59,6 +58,18 @@ def is_counter_value(value: object) -> TypeIs[float]:
         and math.isfinite(value)
         and value >= 0
     )
+
+
+def _plausible(
+    max_rate: float | None, previous: float, value: float, elapsed: float
+) -> bool:
+    """Tell whether growing from ``previous`` to ``value`` is plausible.
+
+    The allowed growth is ``max_rate`` per hour elapsed, one hour as the least.
+    """
+    if max_rate is None:
+        return True
+    return value - previous <= max_rate * max(elapsed / 3600.0, 1.0)
 
 
 class CounterGuard:
@@ -88,13 +99,7 @@ class CounterGuard:
         self._tracks: dict[str, _CounterTrack] = {}
         self.glitches = 0
 
-    def _rate_of(self, kind: str) -> float | None:
-        """Return the largest plausible increase per hour of a counter kind."""
-        return self._rates.get(kind, self._max_rate)
-
-    def seed(
-        self, key: str, value: object, at: float, *, kind: str | None = None
-    ) -> bool:
+    def seed(self, key: str, value: object, at: float) -> bool:
         """Use a value published before (e.g. restored after a restart).
 
         Returns:
@@ -104,9 +109,7 @@ class CounterGuard:
         if not is_counter_value(value):
             return False
         if key not in self._tracks:
-            self._tracks[key] = _CounterTrack(
-                float(value), at, self._rate_of(kind or key)
-            )
+            self._tracks[key] = _CounterTrack(float(value), at)
         return True
 
     def snapshot(self) -> dict[str, float]:
@@ -164,26 +167,17 @@ class CounterGuard:
             if value < 0:
                 self.glitches += 1
                 return None
-            self._tracks[key] = _CounterTrack(value, at, self._rate_of(kind or key))
+            self._tracks[key] = _CounterTrack(value, at)
             return value
-        if value >= track.value and self._plausible(
-            track.max_rate, track.value, value, at - track.at
+        max_rate = self._rates.get(kind or key, self._max_rate)
+        if value >= track.value and _plausible(
+            max_rate, track.value, value, at - track.at
         ):
             return self._accept(track, value, at)
-        if value >= 0 and self._confirms(track, value, at):
+        if value >= 0 and self._confirms(track, max_rate, value, at):
             return self._accept(track, value, at)
         self.glitches += 1
         return track.value
-
-    @staticmethod
-    def _plausible(
-        max_rate: float | None, previous: float, value: float, elapsed: float
-    ) -> bool:
-        """Tell whether growing from ``previous`` to ``value`` is plausible."""
-        if max_rate is None:
-            return True
-        hours = max(elapsed / 3600.0, 1.0)
-        return value - previous <= max_rate * hours
 
     @staticmethod
     def _accept(track: _CounterTrack, value: float, at: float) -> float:
@@ -193,7 +187,9 @@ class CounterGuard:
         track.series = None
         return value
 
-    def _confirms(self, track: _CounterTrack, value: float, at: float) -> bool:
+    def _confirms(
+        self, track: _CounterTrack, max_rate: float | None, value: float, at: float
+    ) -> bool:
         """Add a disagreeing reading to its series; tell whether it now holds.
 
         A reading that does not continue the current series starts a new one.
@@ -202,9 +198,7 @@ class CounterGuard:
         if (
             series is None
             or value < series.last
-            or not self._plausible(
-                track.max_rate, series.last, value, at - series.last_at
-            )
+            or not _plausible(max_rate, series.last, value, at - series.last_at)
         ):
             track.series = _Series(value, at, value, at)
             return False

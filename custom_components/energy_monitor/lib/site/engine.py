@@ -459,9 +459,7 @@ class SiteEngine:
         self.capacity.load(data["capacity"])
         for key, (value, at) in data["baselines"].items():
             spec = self._specs.get(key)
-            if spec is not None and self._guard.seed(
-                key, value, float(at), kind=_KINDS[spec.channel]
-            ):
+            if spec is not None and self._guard.seed(key, value, float(at)):
                 self._baselines[key] = [float(value), float(at)]
         for key, stored in data["timelines"].items():
             if key in self.timelines:
