@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 import logging
 import math
+import re
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -32,7 +33,8 @@ from custom_components.energy_monitor.lib.modbus.catalog import load_bundled_map
 from custom_components.energy_monitor.lib.p1.crc import crc16
 from custom_components.energy_monitor.storage import entry_store_key
 from simulators.fronius import Endpoint, FroniusSimulator
-from tests.common import entity_id_for, state_for, wait_for
+from simulators.p1 import P1Variant
+from tests.common import entity_id_for, state_for, states_by_key, wait_for
 from tests.conftest import StartModbus, p1_entry
 from tests.fronius_helpers import poll, sample, set_up_fronius
 from tests.modbus_helpers import known_values, modbus_entry
@@ -51,15 +53,19 @@ MAX_FLOAT_WORDS = [0x7F7F, 0xFFFF]
 """0x7F7FFFFF: the largest float32, 3.4e38, as a register pair."""
 
 
-def replace_object(payload: bytes, obis: str, value: str) -> bytes:
-    """Return a telegram with the value of one object replaced (CRC renewed)."""
+def mutate(payload: bytes, pattern: str, value: str) -> bytes:
+    """Return a telegram whose first number after ``pattern`` is ``value``.
+
+    The CRC is renewed, so the reader takes the telegram as valid.
+    """
     text = payload.decode()
-    lines = text[: text.index("!")].split("\r\n")
-    for index, line in enumerate(lines):
-        if line.startswith(f"{obis}("):
-            unit = line[line.index("*") :] if "*" in line else ")"
-            lines[index] = f"{obis}({value}{unit}"
-    body = "\r\n".join(lines) + "!"
+    body, count = re.subn(
+        f"({pattern}.*?\\()[0-9.]+(\\*|\\))",
+        lambda found: f"{found[1]}{value}{found[2]}",
+        text[: text.index("!") + 1],
+        count=1,
+    )
+    assert count == 1, pattern
     return f"{body}{crc16(body.encode()):04X}\r\n".encode()
 
 
@@ -78,9 +84,14 @@ class Dongle:
 
 
 @pytest.fixture
-async def dongle(socket_enabled: None) -> AsyncIterator[tuple[Dongle, TelegramFactory]]:
-    """A dongle that sends one good telegram on connect, then the test's."""
-    factory = TelegramFactory()
+async def dongle(
+    request: pytest.FixtureRequest, socket_enabled: None
+) -> AsyncIterator[tuple[Dongle, TelegramFactory]]:
+    """A dongle that sends one good telegram on connect, then the test's.
+
+    Its telegrams are DSMR 5 unless the test asks for another variant.
+    """
+    factory = TelegramFactory(getattr(request, "param", P1Variant.DSMR5))
     link = Dongle()
 
     async def handle(
@@ -143,11 +154,11 @@ async def test_p1_non_finite_and_impossible_values_are_never_shown(
     start = float(state_for(hass, "grid_elec_import_t1").state)
     good = factory.telegram(watts=250)
     bad = [
-        replace_object(good, "1-0:1.8.1", "nan"),
-        replace_object(good, "1-0:1.8.1", "inf"),
-        replace_object(good, "1-0:32.7.0", "nan"),
-        replace_object(good, "1-0:1.7.0", "9e307"),  # x 1000: overflows to inf
-        replace_object(good, "1-0:1.7.0", "-3.200"),
+        mutate(good, r"1-0:1\.8\.1", "nan"),
+        mutate(good, r"1-0:1\.8\.1", "inf"),
+        mutate(good, r"1-0:32\.7\.0", "nan"),
+        mutate(good, r"1-0:1\.7\.0", "9e307"),  # x 1000: overflows to inf
+        mutate(good, r"1-0:1\.7\.0", "-3.200"),
     ]
     for payload in bad:
         await link.send(payload)
@@ -167,6 +178,39 @@ async def test_p1_non_finite_and_impossible_values_are_never_shown(
     assert rejected["grid_elec_import_t1"] == 2
     assert rejected["voltage_l1"] == 1
     assert rejected["grid_power_import"] == 2
+
+
+@pytest.mark.parametrize("dongle", [P1Variant.BELGIUM], indirect=True)
+async def test_p1_non_finite_peaks_and_gas_are_never_shown(
+    hass: HomeAssistant,
+    dongle: tuple[Dongle, TelegramFactory],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A NaN month peak, peak history entry or gas reading is dropped."""
+    link, factory = dongle
+    entry = p1_entry(link.port)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    seen = record_states(hass)
+    good = factory.telegram(watts=250)
+    bad = mutate(good, r"1-0:1\.6\.0\(\w+\)", "nan")
+    bad = mutate(bad, r"0-0:98\.1\.0.*?\(\w+\)\(\w+\)", "inf")
+    bad = mutate(bad, r"0-1:24\.2\.3\(\w+\)", "nan")
+    await link.send(bad)
+    await link.send(factory.telegram(watts=777))
+    await wait_for(lambda: state_for(hass, "grid_power").state == "777.0")
+
+    for entity_id, states in seen.items():
+        assert all(math.isfinite(x) for x in numbers(states)), (entity_id, states)
+    assert not errors(caplog)
+    history = state_for(hass, "demand_month_peak").attributes["history"]
+    assert all(math.isfinite(peak["demand_kw"]) for peak in history)
+    gas = [float(state.state) for state in states_by_key(hass, "grid_gas_import")]
+    assert all(math.isfinite(value) for value in gas)
+    diagnostics = await async_get_config_entry_diagnostics(hass, entry)
+    rejected = diagnostics["connection"]["values_rejected"]
+    assert rejected == {"demand_month_peak": 2, "grid_gas_import": 1}
 
 
 async def test_p1_garbage_in_the_stored_counters_does_not_stop_setup(

@@ -287,9 +287,24 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
             else replace(reading, value=None)
             for reading in telegram.mbus
         )
-        if len(values) == len(telegram.values) and mbus == telegram.mbus:
+        history = tuple(
+            peak
+            for peak in telegram.peak_history
+            if self._readings.accept(Key.DEMAND_MONTH_PEAK, peak.demand_kw)
+        )
+        if (
+            len(values) == len(telegram.values)
+            and mbus == telegram.mbus
+            and len(history) == len(telegram.peak_history)
+        ):
             return telegram
-        return replace(telegram, values=values, mbus=mbus)
+        return replace(
+            telegram,
+            values=values,
+            mbus=mbus,
+            month_peak=telegram.month_peak if Key.DEMAND_MONTH_PEAK in values else None,
+            peak_history=history,
+        )
 
     def _guard_mbus(self, reading: MbusReading, now: float) -> MbusReading:
         """Apply the counter guard to an MBus reading."""
