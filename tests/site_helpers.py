@@ -247,8 +247,8 @@ def reference_bill(hours: list[Hour]) -> ReferenceBill:
                 year, month = year - 1, month + 12
             before = [kw for begin, kw in peaks.get((year, month), []) if begin < start]
             if before:
-                window.append(max(before))
-        billed = max(2.5, mean(window)) if window else 2.5
+                window.append(max(2.5, *before))  # each month's peak >= 2.5 kW
+        billed = mean(window) if window else 2.5
         fixed = STANDING[later] + CAPACITY_RATE[later] * billed / 366
         for period in (bill.days[day], bill.months[(day.year, day.month)], bill.year):
             period.cost_fixed += fixed

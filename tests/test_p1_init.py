@@ -147,9 +147,7 @@ async def test_counters_are_stored_while_running(
     """A meter that never stops publishing still gets its counters stored."""
     entry = p1_entry(p1_simulator.port)
     entry.add_to_hass(hass)
-    with patch(
-        "custom_components.energy_monitor.sources.p1.coordinator.SAVE_INTERVAL", 0.2
-    ):
+    with patch("custom_components.energy_monitor.storage.COUNTER_SAVE_INTERVAL", 0.2):
         assert await hass.config_entries.async_setup(entry.entry_id)
         await wait_for(lambda: entry_store_key(entry) in hass_storage)
     stored = hass_storage[entry_store_key(entry)]

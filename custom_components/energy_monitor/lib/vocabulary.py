@@ -636,3 +636,37 @@ def plausible(key: str, value: object) -> bool:
         return False
     limits = LIMITS.get(key)  # type: ignore[call-overload]
     return limits is None or limits[0] <= value <= limits[1]
+
+
+MAX_RATES: dict[str, float] = dict.fromkeys(
+    (
+        Key.GRID_ELEC_IMPORT,
+        Key.GRID_ELEC_IMPORT_T1,
+        Key.GRID_ELEC_IMPORT_T2,
+        Key.GRID_ELEC_IMPORT_T3,
+        Key.GRID_ELEC_IMPORT_T4,
+        Key.GRID_ELEC_EXPORT,
+        Key.GRID_ELEC_EXPORT_T1,
+        Key.GRID_ELEC_EXPORT_T2,
+        Key.GRID_ELEC_EXPORT_T3,
+        Key.GRID_ELEC_EXPORT_T4,
+        Key.GRID_ELEC_IMPORT_L1,
+        Key.GRID_ELEC_IMPORT_L2,
+        Key.GRID_ELEC_IMPORT_L3,
+        Key.GRID_ELEC_EXPORT_L1,
+        Key.GRID_ELEC_EXPORT_L2,
+        Key.GRID_ELEC_EXPORT_L3,
+        Key.GRID_REACTIVE_IMPORT,
+        Key.GRID_REACTIVE_EXPORT,
+        Key.PV_ELEC_PROD,
+        Key.METER_ELEC_IMPORT,
+        Key.METER_ELEC_EXPORT,
+    ),
+    _POWER_W[1] / 1000.0,
+)
+"""Largest plausible growth of a lifetime counter per hour, in its unit.
+
+An electricity counter grows at most as fast as the largest power of
+:data:`LIMITS` allows (1 MW: 1000 kWh per hour). Gas, water and heat counters
+have no rate: their meters' flows differ too widely.
+"""

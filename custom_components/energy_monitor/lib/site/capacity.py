@@ -1,9 +1,10 @@
 """Quarter-hour demand, monthly peaks and the Belgian capacity tariff.
 
 Flemish grid operators charge the *capacity tariff* per kW per year on the
-average of the monthly peaks of the last 12 months, with a minimum of 2.5 kW.
-A monthly peak is the highest quarter-hour demand (energy imported in a fixed
-quarter hour times 4) of the month.
+average of the monthly peaks of the last 12 months. A monthly peak is the
+highest quarter-hour demand (energy imported in a fixed quarter hour times 4)
+of the month, and counts as at least 2.5 kW: the minimum applies to each
+month's peak before the average (VREG, Fluvius), not only to the average.
 
 :class:`CapacityTracker` receives the imported energy already split on
 quarter-hour boundaries, finishes each quarter when its end has passed, and
@@ -183,15 +184,15 @@ class CapacityTracker:
         """Return the kW the capacity tariff charges at ``t``.
 
         The average of the peaks of ``t``'s month and the 11 before (months
-        without data are left out), and at least ``minimum``.
+        without data are left out), each counted as at least ``minimum``;
+        ``minimum`` without any peak.
         """
         peaks = [
-            peak.kw
+            max(peak.kw, minimum)
             for key in month_keys_back(local_date(t, self._zone), 12)
             if (peak := self.peaks.get(key)) is not None
         ]
-        average = sum(peaks) / len(peaks) if peaks else 0.0
-        return max(minimum, average)
+        return sum(peaks) / len(peaks) if peaks else minimum
 
     def history(self, now: float) -> list[dict[str, Any]]:
         """Return the peaks of the last 12 months, newest first."""

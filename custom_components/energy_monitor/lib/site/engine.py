@@ -11,12 +11,15 @@ price of *its* interval and booked in the totals of *its* day and month, so a
 late or batched update (an inverter that reports every five minutes, a
 restart, an outage) never shifts cost into another price period.
 
-Counters pass through :class:`~..counters.CounterGuard`: a glitch (a 0, a
-dip, a spike) moves nothing; a drop that persists is a meter replacement and
-starts a new baseline without counting anything. An unavailable input keeps
-its baseline, so the energy that flowed meanwhile is counted once, when it
-returns. The whole state is one JSON document, stored atomically, so a
-restart or crash continues from a consistent point.
+A reading must be plausible (:class:`~..readings.ReadingFilter`: finite,
+within the key's limits), else it is no reading and is counted. Counters pass
+through :class:`~..counters.CounterGuard`: a glitch (a 0, a dip, a spike)
+moves nothing, and a counter that returns to its old value after reading 0
+continues from its baseline; only a lower series that keeps growing is a
+meter replacement and starts a new baseline without counting anything. An
+unavailable input keeps its baseline, so the energy that flowed meanwhile is
+counted once, when it returns. The whole state is one JSON document, stored
+atomically, so a restart or crash continues from a consistent point.
 
 Fixed charges (standing charge per day, the capacity tariff accrued per day)
 are booked for each day when it starts being shown.
@@ -28,6 +31,8 @@ from datetime import date, timedelta, tzinfo
 from typing import Any
 
 from ..counters import CounterGuard
+from ..readings import ReadingFilter
+from ..vocabulary import MAX_RATES, Key
 from .calendar import QUARTER, Calendar, day_start, days_in_year, quarter_start
 from .capacity import CapacityTracker
 from .ledger import Channel, Period, PeriodLedger, Totals
@@ -35,8 +40,6 @@ from .pricing import Pricer
 from .tariff import Direction, TariffVersion
 from .timeline import StepTimeline
 
-MAX_ELECTRICITY_RATE = 250.0
-"""kWh per hour: a faster-growing electricity counter is a glitch."""
 BOUNDARY_GRACE = 300.0
 """Seconds a finished day or month still takes late readings (and is shown)."""
 TIMELINE_HISTORY = 2 * 86_400.0
@@ -52,6 +55,16 @@ _NEEDS: dict[Channel, tuple[Direction, ...]] = {
     Channel.GAS: (Direction.GAS,),
 }
 """The prices each flow is booked with (export also saves the import price)."""
+
+_KINDS: dict[Channel, Key] = {
+    Channel.IMPORT: Key.GRID_ELEC_IMPORT,
+    Channel.EXPORT: Key.GRID_ELEC_EXPORT,
+    Channel.PV: Key.PV_ELEC_PROD,
+    Channel.BATTERY_CHARGE: Key.METER_ELEC_IMPORT,
+    Channel.BATTERY_DISCHARGE: Key.METER_ELEC_EXPORT,
+    Channel.GAS: Key.GRID_GAS_IMPORT,
+}
+"""The vocabulary key whose limits and maximum rate a flow's counter has."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +160,8 @@ class SiteEngine:
         self.stats = EngineStats()
         self._specs = {spec.input_id: spec for spec in inputs.counters}
         self._baselines: dict[str, list[float]] = {}
-        self._electric_guard = CounterGuard(max_rate_per_hour=MAX_ELECTRICITY_RATE)
-        self._gas_guard = CounterGuard()
+        self._guard = CounterGuard(rates=MAX_RATES)
+        self.readings = ReadingFilter()
         self._next_fixed_day = self.calendar.date(created)
         self._fixed_due = created
         self._charge_fixed_days()
@@ -161,6 +174,8 @@ class SiteEngine:
         ``None`` marks the counter unavailable; its baseline is kept.
         """
         spec = self._specs[input_id]
+        if not self.readings.accept(_KINDS[spec.channel], value):
+            return
         self.available[input_id] = value is not None
         if value is None:
             return
@@ -191,8 +206,7 @@ class SiteEngine:
         meter) becomes the new baseline without counting anything.
         """
         input_id = spec.input_id
-        guard = self._gas_guard if spec.channel is Channel.GAS else self._electric_guard
-        checked = guard.check(input_id, value, t)
+        checked = self._guard.check(input_id, value, t, kind=_KINDS[spec.channel])
         baseline = self._baselines.get(input_id)
         if checked is None or (checked != value and baseline is not None):
             return None
@@ -445,13 +459,8 @@ class SiteEngine:
         self.capacity.load(data["capacity"])
         for key, (value, at) in data["baselines"].items():
             spec = self._specs.get(key)
-            if spec is None:
-                continue
-            self._baselines[key] = [float(value), float(at)]
-            guard = (
-                self._gas_guard if spec.channel is Channel.GAS else self._electric_guard
-            )
-            guard.seed(key, float(value), float(at))
+            if spec is not None and self._guard.seed(key, value, float(at)):
+                self._baselines[key] = [float(value), float(at)]
         for key, stored in data["timelines"].items():
             if key in self.timelines:
                 self.timelines[key].load(stored)
@@ -470,7 +479,8 @@ class SiteEngine:
         return {
             "available": dict(self.available),
             "power": dict(self.power),
-            "glitches": self._electric_guard.glitches + self._gas_guard.glitches,
+            "glitches": self._guard.glitches,
+            "values_rejected": dict(self.readings.rejected),
             "next_wakeup": self.next_wakeup(),
         }
 

@@ -21,15 +21,9 @@ FAILURES_BEFORE_UNAVAILABLE: Final = 2
 """Polls in a row that must fail before the entities become unavailable: a
 single lost answer keeps the last values."""
 
-MAX_ENERGY_RATE: Final = 1000.0
-"""kWh per hour: a faster-growing counter is a glitch (a 460 kW Agilo makes
-half of that)."""
 PERIOD_RESET_TOLERANCE: Final = 0.1
 """kWh a reported daily/yearly value may exceed the lifetime counter's
 increase after midnight and still count as restarted."""
-
-STORAGE_VERSION: Final = 1
-SAVE_INTERVAL: Final = 60.0
 
 DHCP_REQUEST_DELAY: Final = 60.0
 """Seconds to wait after a DHCP request before asking the device: a

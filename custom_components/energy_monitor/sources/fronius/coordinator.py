@@ -14,7 +14,8 @@ The device is unreachable when a request gets no answer: after
 :data:`FAILURES_BEFORE_UNAVAILABLE` such polls the entities become
 unavailable (logged once by the coordinator, like the recovery), and polls
 back off to :data:`MAX_BACKOFF`. A sleeping inverter is not an outage: its
-entities stay available with 0 W. Lifetime counters pass a
+entities stay available with 0 W. Every value must be plausible for its key
+(else it is dropped and counted); lifetime counters pass a
 :class:`CounterGuard`; daily and yearly energy come from
 :class:`PeriodTotals`; both, and the inverters found, are stored so that
 they hold across restarts (a restart at night shows the inverters at once).
@@ -58,19 +59,17 @@ from ...lib.fronius.model import (
 )
 from ...lib.fronius.values import inverter_values, site_values
 from ...lib.periods import Period, PeriodTotals
-from ...lib.vocabulary import LIFETIME_COUNTERS, Key
-from ...storage import PeriodicStore
+from ...lib.readings import ReadingFilter
+from ...lib.vocabulary import LIFETIME_COUNTERS, MAX_RATES, Key
+from ...storage import CounterStore
 from .const import (
     DEVICE_INTERVAL,
     FAILURES_BEFORE_UNAVAILABLE,
     IDENTITY_INTERVAL,
     MANUFACTURER,
     MAX_BACKOFF,
-    MAX_ENERGY_RATE,
     PERIOD_RESET_TOLERANCE,
     POWER_FLOW_INTERVAL,
-    SAVE_INTERVAL,
-    STORAGE_VERSION,
 )
 
 _ANSWERED_WITHOUT_DATA = (SolarApiStatusError, SolarApiUnsupportedError)
@@ -160,11 +159,12 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
         self.failures = 0
         self._has_storage = False
         """A battery reported its own data: its state of charge comes from it."""
-        self._guard = CounterGuard(max_rate_per_hour=MAX_ENERGY_RATE)
+        self._readings = ReadingFilter()
+        self._guard = CounterGuard(rates=MAX_RATES)
         self._day = PeriodTotals(Period.DAY, PERIOD_RESET_TOLERANCE)
         self._year = PeriodTotals(Period.YEAR, PERIOD_RESET_TOLERANCE)
-        self._store: PeriodicStore[dict[str, Any]] = PeriodicStore(
-            hass, STORAGE_VERSION, entry, SAVE_INTERVAL
+        self._store = CounterStore(
+            hass, entry, {"counters": self._guard}, extra=self._snapshot
         )
 
     # Setup and storage.
@@ -176,10 +176,7 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
         Raises:
             UpdateFailed: when the device does not answer.
         """
-        stored = await self._store.async_load() or {}
-        stamp = dt_util.now().timestamp()
-        for key, value in stored.get("counters", {}).items():
-            self._guard.seed(key, value, stamp)
+        stored = await self._store.async_load(dt_util.now().timestamp())
         self._day.restore(stored.get("day", {}))
         self._year.restore(stored.get("year", {}))
         try:
@@ -218,12 +215,11 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
 
     async def async_save(self) -> None:
         """Store counters and inverters now (on unload)."""
-        await self._store.async_save(self._snapshot())
+        await self._store.async_save()
 
     def _snapshot(self) -> dict[str, Any]:
-        """Return what must survive a restart."""
+        """Return what must survive a restart besides the counters."""
         return {
-            "counters": self._guard.snapshot(),
             "day": self._day.snapshot(),
             "year": self._year.snapshot(),
             "inverters": {
@@ -256,7 +252,7 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
             self.last_error = None
         self.update_interval = self._regular_interval()
         data = self._build(moment)
-        self._store.async_schedule_save(self._snapshot)
+        self._store.async_schedule_save()
         return data
 
     def _failed(self, err: SolarApiError) -> FroniusData:
@@ -415,7 +411,9 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
         states: dict[str, DeviceState] = {}
         if self.flow is not None:
             states[self.system_id] = DeviceState(
-                site_values(self.flow, battery_soc=not self._has_storage)
+                self._readings.filter(
+                    site_values(self.flow, battery_soc=not self._has_storage)
+                )
             )
         for solar_net_id, inverter in self._inverters.items():
             devices[inverter.device_id] = _inverter_device(inverter)
@@ -443,11 +441,11 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
                 "online" if shown.online else "asleep or off",
             )
         inverter.online = shown.online
-        values: dict[str, StateType] = dict(shown.values)
+        values: dict[str, StateType] = self._readings.filter(shown.values)
         values[Key.INVERTER_ONLINE] = shown.online
         last_reset: dict[str, datetime] = {}
         lifetime = self._guarded(
-            f"{inverter.device_id}_{Key.PV_ELEC_PROD}", shown.energy_total, stamp
+            inverter.device_id, Key.PV_ELEC_PROD, shown.energy_total, stamp
         )
         if lifetime is not None:
             values[Key.PV_ELEC_PROD] = lifetime
@@ -455,8 +453,9 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
             (self._day, Key.PV_ELEC_PROD_TODAY, shown.energy_day),
             (self._year, Key.PV_ELEC_PROD_YEAR, shown.energy_year),
         ):
+            plausible = reported if self._readings.accept(key, reported) else None
             period = totals.update(
-                f"{inverter.device_id}_{key}", moment, lifetime, reported
+                f"{inverter.device_id}_{key}", moment, lifetime, plausible
             )
             if period is not None:
                 values[key] = period.value
@@ -474,10 +473,10 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
         """Add a meter or battery with its values (counters guarded)."""
         device_id = reading.serial or f"{self.system_id}_{kind}_{reading.device_id}"
         values: dict[str, StateType] = {
-            key: self._guarded(f"{device_id}_{key}", value, stamp)
+            key: self._guarded(device_id, key, value, stamp)
             if key in LIFETIME_COUNTERS
             else value
-            for key, value in reading.values.items()
+            for key, value in self._readings.filter(reading.values).items()
         }
         if values:
             devices[device_id] = FroniusDevice(
@@ -490,11 +489,13 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
             )
             states[device_id] = DeviceState(values)
 
-    def _guarded(self, key: str, value: Value, stamp: float) -> float | None:
+    def _guarded(
+        self, device_id: str, key: str, value: Value, stamp: float
+    ) -> float | None:
         """Return a lifetime counter's value to show (the last one if absent)."""
-        if value is None:
-            return self._guard.last(key)
-        return self._guard.check(key, value, stamp)
+        if not self._readings.accept(key, value):
+            value = None
+        return self._guard.check(f"{device_id}_{key}", value, stamp, kind=key)
 
     def diagnostics(self) -> dict[str, Any]:
         """Return the poller's health figures."""
@@ -506,6 +507,7 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
             "supported": sorted(self._supported),
             "unsupported": sorted(self._unsupported),
             "counter_glitches": self._guard.glitches,
+            "values_rejected": dict(self._readings.rejected),
         }
 
 

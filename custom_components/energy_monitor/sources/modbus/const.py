@@ -38,6 +38,3 @@ READ_TIMEOUT: Final = DEFAULT_TIMEOUT
 
 CUSTOM_MAPS_DIR: Final = "energy_monitor_maps"
 """Folder of the Home Assistant configuration that holds custom CSV maps."""
-
-MAX_RATE_KWH_PER_HOUR: Final = 1000.0
-"""A kWh counter growing faster than this is held back as a glitch."""

@@ -3,10 +3,12 @@
 Each scan group (fast: power, voltage, ...; slow: energy counters; once:
 identity) polls on its own interval, so a failure makes only that group's
 entities unavailable; within a group, a failed read leaves only its own
-values out. Lifetime counters pass through a :class:`CounterGuard` whose
-values are stored, so a 0, a value going backwards or a torn 32-bit read is
-never published, not even right after a restart. Home Assistant's
-coordinator logs an outage once when it starts and once when it ends.
+values out. Every value must be plausible for its key (a register of
+``0x7F7FFFFF`` is dropped and counted), and lifetime counters pass through a
+:class:`CounterGuard` whose values are stored, so a 0, a value going
+backwards or a torn 32-bit read is never published, not even right after a
+restart. Home Assistant's coordinator logs an outage once when it starts and
+once when it ends.
 """
 
 from collections.abc import Callable
@@ -22,11 +24,17 @@ from ...lib.counters import CounterGuard
 from ...lib.modbus.client import ModbusError
 from ...lib.modbus.meter import MeterReader, Value
 from ...lib.modbus.schema import ScanGroup
-from ...storage import PeriodicStore
-from .const import MAX_RATE_KWH_PER_HOUR
+from ...lib.readings import ReadingFilter
+from ...lib.vocabulary import MAX_RATES, Key
+from ...storage import CounterStore
 
-STORAGE_VERSION = 1
-SAVE_INTERVAL = 60.0
+COUNTERS = "counters"
+"""The section of the stored document that holds the counter values."""
+
+
+def _sectioned(stored: dict[str, Any]) -> dict[str, Any]:
+    """Return a stored document in sections (counters were stored flat)."""
+    return stored if COUNTERS in stored else {COUNTERS: stored}
 
 
 class ModbusMeter:
@@ -41,45 +49,42 @@ class ModbusMeter:
         self.device_id = entry.unique_id or entry.entry_id
         self.clock: Callable[[], float] = hass.loop.time
         counters = [r for r in reader.register_map.registers if r.is_counter]
-        self._kwh = {r.key for r in counters if r.unit == "kWh"}
-        self._other_counters = {r.key for r in counters} - self._kwh
-        self._guard = CounterGuard(max_rate_per_hour=MAX_RATE_KWH_PER_HOUR)
-        self._other_guard = CounterGuard()
-        self._store: PeriodicStore[dict[str, float]] = PeriodicStore(
-            hass, STORAGE_VERSION, entry, SAVE_INTERVAL
+        self._counters = {r.key for r in counters}
+        # A kWh counter of a key the vocabulary lacks grows like any other.
+        self._guard = CounterGuard(
+            rates={
+                **{
+                    r.key: MAX_RATES[Key.GRID_ELEC_IMPORT]
+                    for r in counters
+                    if r.unit == "kWh"
+                },
+                **MAX_RATES,
+            }
+        )
+        self.readings = ReadingFilter()
+        self._store = CounterStore(
+            hass, entry, {COUNTERS: self._guard}, migrate=_sectioned
         )
 
     async def async_load(self) -> None:
-        """Seed the guards with the counter values published before a restart."""
-        now = self.clock()
-        for key, value in (await self._store.async_load() or {}).items():
-            self._guard_for(key).seed(key, value, now)
-
-    def _guard_for(self, key: str) -> CounterGuard:
-        """Return the guard of a counter (kWh counters get a rate check)."""
-        return self._guard if key in self._kwh else self._other_guard
+        """Seed the guard with the counter values published before a restart."""
+        await self._store.async_load(self.clock())
 
     def guard(self, values: dict[str, Value]) -> dict[str, Value]:
-        """Replace implausible counter readings by the last plausible ones."""
-        now = self.clock()
-        kwh = self._guard.check_values(values, self._kwh, now)
-        other = self._other_guard.check_values(values, self._other_counters, now)
-        if kwh or other:
-            self._store.async_schedule_save(self._snapshot)
+        """Drop implausible readings; replace counter glitches by the last value."""
+        values = self.readings.filter(values)
+        if self._guard.check_values(values, self._counters, self.clock()):
+            self._store.async_schedule_save()
         return values
-
-    def _snapshot(self) -> dict[str, float]:
-        """Return the counter values to store."""
-        return {**self._other_guard.snapshot(), **self._guard.snapshot()}
 
     async def async_save(self) -> None:
         """Store the counter values now (on unload)."""
-        await self._store.async_save(self._snapshot())
+        await self._store.async_save()
 
     @property
     def counter_glitches(self) -> int:
         """Return how many counter readings were held back."""
-        return self._guard.glitches + self._other_guard.glitches
+        return self._guard.glitches
 
 
 class ModbusGroupCoordinator(DataUpdateCoordinator[dict[str, Value]]):

@@ -83,6 +83,7 @@ class ModbusRuntime(SourceRuntime):
                 for group, coordinator in self.coordinators.items()
             },
             "counter_glitches": self.meter.counter_glitches,
+            "values_rejected": dict(self.meter.readings.rejected),
         }
 
 

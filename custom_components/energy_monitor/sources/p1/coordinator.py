@@ -4,6 +4,8 @@ The meter pushes telegrams (every second for DSMR 5). The coordinator
 
 * averages power, voltage and current over the update interval instead of
   dropping telegrams, and publishes counters at their latest value;
+* drops implausible numbers (NaN, infinity, beyond a key's physical limits)
+  as they arrive, and counts them;
 * keeps lifetime counters from going to 0 or backwards on a glitch, with the
   last published values stored so this holds across restarts;
 * reports an outage once when the reader loses the meter, and the recovery
@@ -34,8 +36,9 @@ from ...lib.p1.continuity import HeldValues, MbusIdentities
 from ...lib.p1.framing import Rejection
 from ...lib.p1.model import MbusReading, P1Telegram, PeakDemand, RejectReason
 from ...lib.p1.reader import P1Reader
-from ...lib.vocabulary import AVERAGED_MEASUREMENTS, LIFETIME_COUNTERS, Key
-from ...storage import PeriodicStore
+from ...lib.readings import ReadingFilter
+from ...lib.vocabulary import AVERAGED_MEASUREMENTS, LIFETIME_COUNTERS, MAX_RATES, Key
+from ...storage import CounterStore
 from . import repairs
 from .connection import reader_options_from_entry
 from .const import (
@@ -45,14 +48,10 @@ from .const import (
     READ_WATCHDOG,
 )
 
-STORAGE_VERSION = 1
-SAVE_INTERVAL = 60.0
 NO_DATA_REPAIR_AFTER = 3600.0
 """Seconds without valid telegrams before the user is asked to check."""
 MONTH_PEAK_MISSING_REPAIR_AFTER = 60
 """Publishes of a Belgian meter without its month peak before a repair."""
-MAX_IMPORT_RATE = 250.0
-"""kWh per hour: a faster-growing electricity counter is a glitch."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,13 +102,16 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
             entry.options.get(CONF_UPDATE_INTERVAL, DEFAULT_UPDATE_INTERVAL)
         )
         self._average = WindowAverage(AVERAGED_MEASUREMENTS)
-        self._guard = CounterGuard(max_rate_per_hour=MAX_IMPORT_RATE)
+        self._readings = ReadingFilter()
+        self._guard = CounterGuard(rates=MAX_RATES)
         self._mbus_guard = CounterGuard()
         self._held: HeldValues[float | str] = HeldValues(READ_WATCHDOG)
         self._held_mbus: HeldValues[MbusReading] = HeldValues(READ_WATCHDOG)
         self._mbus_ids = MbusIdentities()
-        self._store: PeriodicStore[dict[str, dict[str, float]]] = PeriodicStore(
-            hass, STORAGE_VERSION, entry, SAVE_INTERVAL
+        self._store = CounterStore(
+            hass,
+            entry,
+            {"meter": self._guard, "mbus": self._mbus_guard},
         )
         self._rejected: Counter[str] = Counter()
         self._decryption_failures = 0
@@ -126,12 +128,7 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
 
     async def async_load(self) -> None:
         """Seed the counter guards with the values published before a restart."""
-        stored = await self._store.async_load() or {}
-        now = self.clock()
-        for key, value in stored.get("meter", {}).items():
-            self._guard.seed(key, value, now)
-        for key, value in stored.get("mbus", {}).items():
-            self._mbus_guard.seed(key, value, now)
+        await self._store.async_load(self.clock())
 
     async def async_wait_first_telegram(self, timeout: float) -> None:
         """Wait until the first telegram arrived.
@@ -159,11 +156,7 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
             if cancel is not None:
                 cancel()
         self._cancel_pending = self._cancel_no_data = None
-        await self._store.async_save(self._snapshot())
-
-    def _snapshot(self) -> dict[str, dict[str, float]]:
-        """Return the counter values to store."""
-        return {"meter": self._guard.snapshot(), "mbus": self._mbus_guard.snapshot()}
+        await self._store.async_save()
 
     @override
     async def _async_update_data(self) -> P1Data:
@@ -178,6 +171,7 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
 
     def telegram_received(self, telegram: P1Telegram) -> None:
         """Average the telegram in; publish now or at the end of the window."""
+        telegram = self._plausible(telegram)
         self.latest = telegram
         self._last_arrival = dt_util.utcnow()
         self._decryption_failures = 0
@@ -298,7 +292,35 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
         )
         self._published = True
         self._first_result.set()
-        self._store.async_schedule_save(self._snapshot)
+        self._store.async_schedule_save()
+
+    def _plausible(self, telegram: P1Telegram) -> P1Telegram:
+        """Return the telegram without its implausible values (counted)."""
+        values = self._readings.filter(telegram.values)
+        mbus = tuple(
+            reading
+            if self._readings.accept(f"grid_{reading.kind}_import", reading.value)
+            else replace(reading, value=None)
+            for reading in telegram.mbus
+        )
+        history = tuple(
+            peak
+            for peak in telegram.peak_history
+            if self._readings.accept(Key.DEMAND_MONTH_PEAK, peak.demand_kw)
+        )
+        if (
+            len(values) == len(telegram.values)
+            and mbus == telegram.mbus
+            and len(history) == len(telegram.peak_history)
+        ):
+            return telegram
+        return replace(
+            telegram,
+            values=values,
+            mbus=mbus,
+            month_peak=telegram.month_peak if Key.DEMAND_MONTH_PEAK in values else None,
+            peak_history=history,
+        )
 
     def _hold_mbus(
         self, readings: tuple[MbusReading, ...], now: float
@@ -343,4 +365,5 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
                 }
             ),
             "counter_glitches": self._guard.glitches + self._mbus_guard.glitches,
+            "values_rejected": dict(self._readings.rejected),
         }
