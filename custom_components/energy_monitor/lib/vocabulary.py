@@ -336,10 +336,10 @@ _FREQUENCY_HZ = (0.0, 100.0)
 _DEMAND_KW = (0.0, 10_000.0)
 _PERCENT = (0.0, 100.0)
 _COUNT = (0.0, 1e9)
-_RESIDENTIAL_RATE = 250.0
-"""kWh per hour: more than any household connection (P1 meters)."""
-_INDUSTRIAL_RATE = 1000.0
-"""kWh per hour: 1 MW, the limit of a site's power (Modbus, inverters)."""
+_ELECTRICITY_RATE = _POWER_W[1] / 1000.0
+"""kWh per hour: an electricity counter grows at most as fast as the largest
+power allows (1 MW). Gas, water and heat counters have no rate: their meters'
+flows differ too widely."""
 
 _SETTING = Quantity()
 """A setting or state of a control, described by its own platform."""
@@ -370,7 +370,7 @@ def _counter(
     unit: str | None = "kWh",
     device_class: DeviceClass | None = DeviceClass.ENERGY,
     *,
-    rate: float | None = _INDUSTRIAL_RATE,
+    rate: float | None = _ELECTRICITY_RATE,
     limits: tuple[float, float] | None = _ENERGY_KWH,
     precision: int | None = 3,
 ) -> Quantity:
@@ -427,7 +427,7 @@ VOCABULARY: dict[Key, Quantity] = {
     # Grid electricity counters.
     **_each(_counter(), Key.GRID_ELEC_IMPORT, Key.GRID_ELEC_EXPORT),
     **_each(
-        _counter(rate=_RESIDENTIAL_RATE),
+        _counter(),
         Key.GRID_ELEC_IMPORT_T1,
         Key.GRID_ELEC_IMPORT_T2,
         Key.GRID_ELEC_IMPORT_T3,
@@ -495,9 +495,9 @@ VOCABULARY: dict[Key, Quantity] = {
     **_each(_DEMAND, Key.DEMAND_CURRENT_QUARTER, Key.DEMAND_MONTH_PEAK),
     **_each(_KW, Key.DEMAND_QUARTER_PROJECTED, Key.DEMAND_HEADROOM),
     # Other utilities (heat: in the meter's own unit, kWh, MWh or GJ).
-    Key.GRID_GAS_IMPORT: _counter("m³", DeviceClass.GAS, rate=_RESIDENTIAL_RATE),
-    Key.GRID_WATER_IMPORT: _counter("m³", DeviceClass.WATER, rate=_RESIDENTIAL_RATE),
-    Key.GRID_HEAT_IMPORT: _counter(None, rate=_RESIDENTIAL_RATE),
+    Key.GRID_GAS_IMPORT: _counter("m³", DeviceClass.GAS, rate=None),
+    Key.GRID_WATER_IMPORT: _counter("m³", DeviceClass.WATER, rate=None),
+    Key.GRID_HEAT_IMPORT: _counter(None, rate=None),
     # PV, the site, batteries.
     Key.PV_ELEC_PROD: _counter(),
     **_each(_KWH_TOTAL, Key.PV_ELEC_PROD_TODAY, Key.PV_ELEC_PROD_YEAR),
@@ -638,35 +638,9 @@ def plausible(key: str, value: object) -> bool:
     return limits is None or limits[0] <= value <= limits[1]
 
 
-MAX_RATES: dict[str, float] = dict.fromkeys(
-    (
-        Key.GRID_ELEC_IMPORT,
-        Key.GRID_ELEC_IMPORT_T1,
-        Key.GRID_ELEC_IMPORT_T2,
-        Key.GRID_ELEC_IMPORT_T3,
-        Key.GRID_ELEC_IMPORT_T4,
-        Key.GRID_ELEC_EXPORT,
-        Key.GRID_ELEC_EXPORT_T1,
-        Key.GRID_ELEC_EXPORT_T2,
-        Key.GRID_ELEC_EXPORT_T3,
-        Key.GRID_ELEC_EXPORT_T4,
-        Key.GRID_ELEC_IMPORT_L1,
-        Key.GRID_ELEC_IMPORT_L2,
-        Key.GRID_ELEC_IMPORT_L3,
-        Key.GRID_ELEC_EXPORT_L1,
-        Key.GRID_ELEC_EXPORT_L2,
-        Key.GRID_ELEC_EXPORT_L3,
-        Key.GRID_REACTIVE_IMPORT,
-        Key.GRID_REACTIVE_EXPORT,
-        Key.PV_ELEC_PROD,
-        Key.METER_ELEC_IMPORT,
-        Key.METER_ELEC_EXPORT,
-    ),
-    _POWER_W[1] / 1000.0,
-)
-"""Largest plausible growth of a lifetime counter per hour, in its unit.
-
-An electricity counter grows at most as fast as the largest power of
-:data:`LIMITS` allows (1 MW: 1000 kWh per hour). Gas, water and heat counters
-have no rate: their meters' flows differ too widely.
-"""
+MAX_RATES: dict[str, float] = {
+    key: quantity.max_rate_per_hour
+    for key, quantity in VOCABULARY.items()
+    if quantity.max_rate_per_hour is not None
+}
+"""Largest plausible growth of a lifetime counter per hour, in its unit."""
