@@ -2,6 +2,7 @@
 
 import asyncio
 from collections.abc import Callable
+from pathlib import Path
 
 from homeassistant import config_entries
 from homeassistant.core import HomeAssistant, State
@@ -9,6 +10,9 @@ from homeassistant.data_entry_flow import FlowResult, FlowResultType
 from homeassistant.helpers import entity_registry as er
 
 from custom_components.energy_monitor.const import DOMAIN
+
+FIXTURES = Path(__file__).parent / "fixtures"
+"""Sample data of every source (attributions in fixtures/SOURCES.md)."""
 
 
 async def walk_to_form(hass: HomeAssistant, *steps: str) -> FlowResult:
