@@ -5,7 +5,12 @@ from datetime import datetime, timedelta
 import json
 from typing import Any
 
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed_exact,
+)
 
 from custom_components.energy_monitor.const import DOMAIN
 from custom_components.energy_monitor.lib.p1.crc import crc16
@@ -15,8 +20,26 @@ from tests.common import FIXTURES
 
 DSMR_FIXTURES = FIXTURES / "dsmr"
 
+LONGEST_BACKOFF = 60.0
+"""Seconds: the P1 reader's longest wait before it reconnects."""
+
 type ServeBytes = Callable[[bytes], Awaitable[int]]
 """The ``serve_bytes`` fixture: serve a payload on a loopback port, return it."""
+
+
+async def advance(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float
+) -> None:
+    """Let ``seconds`` of frozen time pass: every timer due by then runs.
+
+    That includes the reader's (reconnect backoff, watchdog) and the
+    simulator's (one telegram per step), which run on the same frozen loop.
+    """
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed_exact(hass)
+    await hass.async_block_till_done()
+
+
 KEY = "00112233445566778899AABBCCDDEEFF"
 """An encryption key (32 hex digits) of an encrypted meter."""
 

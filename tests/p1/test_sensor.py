@@ -1,11 +1,12 @@
 """P1 meters end to end: telegrams over loopback TCP to entity states."""
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 import json
-from unittest.mock import patch
+import time
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.sensor import (
     ATTR_STATE_CLASS,
     SensorDeviceClass,
@@ -17,16 +18,19 @@ from homeassistant.const import (
     STATE_UNAVAILABLE,
     STATE_UNKNOWN,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import EVENT_STATE_REPORTED, HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 
+from custom_components.energy_monitor.sources.p1.const import READ_WATCHDOG
 from simulators.p1 import P1Simulator, P1Variant
-from tests.common import FIXTURES, entity_id_by_unique_id, state_for, wait_for
+from tests.common import FIXTURES, entity_id_by_unique_id, state_for, until
 from tests.p1.helpers import (
     DSMR_FIXTURES,
+    LONGEST_BACKOFF,
     ServeBytes,
     TelegramFactory,
+    advance,
     expected_mbus,
     expected_states,
     load_sample,
@@ -176,51 +180,64 @@ async def test_sample_peak_history_attributes(
     assert peak.attributes["history"][0]["peak_time"] is None
 
 
+def grid_power_is(hass: HomeAssistant, *, available: bool) -> Callable[[], bool]:
+    """Return a condition: the grid power entity is (un)available."""
+    return lambda: (
+        (state_for(hass, "grid_power").state != STATE_UNAVAILABLE) is available
+    )
+
+
 async def test_disconnect_unavailable_reconnect_available(
-    hass: HomeAssistant, p1_simulator: P1Simulator
+    hass: HomeAssistant, p1_simulator: P1Simulator, freezer: FrozenDateTimeFactory
 ) -> None:
     """Meter gone: unavailable (health sensors stay); back: available again."""
     await set_up(hass, p1_simulator.port)
     assert state_for(hass, "grid_power").state != STATE_UNAVAILABLE
 
     await p1_simulator.stop()
-    await wait_for(lambda: state_for(hass, "grid_power").state == STATE_UNAVAILABLE)
+    await until(hass, grid_power_is(hass, available=False))
     assert state_for(hass, "grid_elec_import").state == STATE_UNAVAILABLE
     assert state_for(hass, "grid_gas_import").state == STATE_UNAVAILABLE
     assert state_for(hass, "last_telegram").state != STATE_UNAVAILABLE
 
     await p1_simulator.start()
-    await wait_for(lambda: state_for(hass, "grid_power").state != STATE_UNAVAILABLE)
+    await advance(hass, freezer, LONGEST_BACKOFF)
+    await until(hass, grid_power_is(hass, available=True))
     assert float(state_for(hass, "grid_elec_import").state) > 0
     assert state_for(hass, "grid_gas_import").state != STATE_UNAVAILABLE
 
 
 async def test_one_log_line_per_outage(
-    hass: HomeAssistant, p1_simulator: P1Simulator, caplog: pytest.LogCaptureFixture
+    hass: HomeAssistant,
+    p1_simulator: P1Simulator,
+    caplog: pytest.LogCaptureFixture,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
     """However many retries, an outage logs once when it starts and ends."""
     await set_up(hass, p1_simulator.port)
     await p1_simulator.stop()
-    await wait_for(lambda: state_for(hass, "grid_power").state == STATE_UNAVAILABLE)
-    await asyncio.sleep(1.5)  # a few reconnect attempts
+    await until(hass, grid_power_is(hass, available=False))
+    for backoff in (1, 2, 4):  # a few reconnect attempts
+        await advance(hass, freezer, backoff)
     await p1_simulator.start()
-    await wait_for(lambda: state_for(hass, "grid_power").state != STATE_UNAVAILABLE)
+    await advance(hass, freezer, LONGEST_BACKOFF)
+    await until(hass, grid_power_is(hass, available=True))
     assert caplog.text.count("Lost the P1 meter") == 1
     assert caplog.text.count("sending telegrams again") == 1
 
 
 async def test_stalled_meter_goes_unavailable(
-    hass: HomeAssistant, p1_simulator: P1Simulator
+    hass: HomeAssistant, p1_simulator: P1Simulator, freezer: FrozenDateTimeFactory
 ) -> None:
     """A dongle that keeps the connection but stops sending is an outage."""
-    with patch(
-        "custom_components.energy_monitor.sources.p1.coordinator.READ_WATCHDOG", 0.5
-    ):
-        await set_up(hass, p1_simulator.port)
+    await set_up(hass, p1_simulator.port)
     p1_simulator.pause()
-    await wait_for(lambda: state_for(hass, "grid_power").state == STATE_UNAVAILABLE)
+    await advance(hass, freezer, READ_WATCHDOG - 1)
+    assert state_for(hass, "grid_power").state != STATE_UNAVAILABLE
+    await advance(hass, freezer, 2)
+    await until(hass, grid_power_is(hass, available=False))
     p1_simulator.resume()
-    await wait_for(lambda: state_for(hass, "grid_power").state != STATE_UNAVAILABLE)
+    await until(hass, grid_power_is(hass, available=True))
 
 
 async def test_bad_telegrams_are_counted_never_shown(
@@ -231,7 +248,7 @@ async def test_bad_telegrams_are_counted_never_shown(
     p1_simulator.inject("bad_crc", 3)
     p1_simulator.inject("truncated", 2)
     p1_simulator.inject("garbage")
-    await wait_for(lambda: state_for(hass, "telegrams_rejected").state == "5")
+    await until(hass, lambda: state_for(hass, "telegrams_rejected").state == "5")
     rejected = state_for(hass, "telegrams_rejected")
     assert rejected.attributes["crc_mismatch"] == 3
     assert rejected.attributes["truncated"] == 2
@@ -277,7 +294,9 @@ async def link(socket_enabled: None) -> AsyncIterator[tuple[Link, TelegramFactor
 
 
 async def test_power_is_averaged_over_the_interval(
-    hass: HomeAssistant, link: tuple[Link, TelegramFactory]
+    hass: HomeAssistant,
+    link: tuple[Link, TelegramFactory],
+    freezer: FrozenDateTimeFactory,
 ) -> None:
     """Telegrams in a window are averaged and published when the window ends."""
     dongle, factory = link
@@ -285,9 +304,11 @@ async def test_power_is_averaged_over_the_interval(
     assert value(hass, "grid_power") == 100.0
     for watts in (1000.0, 2000.0, -600.0):
         await dongle.send(factory.telegram(watts=watts))
-    await asyncio.sleep(0.2)
+    # Real time for the bytes to arrive; the frozen window cannot end meanwhile.
+    await hass.async_add_executor_job(time.sleep, 0.2)
+    await advance(hass, freezer, 0.4)
     assert value(hass, "grid_power") == 100.0  # the window is still open
-    await wait_for(lambda: value(hass, "grid_power") != 100.0)
+    await advance(hass, freezer, 0.2)
     assert value(hass, "grid_power") == pytest.approx((1000 + 2000 - 600) / 3)
     assert value(hass, "grid_power_import") == pytest.approx((1000 + 2000) / 3)
     assert value(hass, "grid_power_export") == pytest.approx(600 / 3)
@@ -303,7 +324,7 @@ async def test_counters_never_go_to_zero_or_back(
     await dongle.send(factory.telegram(import_t1=0.0))
     await dongle.send(factory.telegram(import_t1=start - 1))
     await dongle.send(factory.telegram(import_t1=start + 0.5))
-    await wait_for(lambda: value(hass, "grid_elec_import_t1") == start + 0.5)
+    await until(hass, lambda: value(hass, "grid_elec_import_t1") == start + 0.5)
     history = [start + 0.5]
     await dongle.send(factory.telegram(import_t1=0.0))
     await asyncio.sleep(0.2)
@@ -357,7 +378,7 @@ async def test_gas_reading_that_appears_later_adds_its_sensor(
         assert gas_entities() == []
         writers[0].write(factory.telegram())
         await writers[0].drain()
-        await wait_for(lambda: len(gas_entities()) == 1)
+        await until(hass, lambda: len(gas_entities()) == 1)
         assert value(hass, "grid_gas_import") == pytest.approx(1500.123)
     finally:
         for writer in writers:
@@ -384,7 +405,7 @@ async def test_value_missing_from_a_later_telegram_is_unknown(
     await set_up(hass, dongle.port)
     assert state_for(hass, "voltage_l1").state != STATE_UNKNOWN
     await dongle.send(strip_lines(factory.telegram(), "1-0:32.7.0"))
-    await wait_for(lambda: state_for(hass, "voltage_l1").state == STATE_UNKNOWN)
+    await until(hass, lambda: state_for(hass, "voltage_l1").state == STATE_UNKNOWN)
 
 
 async def test_encrypted_meter(hass: HomeAssistant, socket_enabled: None) -> None:
@@ -411,7 +432,11 @@ async def test_unchanged_power_is_still_reported(
     reported, changed = first.last_reported, first.last_changed
     await asyncio.sleep(0.05)
     await dongle.send(factory.telegram(watts=100))
-    await wait_for(lambda: state_for(hass, "grid_power").last_reported > reported)
+    await until(
+        hass,
+        lambda: state_for(hass, "grid_power").last_reported > reported,
+        EVENT_STATE_REPORTED,
+    )
     again = state_for(hass, "grid_power")
     assert again.state == "100.0"
     assert again.last_changed == changed
