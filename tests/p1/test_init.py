@@ -3,6 +3,7 @@
 import asyncio
 from unittest.mock import patch
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
@@ -12,10 +13,22 @@ from custom_components.energy_monitor import async_remove_config_entry_device
 from custom_components.energy_monitor.diagnostics import (
     async_get_config_entry_diagnostics,
 )
+from custom_components.energy_monitor.sources.p1.coordinator import (
+    NO_DATA_REPAIR_AFTER,
+    SAVE_INTERVAL,
+)
 from custom_components.energy_monitor.storage import entry_store_key
 from simulators.p1 import P1Simulator
-from tests.common import closed_port, state_for, wait_for
-from tests.p1.helpers import KEY, ServeBytes, load_sample, p1_entry, strip_lines
+from tests.common import closed_port, state_for, until
+from tests.p1.helpers import (
+    KEY,
+    LONGEST_BACKOFF,
+    ServeBytes,
+    advance,
+    load_sample,
+    p1_entry,
+    strip_lines,
+)
 
 
 async def test_load_and_unload(hass: HomeAssistant, p1_simulator: P1Simulator) -> None:
@@ -73,11 +86,12 @@ async def test_decryption_failures_start_reauthentication(
         entry = p1_entry(simulator.port, encryption_key="11" * 16)
         entry.add_to_hass(hass)
         await hass.config_entries.async_setup(entry.entry_id)
-        await wait_for(
+        await until(
+            hass,
             lambda: any(
                 flow["context"]["source"] == SOURCE_REAUTH
                 for flow in hass.config_entries.flow.async_progress()
-            )
+            ),
         )
     finally:
         await simulator.stop()
@@ -92,7 +106,7 @@ async def test_diagnostics_redact_identities(
     hass.config_entries.async_update_entry(entry, unique_id="E0044007382246019")
     assert await hass.config_entries.async_setup(entry.entry_id)
     p1_simulator.inject("bad_crc")
-    await wait_for(lambda: state_for(hass, "telegrams_rejected").state == "1")
+    await until(hass, lambda: state_for(hass, "telegrams_rejected").state == "1")
     diagnostics = await async_get_config_entry_diagnostics(hass, entry)
     text = str(diagnostics)
     assert "E0044007382246019" not in text
@@ -140,40 +154,49 @@ async def test_options_change_reloads(
 
 
 async def test_counters_are_stored_while_running(
-    hass: HomeAssistant, p1_simulator: P1Simulator, hass_storage: dict[str, object]
+    hass: HomeAssistant,
+    p1_simulator: P1Simulator,
+    hass_storage: dict[str, object],
+    freezer: FrozenDateTimeFactory,
 ) -> None:
     """A meter that never stops publishing still gets its counters stored."""
     entry = p1_entry(p1_simulator.port)
     entry.add_to_hass(hass)
-    with patch(
-        "custom_components.energy_monitor.sources.p1.coordinator.SAVE_INTERVAL", 0.2
-    ):
-        assert await hass.config_entries.async_setup(entry.entry_id)
-        await wait_for(lambda: entry_store_key(entry) in hass_storage)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    for _ in range(int(SAVE_INTERVAL) - 1):  # a telegram every second
+        await advance(hass, freezer, 1)
+    assert entry_store_key(entry) not in hass_storage
+    await advance(hass, freezer, 2)
     stored = hass_storage[entry_store_key(entry)]
     assert stored["data"]["meter"]["grid_elec_import_t1"] > 0  # type: ignore[index]
 
 
 async def test_repair_when_the_meter_stays_silent(
-    hass: HomeAssistant, p1_simulator: P1Simulator
+    hass: HomeAssistant, p1_simulator: P1Simulator, freezer: FrozenDateTimeFactory
 ) -> None:
     """An hour without data raises a repair; telegrams or deleting the entry end it."""
     registry = ir.async_get(hass)
     entry = p1_entry(p1_simulator.port)
     entry.add_to_hass(hass)
-    with patch(
-        "custom_components.energy_monitor.sources.p1.coordinator.NO_DATA_REPAIR_AFTER",
-        0.3,
-    ):
-        assert await hass.config_entries.async_setup(entry.entry_id)
-        await p1_simulator.stop()
-        issue = ("energy_monitor", f"p1_no_data_{entry.entry_id}")
-        await wait_for(lambda: registry.async_get_issue(*issue) is not None)
-        await p1_simulator.start()
-        await wait_for(lambda: registry.async_get_issue(*issue) is None)
-        await p1_simulator.stop()
-        await wait_for(lambda: state_for(hass, "grid_power").state == "unavailable")
-        await wait_for(lambda: registry.async_get_issue(*issue) is not None)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    issue = ("energy_monitor", f"p1_no_data_{entry.entry_id}")
+    await p1_simulator.stop()
+    await until(hass, lambda: state_for(hass, "grid_power").state == "unavailable")
+    await advance(hass, freezer, NO_DATA_REPAIR_AFTER - 1)
+    assert registry.async_get_issue(*issue) is None
+    await advance(hass, freezer, 2)
+    assert registry.async_get_issue(*issue) is not None
+    await p1_simulator.start()
+    await advance(hass, freezer, LONGEST_BACKOFF)
+    await until(
+        hass,
+        lambda: registry.async_get_issue(*issue) is None,
+        ir.EVENT_REPAIRS_ISSUE_REGISTRY_UPDATED,
+    )
+    await p1_simulator.stop()
+    await until(hass, lambda: state_for(hass, "grid_power").state == "unavailable")
+    await advance(hass, freezer, NO_DATA_REPAIR_AFTER + 1)
+    assert registry.async_get_issue(*issue) is not None
     # Deleting the entry takes its open issue along.
     await hass.config_entries.async_remove(entry.entry_id)
     assert registry.async_get_issue(*issue) is None
@@ -201,7 +224,9 @@ async def test_repair_when_belgian_peaks_disappear(
             lambda event: raised.append(event.data["action"] == "create"),
         )
         assert await hass.config_entries.async_setup(entry.entry_id)
-        await wait_for(lambda: len(raised) >= 2)
+        await until(
+            hass, lambda: len(raised) >= 2, ir.EVENT_REPAIRS_ISSUE_REGISTRY_UPDATED
+        )
         unsubscribe()
     assert raised[:2] == [True, False]
     assert registry.async_get_issue(*issue) is None
