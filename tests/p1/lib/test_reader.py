@@ -1,7 +1,8 @@
 """Reading a P1 port over real loopback sockets: reconnects, stalls, serial."""
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from unittest.mock import patch
 
 import pytest
@@ -14,6 +15,7 @@ from custom_components.energy_monitor.lib.p1.model import (
     SerialSettings,
 )
 from custom_components.energy_monitor.lib.p1.reader import (
+    Closer,
     NetworkEndpoint,
     NoTelegramError,
     P1ConnectionError,
@@ -23,30 +25,67 @@ from custom_components.energy_monitor.lib.p1.reader import (
     async_read_telegram,
 )
 from simulators.p1 import P1Simulator
-from tests.common import wait_for
 from tests.p1.helpers import ServeBytes, load_sample
 
 
 class Recorder:
-    """A listener that remembers what the reader reported."""
+    """A listener that remembers what the reader reported (and its attempts)."""
 
     def __init__(self) -> None:
         """Start empty."""
         self.telegrams: list[P1Telegram] = []
         self.rejections: list[Rejection] = []
         self.outages: list[Exception] = []
+        self._news = asyncio.Event()
 
     def telegram_received(self, telegram: P1Telegram) -> None:
         """Record a telegram."""
         self.telegrams.append(telegram)
+        self._news.set()
 
     def telegram_rejected(self, rejection: Rejection) -> None:
         """Record a rejection."""
         self.rejections.append(rejection)
+        self._news.set()
 
     def connection_lost(self, error: Exception) -> None:
         """Record an outage."""
         self.outages.append(error)
+        self._news.set()
+
+    def attempt(self) -> None:
+        """Note a connection attempt (see :class:`WatchedEndpoint`)."""
+        self._news.set()
+
+    async def until(self, condition: Callable[[], bool], timeout: float = 5.0) -> None:
+        """Wait until ``condition()`` holds, checking it after each report.
+
+        What the reader reports comes from real loopback I/O: a bounded wait
+        on the reports, no polling.
+        """
+        async with asyncio.timeout(timeout):
+            while not condition():
+                self._news.clear()
+                await self._news.wait()
+
+
+@dataclass(frozen=True, slots=True)
+class WatchedEndpoint:
+    """A network endpoint that tells the recorder about every connection attempt."""
+
+    endpoint: NetworkEndpoint
+    recorder: Recorder
+
+    def settings(self, variant: MeterVariant | None) -> tuple[SerialSettings, ...]:
+        """Return the endpoint's settings."""
+        return self.endpoint.settings(variant)
+
+    async def open(
+        self, settings: SerialSettings
+    ) -> tuple[asyncio.StreamReader, Closer]:
+        """Note the attempt, then open the endpoint."""
+        self.recorder.attempt()
+        return await self.endpoint.open(settings)
 
 
 @pytest.fixture
@@ -56,7 +95,7 @@ async def running_reader(
     """Run a reader against the DSMR 5 simulator."""
     recorder = Recorder()
     reader = P1Reader(
-        NetworkEndpoint("127.0.0.1", p1_simulator.port),
+        WatchedEndpoint(NetworkEndpoint("127.0.0.1", p1_simulator.port), recorder),
         recorder,
         watchdog=0.5,
         max_backoff=0.2,
@@ -73,16 +112,16 @@ async def test_outage_is_reported_once_and_recovers(
 ) -> None:
     """Meter gone: one outage report, however many retries; then data again."""
     reader, recorder = running_reader
-    await wait_for(lambda: len(recorder.telegrams) >= 2)
+    await recorder.until(lambda: len(recorder.telegrams) >= 2)
     await p1_simulator.stop()
-    await wait_for(lambda: len(recorder.outages) == 1)
+    await recorder.until(lambda: len(recorder.outages) == 1)
     retries = reader.reconnects
-    await wait_for(lambda: reader.reconnects >= retries + 3)
+    await recorder.until(lambda: reader.reconnects >= retries + 3)
     assert len(recorder.outages) == 1
     assert isinstance(recorder.outages[0], P1ConnectionError)
     received = len(recorder.telegrams)
     await p1_simulator.start()
-    await wait_for(lambda: len(recorder.telegrams) > received + 2)
+    await recorder.until(lambda: len(recorder.telegrams) > received + 2)
     assert len(recorder.outages) == 1
 
 
@@ -91,10 +130,10 @@ async def test_closed_connection_is_reopened_without_an_outage(
 ) -> None:
     """A dongle that drops the TCP connection is reconnected at once."""
     _, recorder = running_reader
-    await wait_for(lambda: len(recorder.telegrams) >= 2)
+    await recorder.until(lambda: len(recorder.telegrams) >= 2)
     await p1_simulator.disconnect_clients()
     received = len(recorder.telegrams)
-    await wait_for(lambda: len(recorder.telegrams) > received + 2)
+    await recorder.until(lambda: len(recorder.telegrams) > received + 2)
     assert recorder.outages == []
     assert p1_simulator.connections >= 2
 
@@ -104,13 +143,13 @@ async def test_silent_connection_is_an_outage(
 ) -> None:
     """A connection that stays open but delivers nothing trips the watchdog."""
     _, recorder = running_reader
-    await wait_for(lambda: len(recorder.telegrams) >= 2)
+    await recorder.until(lambda: len(recorder.telegrams) >= 2)
     p1_simulator.pause()
-    await wait_for(lambda: len(recorder.outages) == 1)
+    await recorder.until(lambda: len(recorder.outages) == 1)
     assert isinstance(recorder.outages[0], StalledError)
     p1_simulator.resume()
     received = len(recorder.telegrams)
-    await wait_for(lambda: len(recorder.telegrams) > received)
+    await recorder.until(lambda: len(recorder.telegrams) > received)
 
 
 async def test_faults_are_rejected_and_reading_goes_on(
@@ -118,13 +157,13 @@ async def test_faults_are_rejected_and_reading_goes_on(
 ) -> None:
     """Bad CRCs and truncated telegrams are reported; good ones keep coming."""
     _, recorder = running_reader
-    await wait_for(lambda: len(recorder.telegrams) >= 1)
+    await recorder.until(lambda: len(recorder.telegrams) >= 1)
     p1_simulator.inject("bad_crc", 2)
     p1_simulator.inject("truncated")
     p1_simulator.inject("garbage")
-    await wait_for(lambda: len(recorder.rejections) >= 3)
+    await recorder.until(lambda: len(recorder.rejections) >= 3)
     received = len(recorder.telegrams)
-    await wait_for(lambda: len(recorder.telegrams) > received + 2)
+    await recorder.until(lambda: len(recorder.telegrams) > received + 2)
     assert sorted(r.reason for r in recorder.rejections[:3]) == [
         "crc_mismatch",
         "crc_mismatch",
