@@ -3,6 +3,7 @@
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 import json
 import time
 
@@ -423,14 +424,16 @@ async def test_encrypted_meter(hass: HomeAssistant, socket_enabled: None) -> Non
 
 
 async def test_unchanged_power_is_still_reported(
-    hass: HomeAssistant, link: tuple[Link, TelegramFactory]
+    hass: HomeAssistant,
+    link: tuple[Link, TelegramFactory],
+    freezer: FrozenDateTimeFactory,
 ) -> None:
     """A steady measurement refreshes last_reported, so live data looks live."""
     dongle, factory = link
     await set_up(hass, dongle.port)
     first = state_for(hass, "grid_power")
     reported, changed = first.last_reported, first.last_changed
-    await asyncio.sleep(0.05)
+    freezer.tick(timedelta(seconds=1))
     await dongle.send(factory.telegram(watts=100))
     await until(
         hass,
