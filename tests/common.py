@@ -2,13 +2,19 @@
 
 import asyncio
 from collections.abc import Callable
+from pathlib import Path
+import threading
 
 from homeassistant import config_entries
-from homeassistant.core import HomeAssistant, State
+from homeassistant.const import EVENT_STATE_CHANGED
+from homeassistant.core import HomeAssistant, State, callback
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
 from homeassistant.helpers import entity_registry as er
 
 from custom_components.energy_monitor.const import DOMAIN
+
+FIXTURES = Path(__file__).parent / "fixtures"
+"""Sample data of every source (attributions in fixtures/SOURCES.md)."""
 
 
 async def walk_to_form(hass: HomeAssistant, *steps: str) -> FlowResult:
@@ -74,8 +80,52 @@ def entity_id_by_unique_id(hass: HomeAssistant, unique_id: str) -> str:
     return entity_id
 
 
-async def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Let the event loop run until ``condition()`` holds (real time)."""
-    async with asyncio.timeout(timeout):
-        while not condition():  # noqa: ASYNC110 - polling what the user would see
-            await asyncio.sleep(0.02)
+@callback
+def _every_event(_data: object) -> bool:
+    """Let every event through (a bus listener's filter)."""
+    return True
+
+
+async def until(
+    hass: HomeAssistant,
+    condition: Callable[[], bool],
+    *event_types: str,
+    timeout: float = 5.0,
+) -> None:
+    """Wait until ``condition()`` holds, checking it on every event it depends on.
+
+    For what real I/O brings about (bytes on a loopback socket): no polling,
+    the condition is checked on each event of ``event_types`` (state changes
+    by default) and on each config-flow change. Bounded by ``timeout`` seconds
+    of real time, also when the test froze the clock (a timer thread, since
+    the frozen event loop's own timeouts would never expire).
+    """
+    if condition():
+        return
+    done: asyncio.Future[None] = hass.loop.create_future()
+
+    @callback
+    def check(*_args: object) -> None:
+        if not done.done() and condition():
+            done.set_result(None)
+
+    @callback
+    def expire() -> None:
+        if not done.done():
+            done.set_exception(TimeoutError(f"not reached within {timeout} s"))
+
+    unsubscribe = [
+        # A filter is required for state_reported; it lets every event through.
+        hass.bus.async_listen(event_type, check, event_filter=_every_event)
+        for event_type in event_types or (EVENT_STATE_CHANGED,)
+    ]
+    unsubscribe.append(hass.config_entries.flow.async_subscribe_flow(check))
+    timer = threading.Timer(timeout, hass.loop.call_soon_threadsafe, (expire,))
+    timer.start()
+    try:
+        await done
+    finally:
+        timer.cancel()
+        timer.join()
+        for undo in unsubscribe:
+            undo()

@@ -1,17 +1,21 @@
 """PeriodicStore: data that changes all the time is still written."""
 
-import asyncio
+from datetime import timedelta
 from typing import Any
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed_exact,
+)
 
 from custom_components.energy_monitor.const import DOMAIN
 from custom_components.energy_monitor.storage import PeriodicStore, entry_store_key
 
 
 async def test_changes_do_not_postpone_the_write(
-    hass: HomeAssistant, hass_storage: dict[str, Any]
+    hass: HomeAssistant, hass_storage: dict[str, Any], freezer: FrozenDateTimeFactory
 ) -> None:
     """Asking every 50 ms for a save still writes within the interval."""
     entry = MockConfigEntry(domain=DOMAIN, data={"source": "site"})
@@ -22,7 +26,9 @@ async def test_changes_do_not_postpone_the_write(
     for count in range(12):
         latest["count"] = count
         store.async_schedule_save(lambda: dict(latest))
-        await asyncio.sleep(0.05)
+        freezer.tick(timedelta(milliseconds=50))
+        async_fire_time_changed_exact(hass)
+        await hass.async_block_till_done()
         if key in hass_storage:
             break
     assert hass_storage[key]["data"]["count"] < 11

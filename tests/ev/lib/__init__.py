@@ -1,0 +1,1 @@
+"""Tests of the ev library (HA-free: no Home Assistant instance)."""

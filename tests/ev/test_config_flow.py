@@ -1,0 +1,147 @@
+"""The setup wizard for EV chargers: every path, every error, then recovery."""
+
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import entity_registry as er
+import pytest
+
+from custom_components.energy_monitor.const import DOMAIN
+from tests.common import walk_to_form
+from tests.ev.helpers import GRID, PEAK, PRICE, RELAY, ev_entry, set_grid, set_up_relay
+
+pytestmark = pytest.mark.usefixtures("mock_setup_entry")
+
+
+async def test_create_with_errors_then_recovery(hass: HomeAssistant) -> None:
+    """A power input is required and entities must exist."""
+    await set_up_relay(hass)
+    set_grid(hass, 0)
+    result = await walk_to_form(hass, "ev_charger")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"relay_entity": RELAY, "charger_power": 2300}
+    )
+    assert result["errors"] == {"base": "power_input_required"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            "relay_entity": "switch.missing",
+            "grid_power_entity": GRID,
+            "price_entity": "sensor.nothing",
+            "charger_power": 2300,
+        },
+    )
+    assert result["errors"] == {
+        "relay_entity": "entity_not_found",
+        "price_entity": "entity_not_found",
+    }
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"relay_entity": RELAY, "grid_power_entity": GRID, "charger_power": 2300},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "EV charger (Charger)"
+    assert result["data"] == {
+        "source": "ev_charger",
+        "relay_entity": RELAY,
+        "grid_power_entity": GRID,
+        "charger_power": 2300,
+    }
+    assert result["result"].unique_id == RELAY
+
+
+async def test_energy_monitor_entities_are_suggested(hass: HomeAssistant) -> None:
+    """The P1 meter's grid power and the site's price and peaks are pre-filled."""
+    registry = er.async_get(hass)
+    for unique_id, object_id in [
+        ("meter_grid_power", "p1_grid_power"),
+        ("site_surplus_power", "site_surplus_power"),
+        ("site_price_import", "site_price_import"),
+        ("meter_demand_month_peak", "p1_month_peak"),
+    ]:
+        registry.async_get_or_create(
+            "sensor", DOMAIN, unique_id, suggested_object_id=object_id
+        )
+    result = await walk_to_form(hass, "ev_charger")
+    suggested = {
+        key.schema: key.description["suggested_value"]
+        for key in result["data_schema"].schema
+        if key.description and "suggested_value" in key.description
+    }
+    assert suggested == {
+        "grid_power_entity": "sensor.p1_grid_power",
+        "price_entity": "sensor.site_price_import",
+        "month_peak_entity": "sensor.p1_month_peak",
+    }
+
+
+async def test_one_controller_per_relay(hass: HomeAssistant) -> None:
+    """The relay is the unique ID."""
+    await set_up_relay(hass)
+    set_grid(hass, 0)
+    ev_entry().add_to_hass(hass)
+    result = await walk_to_form(hass, "ev_charger")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"relay_entity": RELAY, "grid_power_entity": GRID, "charger_power": 1400},
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_reconfigure(hass: HomeAssistant) -> None:
+    """Reconfigure changes inputs and power; a relay in use elsewhere is refused."""
+    await set_up_relay(hass)
+    set_grid(hass, 0)
+    hass.states.async_set("switch.other", "off")
+    hass.states.async_set(PRICE, "0.2")
+    hass.states.async_set(PEAK, "3.1")
+    entry = ev_entry()
+    entry.add_to_hass(hass)
+    other = ev_entry()
+    other.add_to_hass(hass)
+    hass.config_entries.async_update_entry(other, unique_id="switch.other")
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "ev_charger"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            "relay_entity": "switch.other",
+            "grid_power_entity": GRID,
+            "charger_power": 1400,
+        },
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"relay_entity": RELAY, "charger_power": 1400}
+    )
+    assert result["errors"] == {"base": "power_input_required"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            "relay_entity": RELAY,
+            "surplus_power_entity": GRID,
+            "price_entity": PRICE,
+            "month_peak_entity": PEAK,
+            "charger_power": 3680,
+        },
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data["charger_power"] == 3680
+    assert entry.data["surplus_power_entity"] == GRID
+    assert entry.unique_id == RELAY
+
+
+async def test_options(hass: HomeAssistant) -> None:
+    """The stale-data limit and the demand cap are options."""
+    entry = ev_entry()
+    entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["step_id"] == "init"
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"stale_after": 120, "peak_limit": 4.0}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options == {"stale_after": 120, "peak_limit": 4.0}

@@ -1,0 +1,1 @@
+"""Tests of the fronius library (HA-free: no Home Assistant instance)."""

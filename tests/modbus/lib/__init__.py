@@ -1,0 +1,1 @@
+"""Tests of the modbus library (HA-free: no Home Assistant instance)."""

@@ -1,0 +1,325 @@
+"""The setup wizard for Modbus meters: every path, every error, then recovery."""
+
+from pathlib import Path
+from typing import Any
+from unittest.mock import patch
+
+from homeassistant import config_entries
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResult, FlowResultType
+import pytest
+
+from custom_components.energy_monitor.const import DOMAIN
+from custom_components.energy_monitor.lib.modbus.catalog import load_bundled_map
+from custom_components.energy_monitor.lib.modbus.client import (
+    ExceptionCode,
+    ModbusFrameError,
+    SerialEndpoint,
+)
+from custom_components.energy_monitor.lib.modbus.meter import MeterReader
+from custom_components.energy_monitor.sources.modbus.connection import link_pool
+from simulators.devices import DEV_DEVICES
+from simulators.modbus import MODBUS_METERS
+from tests.common import closed_port, walk_to_form
+from tests.modbus.helpers import StartModbus, modbus_entry, write_custom_map
+
+pytestmark = pytest.mark.usefixtures("mock_setup_entry")
+
+SDM630 = load_bundled_map("eastron_sdm630")
+
+
+@pytest.fixture
+def config_dir(hass: HomeAssistant, tmp_path: Path) -> Path:
+    """Give the test instance a configuration folder of its own."""
+    hass.config.config_dir = str(tmp_path)
+    return tmp_path
+
+
+def tcp_input(port: int, model: str = "eastron_sdm630", **extra: Any) -> dict[str, Any]:
+    """Return the network form's answers."""
+    return {
+        "host": "127.0.0.1",
+        "port": port,
+        "transport": "tcp",
+        "unit_id": 1,
+        "meter_model": model,
+        **extra,
+    }
+
+
+async def submit(
+    hass: HomeAssistant, result: FlowResult, answers: dict[str, Any]
+) -> FlowResult:
+    """Submit a form."""
+    return await hass.config_entries.flow.async_configure(result["flow_id"], answers)
+
+
+async def test_network_meter(hass: HomeAssistant, start_modbus: StartModbus) -> None:
+    """An Eastron SDM630 behind a Modbus TCP gateway: probed and created."""
+    simulator = await start_modbus({1: SDM630})
+    result = await walk_to_form(hass, "modbus", "modbus_tcp")
+    models = result["data_schema"].schema["meter_model"].config["options"]  # type: ignore[union-attr]
+    assert {"value": "eastron_sdm630", "label": "Eastron SDM630-Modbus V2"} in models
+    result = await submit(hass, result, tcp_input(simulator.port))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Eastron SDM630-Modbus V2 (unit 1)"
+    assert result["data"] == {"source": "modbus", **tcp_input(simulator.port)}
+    assert result["result"].unique_id == "22000001"
+    assert len(link_pool(hass)) == 0  # the wizard let go of the connection
+
+    # The same meter again: refused by its serial number.
+    result = await submit(
+        hass,
+        await walk_to_form(hass, "modbus", "modbus_tcp"),
+        tcp_input(simulator.port),
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_meter_without_serial(
+    hass: HomeAssistant, start_modbus: StartModbus
+) -> None:
+    """A map without identity: the gateway, port and unit ID make it unique."""
+    simulator = await start_modbus({1: load_bundled_map("eaton_pxm4000")})
+    answers = tcp_input(simulator.port, "eaton_pxm4000")
+    result = await submit(
+        hass, await walk_to_form(hass, "modbus", "modbus_tcp"), answers
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id is None
+    result = await submit(
+        hass, await walk_to_form(hass, "modbus", "modbus_tcp"), answers
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_identity_unreadable(
+    hass: HomeAssistant, start_modbus: StartModbus
+) -> None:
+    """A meter whose serial number cannot be read is still added."""
+    simulator = await start_modbus({1: SDM630})
+    simulator.inject("exception", after=3)  # the fast reads work, the identity not
+    result = await submit(
+        hass,
+        await walk_to_form(hass, "modbus", "modbus_tcp"),
+        tcp_input(simulator.port),
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id is None
+
+
+async def test_rtu_over_tcp_and_serial(
+    hass: HomeAssistant, start_modbus: StartModbus
+) -> None:
+    """RTU framing over TCP, and a serial port (here a pyserial socket:// URL)."""
+    simulator = await start_modbus({5: SDM630}, rtu_framing=True)
+    result = await submit(
+        hass,
+        await walk_to_form(hass, "modbus", "modbus_tcp"),
+        tcp_input(simulator.port, unit_id=5, transport="rtuovertcp"),
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"]["transport"] == "rtuovertcp"
+
+    other = await start_modbus({2: SDM630}, rtu_framing=True)
+    result = await walk_to_form(hass, "modbus", "modbus_serial")
+    answers = {
+        "serial_port": f"socket://127.0.0.1:{other.port}",
+        "baudrate": "19200",
+        "parity": "even",
+        "unit_id": 2,
+        "meter_model": "eastron_sdm630",
+    }
+    result = await submit(hass, result, answers)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == {
+        "source": "modbus",
+        **answers,
+        "baudrate": 19200,
+        "parity": "E",
+        "transport": "serial",
+    }
+    assert result["title"] == "Eastron SDM630-Modbus V2 (unit 2)"
+
+
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [
+        ({"fault": "timeout"}, "no_response"),
+        ({"fault": "exception", "code": ExceptionCode.DEVICE_FAILURE}, "device_error"),
+        (
+            {"fault": "exception", "code": ExceptionCode.GATEWAY_NO_RESPONSE},
+            "no_response",
+        ),
+    ],
+)
+async def test_probe_errors_then_recovery(
+    hass: HomeAssistant, start_modbus: StartModbus, fault: dict[str, Any], error: str
+) -> None:
+    """Every way a probe fails is explained; fixing it creates the entry."""
+    simulator = await start_modbus({1: SDM630})
+    simulator.inject(**fault, count=3)  # every read of the probe fails
+    result = await walk_to_form(hass, "modbus", "modbus_tcp")
+    result = await submit(hass, result, tcp_input(simulator.port, "eastron_sdm120"))
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": error}
+    simulator.clear_faults()
+    result = await submit(hass, result, tcp_input(simulator.port, "eastron_sdm120"))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_connection_errors_then_recovery(
+    hass: HomeAssistant, start_modbus: StartModbus
+) -> None:
+    """Nothing listening, a silent unit, a wrong model, a garbled reply, a crash."""
+    simulator = await start_modbus({1: SDM630}, strict=True)
+    result = await walk_to_form(hass, "modbus", "modbus_tcp")
+    result = await submit(hass, result, tcp_input(await closed_port()))
+    assert result["errors"] == {"base": "cannot_connect"}
+    result = await submit(hass, result, tcp_input(simulator.port, unit_id=9))
+    assert result["errors"] == {"base": "no_response"}
+    result = await submit(hass, result, tcp_input(simulator.port, "eaton_pxm4000"))
+    assert result["errors"] == {"base": "illegal_address"}
+    with patch.object(MeterReader, "probe", side_effect=ModbusFrameError("short")):
+        result = await submit(hass, result, tcp_input(simulator.port))
+    assert result["errors"] == {"base": "invalid_response"}
+    with patch.object(MeterReader, "probe", side_effect=RuntimeError("bug")):
+        result = await submit(hass, result, tcp_input(simulator.port))
+    assert result["errors"] == {"base": "unknown"}
+    result = await submit(hass, result, tcp_input(simulator.port))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_custom_maps(
+    hass: HomeAssistant, start_modbus: StartModbus, config_dir: Path
+) -> None:
+    """Custom CSV maps are offered; their problems are listed; then fixed."""
+    simulator = await start_modbus({1: SDM630})
+    write_custom_map(
+        str(config_dir),
+        "my_meter.csv",
+        "Power,52,2,1,FLOAT32,grid_power,input",
+        "Power again,52,2,1,FLOAT32,power_again,input",
+    )
+    write_custom_map(str(config_dir), "gone.csv", "Power,52,2,1,FLOAT32,,input")
+    result = await walk_to_form(hass, "modbus", "modbus_tcp")
+    models = result["data_schema"].schema["meter_model"].config["options"]  # type: ignore[union-attr]
+    assert {"value": "my_meter.csv", "label": "my_meter.csv (custom)"} in models
+    assert str(config_dir) in result["description_placeholders"]["maps_folder"]  # type: ignore[index]
+    result = await submit(hass, result, tcp_input(simulator.port, "my_meter.csv"))
+    assert result["errors"] == {"meter_model": "invalid_map"}
+    problems = result["description_placeholders"]["problems"]  # type: ignore[index]
+    assert "power_again" in problems
+    assert "52" in problems
+    await hass.async_add_executor_job(
+        (config_dir / "energy_monitor_maps" / "gone.csv").unlink
+    )
+    result = await submit(hass, result, tcp_input(simulator.port, "gone.csv"))
+    assert result["errors"] == {"meter_model": "invalid_map"}
+    await hass.async_add_executor_job(
+        write_custom_map,
+        str(config_dir),
+        "my_meter.csv",
+        "Power,52,2,1,FLOAT32,grid_power,input",
+    )
+    result = await submit(hass, result, tcp_input(simulator.port, "my_meter.csv"))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "my_meter (unit 1)"
+    assert result["data"]["meter_model"] == "my_meter.csv"
+
+
+async def test_port_conflict(hass: HomeAssistant, start_modbus: StartModbus) -> None:
+    """A serial bus already open with other line settings is refused."""
+    simulator = await start_modbus({1: SDM630}, rtu_framing=True)
+    url = f"socket://127.0.0.1:{simulator.port}"
+    held = link_pool(hass).acquire(SerialEndpoint(url, baudrate=9600))
+    result = await walk_to_form(hass, "modbus", "modbus_serial")
+    answers = {
+        "serial_port": url,
+        "baudrate": "19200",
+        "parity": "none",
+        "unit_id": 1,
+        "meter_model": "eastron_sdm630",
+    }
+    result = await submit(hass, result, answers)
+    assert result["errors"] == {"base": "port_conflict"}
+    await link_pool(hass).release(held)
+    result = await submit(hass, result, answers)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_reconfigure(hass: HomeAssistant, start_modbus: StartModbus) -> None:
+    """The connection changes; pointing the entry at another meter is refused."""
+    simulator = await start_modbus({1: SDM630, 2: SDM630})
+    entry = modbus_entry(simulator.port, "eastron_sdm630")
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, unique_id="22000001")
+    moved = await start_modbus({1: SDM630})
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["type"] is FlowResultType.MENU
+    assert result["step_id"] == "modbus_reconfigure"
+    result = await submit(hass, result, {"next_step_id": "modbus_tcp"})
+    result = await submit(hass, result, tcp_input(moved.port))
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data["port"] == moved.port
+
+    result = await entry.start_reconfigure_flow(hass)
+    result = await submit(hass, result, {"next_step_id": "modbus_tcp"})
+    result = await submit(hass, result, tcp_input(simulator.port, unit_id=2))
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_meter"
+
+
+async def test_reconfigure_without_identity(
+    hass: HomeAssistant, start_modbus: StartModbus
+) -> None:
+    """A meter without serial number can be moved (and its map changed)."""
+    simulator = await start_modbus({1: load_bundled_map("eaton_pxm4000")})
+    entry = modbus_entry(1, "eaton_pxm4000")
+    entry.add_to_hass(hass)
+    result = await entry.start_reconfigure_flow(hass)
+    result = await submit(hass, result, {"next_step_id": "modbus_tcp"})
+    result = await submit(hass, result, tcp_input(simulator.port, "eaton_pxm4000"))
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data["port"] == simulator.port
+
+
+async def test_options(hass: HomeAssistant) -> None:
+    """Poll intervals and read limits are options."""
+    entry = modbus_entry(502, "eastron_sdm630")
+    entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "modbus"
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {"update_interval": 2, "energy_interval": 60, "max_count": 64, "max_gap": 0},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options == {
+        "update_interval": 2,
+        "energy_interval": 60,
+        "max_count": 64,
+        "max_gap": 0,
+    }
+
+
+async def test_dev_devices(hass: HomeAssistant, start_modbus: StartModbus) -> None:
+    """The development instance's Modbus meters are added by their wizard answers."""
+    simulator = await start_modbus(
+        {unit: load_bundled_map(model) for unit, model in MODBUS_METERS.items()}
+    )
+    devices = [d for d in DEV_DEVICES if d.wizard[0]["next_step_id"] == "modbus"]
+    assert len(devices) == len(MODBUS_METERS)
+    for device in devices:
+        result = await hass.config_entries.flow.async_init(
+            DOMAIN, context={"source": config_entries.SOURCE_USER}
+        )
+        for answers in device.wizard:
+            if "port" in answers:
+                answers = {**answers, "port": simulator.port}  # noqa: PLW2901
+            result = await submit(hass, result, answers)
+        assert result["type"] is FlowResultType.CREATE_ENTRY, device.name

@@ -1,0 +1,1 @@
+"""Tests of the p1 library (HA-free: no Home Assistant instance)."""

@@ -1,0 +1,1 @@
+"""Tests of the site library (HA-free: no Home Assistant instance)."""
