@@ -2,14 +2,17 @@
 
 import asyncio
 from collections.abc import Callable
+import logging
 from pathlib import Path
 import threading
+from typing import Any
 
 from homeassistant import config_entries
 from homeassistant.const import EVENT_STATE_CHANGED
-from homeassistant.core import HomeAssistant, State, callback
+from homeassistant.core import Event, HomeAssistant, State, callback
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
 from homeassistant.helpers import entity_registry as er
+import pytest
 
 from custom_components.energy_monitor.const import DOMAIN
 
@@ -129,3 +132,44 @@ async def until(
         timer.join()
         for undo in unsubscribe:
             undo()
+
+
+def record_states(hass: HomeAssistant) -> dict[str, list[str]]:
+    """Record every state an Energy Monitor sensor takes from now on."""
+    seen: dict[str, list[str]] = {}
+
+    def changed(event: Event[Any]) -> None:
+        new = event.data["new_state"]
+        if new is not None and new.entity_id.startswith("sensor."):
+            seen.setdefault(new.entity_id, []).append(new.state)
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, changed)
+    return seen
+
+
+def numbers(states: list[str]) -> list[float]:
+    """Return the numeric states of a list of states."""
+    result = []
+    for state in states:
+        try:
+            result.append(float(state))
+        except ValueError:
+            continue
+    return result
+
+
+def errors(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Return the error records logged (a traceback is one)."""
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def form_field(result: FlowResult, name: str) -> tuple[Any, Any, list[str]]:
+    """Return a form field's default, suggested value and dropdown options."""
+    schema = result["data_schema"]
+    assert schema is not None
+    for key, selector in schema.schema.items():
+        if key == name:
+            suggested = (key.description or {}).get("suggested_value")
+            options = selector.config["options"]
+            return key.default(), suggested, options
+    pytest.fail(f"no field {name}")

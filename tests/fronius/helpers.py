@@ -56,3 +56,12 @@ async def poll(
     freezer.tick(timedelta(seconds=seconds))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
+
+
+SYMO_DAY = {
+    Endpoint.INVERTER_INFO: "ha_symo_GetInverterInfo_night.json",
+    Endpoint.POWER_FLOW: "ha_symo_GetPowerFlowRealtimeData.json",
+    Endpoint.INVERTER_COMMON: "ha_symo_GetInverterRealtimeData_CommonInverterData.json",
+    Endpoint.METER: "ha_symo_GetMeterRealtimeData_System.json",
+    Endpoint.STORAGE: "ha_symo_GetStorageRealtimeData_error255.json",
+}

@@ -24,15 +24,8 @@ import pytest
 from simulators.fronius import Endpoint, FroniusSimulator
 from simulators.profile import ZONE
 from tests.common import state_for, states_by_key
-from tests.fronius.helpers import poll, sample, serve_samples, set_up_fronius
+from tests.fronius.helpers import SYMO_DAY, poll, sample, serve_samples, set_up_fronius
 
-SYMO_DAY = {
-    Endpoint.INVERTER_INFO: "ha_symo_GetInverterInfo_night.json",
-    Endpoint.POWER_FLOW: "ha_symo_GetPowerFlowRealtimeData.json",
-    Endpoint.INVERTER_COMMON: "ha_symo_GetInverterRealtimeData_CommonInverterData.json",
-    Endpoint.METER: "ha_symo_GetMeterRealtimeData_System.json",
-    Endpoint.STORAGE: "ha_symo_GetStorageRealtimeData_error255.json",
-}
 SYMO_NIGHT = SYMO_DAY | {
     Endpoint.POWER_FLOW: "ha_symo_GetPowerFlowRealtimeData_night.json",
     Endpoint.INVERTER_COMMON: (

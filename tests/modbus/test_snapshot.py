@@ -16,8 +16,7 @@ from custom_components.energy_monitor.lib.modbus.catalog import (
     load_bundled_map,
 )
 from tests.common import state_for
-from tests.conftest import StartModbus
-from tests.modbus_helpers import known_values, modbus_entry
+from tests.modbus.helpers import StartModbus, known_values, modbus_entry
 from tests.snapshot_helpers import assert_entities_match_snapshot
 
 

@@ -5,7 +5,7 @@ from homeassistant.core import HomeAssistant
 from syrupy.assertion import SnapshotAssertion
 
 from tests.common import state_for
-from tests.ev_helpers import House, set_grid, set_up_charger, set_up_relay
+from tests.ev.helpers import House, set_grid, set_up_charger, set_up_relay
 from tests.snapshot_helpers import assert_entities_match_snapshot
 
 

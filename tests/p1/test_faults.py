@@ -23,9 +23,8 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.energy_monitor.sources.p1 import P1Runtime
 from custom_components.energy_monitor.sources.p1.const import READ_WATCHDOG
-from tests.common import entity_id_for, state_for, wait_for
-from tests.conftest import p1_entry
-from tests.p1_helpers import TelegramFactory, strip_lines
+from tests.common import entity_id_for, state_for, until
+from tests.p1.helpers import TelegramFactory, p1_entry, strip_lines
 
 LOST = "Lost the P1 meter"
 
@@ -146,7 +145,7 @@ async def restart_dongle(hass: HomeAssistant, dongle: Dongle) -> None:
     """The dongle restarts: its port is closed, then open again."""
     connections = len(dongle.accepted)
     await dongle.stop()
-    await wait_for(lambda: grid_power(hass) == STATE_UNAVAILABLE)
+    await until(hass, lambda: grid_power(hass) == STATE_UNAVAILABLE)
     await dongle.start()
     await reconnected(hass, dongle, connections, wait_backoff=True)
 
@@ -154,13 +153,13 @@ async def restart_dongle(hass: HomeAssistant, dongle: Dongle) -> None:
 async def reset(hass: HomeAssistant, dongle: Dongle) -> None:
     """The dongle aborts the connection with an RST."""
     dongle.reset()
-    await wait_for(lambda: grid_power(hass) == STATE_UNAVAILABLE)
+    await until(hass, lambda: grid_power(hass) == STATE_UNAVAILABLE)
 
 
 async def stall(hass: HomeAssistant, dongle: Dongle) -> None:
     """The dongle keeps the connection but sends nothing for the watchdog time."""
     elapse(hass, READ_WATCHDOG + 1)
-    await wait_for(lambda: grid_power(hass) == STATE_UNAVAILABLE)
+    await until(hass, lambda: grid_power(hass) == STATE_UNAVAILABLE)
 
 
 async def half_open(hass: HomeAssistant, dongle: Dongle) -> None:
@@ -192,7 +191,7 @@ async def test_losing_the_meter_right_after_an_outage(
     # A first outage, and data again.
     await restart_dongle(hass, dongle)
     await dongle.send(watts=595)
-    await wait_for(lambda: grid_power(hass) == "595.0")
+    await until(hass, lambda: grid_power(hass) == "595.0")
     assert len(outage_lines(caplog)) == 1
 
     # The fault, right after: reported again, and the reader is back at once
@@ -201,7 +200,7 @@ async def test_losing_the_meter_right_after_an_outage(
     await inject(hass, dongle)
     await reconnected(hass, dongle, connections, wait_backoff=fault == "restart")
     await dongle.send(watts=796)
-    await wait_for(lambda: grid_power(hass) == "796.0")
+    await until(hass, lambda: grid_power(hass) == "796.0")
     lines = outage_lines(caplog)
     assert len(lines) == 2
     assert cause in lines[1]
@@ -217,7 +216,7 @@ async def test_reset_never_ends_the_reader(
         await reset(hass, dongle)
         await reconnected(hass, dongle, connections, wait_backoff=False)
         await dongle.send(watts=watts)
-        await wait_for(lambda watts=watts: grid_power(hass) == f"{watts:.1f}")
+        await until(hass, lambda watts=watts: grid_power(hass) == f"{watts:.1f}")
     assert len(outage_lines(caplog)) == 3
 
 
@@ -231,7 +230,7 @@ async def test_telegram_without_mbus_id_is_the_same_gas_meter(
     before = len(dr.async_entries_for_config_entry(devices, entry_id))
     dongle.factory.builder.counters.gas = 1600.5
     await dongle.send(strip_lines(dongle.factory.telegram(), "0-1:96.1.0"))
-    await wait_for(lambda: state_for(hass, "grid_gas_import").state == "1600.5")
+    await until(hass, lambda: state_for(hass, "grid_gas_import").state == "1600.5")
     assert len(dr.async_entries_for_config_entry(devices, entry_id)) == before
 
 
@@ -263,20 +262,20 @@ async def test_missing_counter_keeps_its_value_within_the_window(
     for second in (1, 10, 29):
         coordinator.clock = lambda second=second: start + second
         await dongle.send(strip_lines(dongle.factory.telegram(watts=second), *lacking))
-        await wait_for(lambda second=second: grid_power(hass) == f"{second:.1f}")
+        await until(hass, lambda second=second: grid_power(hass) == f"{second:.1f}")
     assert shown(import_t1) == t1_before
     assert shown(gas) == gas_before
 
     # Older than the window: unavailable, not a stale value shown as live.
     coordinator.clock = lambda: start + READ_WATCHDOG + 1
     await dongle.send(strip_lines(dongle.factory.telegram(watts=31), *lacking))
-    await wait_for(lambda: grid_power(hass) == "31.0")
+    await until(hass, lambda: grid_power(hass) == "31.0")
     assert shown(import_t1) == STATE_UNAVAILABLE
     assert shown(gas) == STATE_UNAVAILABLE
 
     # Back in the telegram: back on the entity.
     await dongle.send(watts=32)
-    await wait_for(lambda: shown(import_t1) == t1_before)
+    await until(hass, lambda: shown(import_t1) == t1_before)
     assert shown(gas) != STATE_UNAVAILABLE
     unsubscribe()
     assert seen == [STATE_UNAVAILABLE, t1_before]

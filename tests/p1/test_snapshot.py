@@ -15,8 +15,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.energy_monitor.const import DOMAIN
 from tests.common import entity_id_by_unique_id, state_for
-from tests.conftest import ServeBytes, p1_entry
-from tests.p1_helpers import load_sample
+from tests.p1.helpers import ServeBytes, load_sample, p1_entry
 from tests.snapshot_helpers import assert_entities_match_snapshot
 
 MOMENT = datetime.fromisoformat("2026-11-20T14:00:00+01:00")

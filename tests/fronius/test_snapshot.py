@@ -13,9 +13,8 @@ from syrupy.assertion import SnapshotAssertion
 from simulators.fronius import FroniusSimulator
 from simulators.profile import ZONE
 from tests.common import state_for
-from tests.fronius_helpers import serve_samples, set_up_fronius
+from tests.fronius.helpers import SYMO_DAY, serve_samples, set_up_fronius
 from tests.snapshot_helpers import assert_entities_match_snapshot
-from tests.test_fronius_sensor import SYMO_DAY
 
 NOON = datetime(2026, 6, 21, 12, 0, tzinfo=ZONE)
 

@@ -17,7 +17,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.energy_monitor.const import DOMAIN
 from tests.common import state_for
-from tests.site_entities import (
+from tests.site.helpers import (
     BATTERY_CHARGE,
     BATTERY_DISCHARGE,
     BATTERY_POWER,
