@@ -3,6 +3,7 @@
 from datetime import timedelta
 from pathlib import Path
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
@@ -70,7 +71,6 @@ async def test_faults_make_groups_unavailable_then_recover(
         simulator.set_values(1, {"grid_power": 2000.5})
         for _ in range(3):  # a garbled frame may cost a reconnect
             await _tick(hass, 6)
-            entry.runtime_data.meter.reader.link.reset_backoff()
         assert state_for(hass, "grid_power").state == "2000.5", fault
 
     # One failed read of the group: only its values go.
@@ -82,7 +82,18 @@ async def test_faults_make_groups_unavailable_then_recover(
     assert state_for(hass, "voltage_l1").state == "231.5"
 
 
-async def test_gateway_drop(hass: HomeAssistant, start_modbus: StartModbus) -> None:
+async def _advance(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float
+) -> None:
+    """Move the frozen clock on and let what is due run."""
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def test_gateway_drop(
+    hass: HomeAssistant, start_modbus: StartModbus, freezer: FrozenDateTimeFactory
+) -> None:
     """A gateway that goes away: unavailable, then back after reconnecting."""
     simulator = await start_modbus({1: SDM630})
     simulator.set_values(1, known_values(SDM630))
@@ -90,14 +101,13 @@ async def test_gateway_drop(hass: HomeAssistant, start_modbus: StartModbus) -> N
     await _setup(hass, entry)
     simulator.drop_connections()
     await simulator.stop()
-    await _tick(hass, 6)
-    await _tick(hass, 31)
+    await _advance(hass, freezer, 6)
+    await _advance(hass, freezer, 31)
     assert state_for(hass, "grid_power").state == STATE_UNAVAILABLE
     assert state_for(hass, "grid_elec_import").state == STATE_UNAVAILABLE
     await simulator.start()
-    entry.runtime_data.meter.reader.link.reset_backoff()
-    await _tick(hass, 6)
-    await _tick(hass, 31)
+    await _advance(hass, freezer, 6)
+    await _advance(hass, freezer, 31)
     assert state_for(hass, "grid_power").state == "-1234.5"
     assert state_for(hass, "grid_elec_import").state == "12345.5"
     assert entry.runtime_data.meter.reader.link.reconnects == 1
@@ -149,16 +159,16 @@ async def test_meters_share_a_gateway(
     await _setup(hass, second)
     assert first.state is ConfigEntryState.LOADED
     assert second.state is ConfigEntryState.LOADED
-    pool = hass.data[DATA_LINKS]
-    assert len(pool) == 1
-    assert first.runtime_data.meter.reader.link is second.runtime_data.meter.reader.link
+    link = first.runtime_data.meter.reader.link
+    assert link is second.runtime_data.meter.reader.link
     second_power = entity_id_by_unique_id(hass, f"{second.entry_id}_grid_power")
     assert hass.states.is_state(second_power, "99.5")
     assert await hass.config_entries.async_unload(first.entry_id)
     await _tick(hass, 6)
     assert hass.states.is_state(second_power, "99.5")
+    assert link.connected
     assert await hass.config_entries.async_unload(second.entry_id)
-    assert len(pool) == 0
+    assert not link.connected  # the last meter closed the shared connection
 
 
 async def test_diagnostics_and_options(
@@ -212,7 +222,8 @@ async def test_setup_failures(
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.state is state
-    assert len(hass.data.get(DATA_LINKS, ())) == 0
+    await hass.async_block_till_done()
+    assert simulator.connections == 0  # the failed setup let go of the link
 
 
 async def test_custom_map_and_conflicts(
