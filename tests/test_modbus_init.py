@@ -3,7 +3,6 @@
 from datetime import timedelta
 from pathlib import Path
 
-from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
@@ -31,7 +30,7 @@ from custom_components.energy_monitor.sources.modbus.connection import DATA_LINK
 from tests.common import entity_id_by_unique_id, state_for
 
 from .conftest import StartModbus
-from .modbus_helpers import known_values, modbus_entry, write_custom_map
+from .modbus_helpers import LinkClock, known_values, modbus_entry, write_custom_map
 
 SDM630 = load_bundled_map("eastron_sdm630")
 EM24 = load_bundled_map("carlo_gavazzi_em24")
@@ -82,32 +81,23 @@ async def test_faults_make_groups_unavailable_then_recover(
     assert state_for(hass, "voltage_l1").state == "231.5"
 
 
-async def _advance(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float
-) -> None:
-    """Move the frozen clock on and let what is due run."""
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
-async def test_gateway_drop(
-    hass: HomeAssistant, start_modbus: StartModbus, freezer: FrozenDateTimeFactory
-) -> None:
+async def test_gateway_drop(hass: HomeAssistant, start_modbus: StartModbus) -> None:
     """A gateway that goes away: unavailable, then back after reconnecting."""
+    clock = LinkClock(hass)
     simulator = await start_modbus({1: SDM630})
     simulator.set_values(1, known_values(SDM630))
     entry = modbus_entry(simulator.port, "eastron_sdm630")
     await _setup(hass, entry)
     simulator.drop_connections()
     await simulator.stop()
-    await _advance(hass, freezer, 6)
-    await _advance(hass, freezer, 31)
+    await _tick(hass, 6)
+    await _tick(hass, 31)
     assert state_for(hass, "grid_power").state == STATE_UNAVAILABLE
     assert state_for(hass, "grid_elec_import").state == STATE_UNAVAILABLE
     await simulator.start()
-    await _advance(hass, freezer, 6)
-    await _advance(hass, freezer, 31)
+    clock.now += 60  # the link's backoff is over
+    await _tick(hass, 6)
+    await _tick(hass, 31)
     assert state_for(hass, "grid_power").state == "-1234.5"
     assert state_for(hass, "grid_elec_import").state == "12345.5"
     assert entry.runtime_data.meter.reader.link.reconnects == 1

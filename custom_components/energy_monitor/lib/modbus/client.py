@@ -380,9 +380,15 @@ class LinkConflictError(ModbusError):
 class LinkPool:
     """One :class:`ModbusLink` per physical endpoint, shared and ref-counted."""
 
-    def __init__(self, *, client_factory: ClientFactory = create_client) -> None:
-        """Start with no links."""
+    def __init__(
+        self,
+        *,
+        client_factory: ClientFactory = create_client,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        """Start with no links (``clock``: the links' monotonic clock)."""
         self._factory = client_factory
+        self._clock = clock
         self._links: dict[tuple[str, ...], tuple[ModbusLink, int]] = {}
 
     def acquire(
@@ -403,7 +409,9 @@ class LinkPool:
                 )
             self._links[key] = (link, users + 1)
             return link
-        link = ModbusLink(endpoint, timeout=timeout, client_factory=self._factory)
+        link = ModbusLink(
+            endpoint, timeout=timeout, client_factory=self._factory, clock=self._clock
+        )
         self._links[key] = (link, 1)
         return link
 
