@@ -289,23 +289,18 @@ async def test_reconfigure_without_identity(
 
 
 async def test_options(hass: HomeAssistant) -> None:
-    """Poll intervals and read limits are options."""
+    """Read limits are options; the poll intervals are fixed (none asked)."""
     entry = modbus_entry(502, "eastron_sdm630")
     entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "modbus"
+    assert set(result["data_schema"].schema) == {"max_count", "max_gap"}  # type: ignore[union-attr]
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"],
-        {"update_interval": 2, "energy_interval": 60, "max_count": 64, "max_gap": 0},
+        result["flow_id"], {"max_count": 64, "max_gap": 0}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert entry.options == {
-        "update_interval": 2,
-        "energy_interval": 60,
-        "max_count": 64,
-        "max_gap": 0,
-    }
+    assert entry.options == {"max_count": 64, "max_gap": 0}
 
 
 async def test_dev_devices(hass: HomeAssistant, start_modbus: StartModbus) -> None:

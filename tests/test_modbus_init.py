@@ -183,7 +183,9 @@ async def test_diagnostics_and_options(
     assert diagnostics["map"]["model"] == "eastron_sdm630"
     assert diagnostics["reader"]["max_count"] == 40
     assert diagnostics["reader"]["max_gap"] == 0
-    assert diagnostics["groups"]["fast"]["interval"] == 2
+    assert (
+        diagnostics["groups"]["fast"]["interval"] == 5
+    )  # a stored interval is ignored
     assert diagnostics["groups"]["fast"]["values"]["voltage_l1"] > 200
     assert diagnostics["link"]["connected"]
     assert diagnostics["groups"]["once"]["values"]["serial_number"] == "**REDACTED**"
