@@ -386,6 +386,11 @@ class ModbusMeterSimulator:
             self._server = None
             await asyncio.sleep(0)
 
+    @property
+    def connections(self) -> int:
+        """Return how many clients are connected now."""
+        return 0 if self._server is None else len(self._server.active_connections)
+
     def drop_connections(self) -> None:
         """Drop every client; the port stays open for reconnects."""
         if self._server is not None:

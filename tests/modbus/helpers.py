@@ -3,12 +3,15 @@
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 
+from homeassistant.core import HomeAssistant
 from pymodbus.server import ModbusTcpServer
 from pymodbus.simulator import DataType as SimType, SimData, SimDevice
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_monitor.const import DOMAIN
+from custom_components.energy_monitor.lib.modbus.client import LinkPool
 from custom_components.energy_monitor.lib.modbus.schema import RegisterMap
+from custom_components.energy_monitor.sources.modbus.connection import DATA_LINKS
 from simulators.modbus import ModbusMeterSimulator, encode_value, sunspec_chain
 
 type StartModbus = Callable[..., Awaitable[ModbusMeterSimulator]]
@@ -168,3 +171,16 @@ async def start_stock_server(
     await server.serve_forever(background=True)
     port: int = server.transport.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
     return server, port
+
+
+class LinkClock:
+    """A settable monotonic clock for the Modbus links of a test's hass."""
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        """Give every link of ``hass`` this clock, starting at 0."""
+        self.now = 0.0
+        hass.data[DATA_LINKS] = LinkPool(clock=self)
+
+    def __call__(self) -> float:
+        """Return the time."""
+        return self.now

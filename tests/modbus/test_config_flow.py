@@ -15,6 +15,7 @@ from custom_components.energy_monitor.lib.modbus.client import (
     ExceptionCode,
     ModbusFrameError,
     SerialEndpoint,
+    TcpEndpoint,
 )
 from custom_components.energy_monitor.lib.modbus.meter import MeterReader
 from custom_components.energy_monitor.sources.modbus.connection import link_pool
@@ -65,7 +66,10 @@ async def test_network_meter(hass: HomeAssistant, start_modbus: StartModbus) -> 
     assert result["title"] == "Eastron SDM630-Modbus V2 (unit 1)"
     assert result["data"] == {"source": "modbus", **tcp_input(simulator.port)}
     assert result["result"].unique_id == "22000001"
-    assert len(link_pool(hass)) == 0  # the wizard let go of the connection
+    # The wizard let go of the connection: the gateway's link is a new one.
+    link = link_pool(hass).acquire(TcpEndpoint("127.0.0.1", simulator.port))
+    assert not link.connected
+    await link_pool(hass).release(link)
 
     # The same meter again: refused by its serial number.
     result = await submit(
@@ -288,23 +292,18 @@ async def test_reconfigure_without_identity(
 
 
 async def test_options(hass: HomeAssistant) -> None:
-    """Poll intervals and read limits are options."""
+    """Read limits are options; the poll intervals are fixed (none asked)."""
     entry = modbus_entry(502, "eastron_sdm630")
     entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "modbus"
+    assert set(result["data_schema"].schema) == {"max_count", "max_gap"}  # type: ignore[union-attr]
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"],
-        {"update_interval": 2, "energy_interval": 60, "max_count": 64, "max_gap": 0},
+        result["flow_id"], {"max_count": 64, "max_gap": 0}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert entry.options == {
-        "update_interval": 2,
-        "energy_interval": 60,
-        "max_count": 64,
-        "max_gap": 0,
-    }
+    assert entry.options == {"max_count": 64, "max_gap": 0}
 
 
 async def test_dev_devices(hass: HomeAssistant, start_modbus: StartModbus) -> None:

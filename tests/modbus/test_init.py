@@ -26,9 +26,14 @@ from custom_components.energy_monitor.lib.modbus.client import (
     SerialEndpoint,
 )
 from custom_components.energy_monitor.lib.modbus.schema import RegisterType
-from custom_components.energy_monitor.sources.modbus.connection import DATA_LINKS
+from custom_components.energy_monitor.sources.modbus.connection import (
+    DATA_LINKS,
+    endpoint_of,
+    link_pool,
+)
 from tests.common import entity_id_by_unique_id, state_for
 from tests.modbus.helpers import (
+    LinkClock,
     StartModbus,
     known_values,
     modbus_entry,
@@ -73,7 +78,6 @@ async def test_faults_make_groups_unavailable_then_recover(
         simulator.set_values(1, {"grid_power": 2000.5})
         for _ in range(3):  # a garbled frame may cost a reconnect
             await _tick(hass, 6)
-            entry.runtime_data.meter.reader.link.reset_backoff()
         assert state_for(hass, "grid_power").state == "2000.5", fault
 
     # One failed read of the group: only its values go.
@@ -87,6 +91,7 @@ async def test_faults_make_groups_unavailable_then_recover(
 
 async def test_gateway_drop(hass: HomeAssistant, start_modbus: StartModbus) -> None:
     """A gateway that goes away: unavailable, then back after reconnecting."""
+    clock = LinkClock(hass)
     simulator = await start_modbus({1: SDM630})
     simulator.set_values(1, known_values(SDM630))
     entry = modbus_entry(simulator.port, "eastron_sdm630")
@@ -98,7 +103,7 @@ async def test_gateway_drop(hass: HomeAssistant, start_modbus: StartModbus) -> N
     assert state_for(hass, "grid_power").state == STATE_UNAVAILABLE
     assert state_for(hass, "grid_elec_import").state == STATE_UNAVAILABLE
     await simulator.start()
-    entry.runtime_data.meter.reader.link.reset_backoff()
+    clock.now += 60  # the link's backoff is over
     await _tick(hass, 6)
     await _tick(hass, 31)
     assert state_for(hass, "grid_power").state == "-1234.5"
@@ -152,16 +157,16 @@ async def test_meters_share_a_gateway(
     await _setup(hass, second)
     assert first.state is ConfigEntryState.LOADED
     assert second.state is ConfigEntryState.LOADED
-    pool = hass.data[DATA_LINKS]
-    assert len(pool) == 1
-    assert first.runtime_data.meter.reader.link is second.runtime_data.meter.reader.link
+    link = first.runtime_data.meter.reader.link
+    assert link is second.runtime_data.meter.reader.link
     second_power = entity_id_by_unique_id(hass, f"{second.entry_id}_grid_power")
     assert hass.states.is_state(second_power, "99.5")
     assert await hass.config_entries.async_unload(first.entry_id)
     await _tick(hass, 6)
     assert hass.states.is_state(second_power, "99.5")
+    assert link.connected
     assert await hass.config_entries.async_unload(second.entry_id)
-    assert len(pool) == 0
+    assert not link.connected  # the last meter closed the shared connection
 
 
 async def test_diagnostics_and_options(
@@ -186,7 +191,9 @@ async def test_diagnostics_and_options(
     assert diagnostics["map"]["model"] == "eastron_sdm630"
     assert diagnostics["reader"]["max_count"] == 40
     assert diagnostics["reader"]["max_gap"] == 0
-    assert diagnostics["groups"]["fast"]["interval"] == 2
+    assert (
+        diagnostics["groups"]["fast"]["interval"] == 5
+    )  # a stored interval is ignored
     assert diagnostics["groups"]["fast"]["values"]["voltage_l1"] > 200
     assert diagnostics["link"]["connected"]
     assert diagnostics["groups"]["once"]["values"]["serial_number"] == "**REDACTED**"
@@ -215,7 +222,10 @@ async def test_setup_failures(
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.state is state
-    assert len(hass.data.get(DATA_LINKS, ())) == 0
+    # The failed setup let go of the link: the gateway's link is a new one.
+    link = link_pool(hass).acquire(endpoint_of(entry.data))
+    assert not link.connected
+    await link_pool(hass).release(link)
 
 
 async def test_custom_map_and_conflicts(

@@ -35,6 +35,7 @@ from pymodbus.client import (
 from pymodbus.exceptions import ConnectionException, ModbusException
 from pymodbus.pdu import ExceptionResponse, ModbusPDU
 
+from ..backoff import Backoff
 from .schema import RegisterType
 
 _LOGGER = logging.getLogger(__name__)
@@ -228,15 +229,15 @@ class ModbusLink:
         self._clock = clock
         self._client: ModbusBaseClient | None = None
         self._lock = asyncio.Lock()
-        self._backoff = 0.0
+        self._backoff = Backoff(MIN_BACKOFF, MAX_BACKOFF)
         self._retry_at = 0.0
         self.requests = 0
         self.failures = 0
         self.reconnects = 0
         self.last_error: str | None = None
 
-    def _now(self) -> float:
-        """Return monotonic seconds."""
+    def now(self) -> float:
+        """Return the link's monotonic seconds (its meters' clock too)."""
         return self._clock() if self._clock else asyncio.get_running_loop().time()
 
     @property
@@ -319,7 +320,7 @@ class ModbusLink:
         if self._client is not None and self._client.connected:
             return self._client
         self._close_client()
-        now = self._now()
+        now = self.now()
         if now < self._retry_at:
             raise ModbusConnectionError(
                 f"{self.endpoint.describe()} unreachable; retrying in "
@@ -335,17 +336,16 @@ class ModbusLink:
             self.last_error = str(err) or type(err).__name__
         if not connected:
             client.close()
-            self._backoff = min(max(self._backoff * 2, MIN_BACKOFF), MAX_BACKOFF)
-            self._retry_at = self._now() + self._backoff
+            self._retry_at = self.now() + self._backoff.failed()
             self.failures += 1
             self.last_error = self.last_error or "connection refused"
             raise ModbusConnectionError(
                 f"cannot connect to {self.endpoint.describe()}: {self.last_error}"
             )
-        if self._backoff:
+        if self._backoff.failures:
             self.reconnects += 1
             _LOGGER.debug("Reconnected to %s", self.endpoint.describe())
-        self._backoff = 0.0
+        self._backoff.succeeded()
         self._retry_at = 0.0
         self.last_error = None
         self._client = client
@@ -356,10 +356,6 @@ class ModbusLink:
         if self._client is not None:
             self._client.close()
             self._client = None
-
-    def reset_backoff(self) -> None:
-        """Allow the next read to try connecting at once."""
-        self._retry_at = 0.0
 
     async def close(self) -> None:
         """Close the connection (a later read opens it again)."""
@@ -384,9 +380,15 @@ class LinkConflictError(ModbusError):
 class LinkPool:
     """One :class:`ModbusLink` per physical endpoint, shared and ref-counted."""
 
-    def __init__(self, *, client_factory: ClientFactory = create_client) -> None:
-        """Start with no links."""
+    def __init__(
+        self,
+        *,
+        client_factory: ClientFactory = create_client,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        """Start with no links (``clock``: the links' monotonic clock)."""
         self._factory = client_factory
+        self._clock = clock
         self._links: dict[tuple[str, ...], tuple[ModbusLink, int]] = {}
 
     def acquire(
@@ -407,7 +409,9 @@ class LinkPool:
                 )
             self._links[key] = (link, users + 1)
             return link
-        link = ModbusLink(endpoint, timeout=timeout, client_factory=self._factory)
+        link = ModbusLink(
+            endpoint, timeout=timeout, client_factory=self._factory, clock=self._clock
+        )
         self._links[key] = (link, 1)
         return link
 
@@ -422,7 +426,3 @@ class LinkPool:
             return
         del self._links[key]
         await link.close()
-
-    def __len__(self) -> int:
-        """Return the number of open links."""
-        return len(self._links)

@@ -3,9 +3,13 @@
 :class:`MeterReader` plans the reads of each scan group once (see
 :mod:`.batching`) and turns the answers into values. A meter that refuses a
 read spanning registers it does not have (exception 2, *illegal address*)
-gets that read split into its gap-free runs, then into one read per value,
-remembered for later polls; a value the meter refuses on its own is marked
-unsupported and not read again.
+gets that read split into its gap-free runs, then into one read per value;
+a value the meter refuses on its own is left out and asked again later, with
+a backoff (a minute doubling to an hour): a gateway that answers "illegal
+address" for a moment loses those values only for a while, and only a
+register that is refused every time stays out. Once no value is refused any
+more, the reads are planned again, so a brief refusal leaves no split reads
+behind.
 A failed read leaves its values out of the result, so only the entities of
 that read become unavailable; when every read of a group fails, the group
 fails. A SunSpec map is first moved to where the device's model chain puts
@@ -16,6 +20,7 @@ other register table when the meter refuses a whole group in the first.
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from ..backoff import Backoff
 from .batching import DEFAULT_MAX_GAP, MAX_COUNT, ReadBlock, plan_reads, split_block
 from .client import (
     ExceptionCode,
@@ -32,6 +37,10 @@ type Value = float | str | None
 
 MAX_EXPONENT = 10
 """A scale-factor register beyond ±10 is garbage, not a scale."""
+REFUSED_RETRY_FIRST = 60.0
+"""Seconds before a refused register is asked again (doubling)..."""
+REFUSED_RETRY_MAX = 3600.0
+"""... up to an hour, for a register the meter never has."""
 
 
 def value_of(register: Register, words: list[int], exponent: int | None = 0) -> Value:
@@ -107,7 +116,8 @@ class MeterReader:
                 else DEFAULT_MAX_GAP
             )
         )
-        self.unsupported: set[str] = set()
+        self._refused: dict[str, tuple[Backoff, float]] = {}
+        """Refused registers: their backoff and when to ask again."""
         self.plans = self._plan()
         self._located = register_map.sunspec_model is None
         self._switched = False
@@ -152,9 +162,36 @@ class MeterReader:
         """Return the scan groups that have registers."""
         return [group for group, plan in self.plans.items() if plan]
 
-    def requests_per_poll(self, group: ScanGroup) -> int:
-        """Return how many reads one poll of ``group`` takes now."""
-        return len(self.plans[group])
+    @property
+    def unsupported(self) -> set[str]:
+        """Return the registers the meter refused and that are not read now."""
+        return set(self._refused)
+
+    def _refuse(self, key: str) -> None:
+        """Leave out a register the meter refused, until its retry is due."""
+        backoff = self._refused.get(
+            key, (Backoff(REFUSED_RETRY_FIRST, REFUSED_RETRY_MAX), 0.0)
+        )[0]
+        self._refused[key] = (backoff, self.link.now() + backoff.failed())
+
+    def _wanted(self, block: ReadBlock) -> list[Register]:
+        """Return the registers of a block to read now (refused ones when due)."""
+        now = self.link.now()
+        return [
+            register
+            for register in block.registers
+            if register.key not in self._refused
+            or now >= self._refused[register.key][1]
+        ]
+
+    def _accepted(self, registers: list[Register]) -> None:
+        """Forget the refusals of registers read; re-plan once none is left."""
+        if not self._refused:
+            return
+        for register in registers:
+            self._refused.pop(register.key, None)
+        if not self._refused:
+            self.plans = self._plan()
 
     async def read_group(self, group: ScanGroup) -> GroupResult:
         """Read every register of a scan group.
@@ -171,7 +208,7 @@ class MeterReader:
         while index < len(plan):
             block = plan[index]
             index += 1
-            wanted = [r for r in block.registers if r.key not in self.unsupported]
+            wanted = self._wanted(block)
             if not wanted:
                 continue
             result.requests += 1
@@ -187,7 +224,7 @@ class MeterReader:
                     plan[index - 1 : index] = split_block(block)
                     index -= 1
                 else:
-                    self.unsupported.add(block.registers[0].key)
+                    self._refuse(block.registers[0].key)
                 continue
             except ModbusConnectionError:
                 raise
@@ -197,6 +234,7 @@ class MeterReader:
             self._answered = True
             for register in wanted:
                 words[register.key] = block.words(response, register)
+            self._accepted(wanted)
         if result.errors and not words:
             raise result.errors[-1]
         if not words and self._switch_table(group):
@@ -233,7 +271,7 @@ class MeterReader:
                 for register in register_map.registers
             ),
         )
-        self.unsupported.clear()
+        self._refused.clear()
         self.plans = self._plan()
         return True
 

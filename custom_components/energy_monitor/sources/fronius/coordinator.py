@@ -38,6 +38,7 @@ from homeassistant.util import dt as dt_util
 
 from ...const import DOMAIN, LOGGER
 from ...coordinator import EnergyMonitorConfigEntry
+from ...lib.backoff import Backoff
 from ...lib.counters import CounterGuard
 from ...lib.fronius.client import (
     FroniusClient,
@@ -156,7 +157,8 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
         self._unsupported: set[str] = set()
         self._devices_due: datetime | None = None
         self._identity_due: datetime | None = None
-        self.failures = 0
+        self._backoff = Backoff(maximum=MAX_BACKOFF.total_seconds())
+        """Polls in a row that failed, and how long to wait after them."""
         self._has_storage = False
         """A battery reported its own data: its state of charge comes from it."""
         self._readings = ReadingFilter()
@@ -247,8 +249,8 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
             await self._poll(moment)
         except SolarApiError as err:
             return self._failed(err)
-        if self.failures:
-            self.failures = 0
+        if self._backoff.failures:
+            self._backoff.succeeded()
             self.last_error = None
         self.update_interval = self._regular_interval()
         data = self._build(moment)
@@ -261,15 +263,18 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
         Raises:
             UpdateFailed: unless the last values may be shown a while longer.
         """
-        self.failures += 1
+        # The first failed poll waits the regular interval, then it doubles.
+        self._backoff.first = self._regular_interval().total_seconds()
+        self.update_interval = timedelta(seconds=self._backoff.failed())
         self.last_error = str(err)
         # After an outage the device may have restarted: read everything.
         self._devices_due = None
         self._identity_due = None
-        extra = max(self.failures - FAILURES_BEFORE_UNAVAILABLE + 1, 0)
-        self.update_interval = min(self._regular_interval() * 2**extra, MAX_BACKOFF)
         # ``data`` stays None until a poll has succeeded.
-        if self.data is not None and self.failures < FAILURES_BEFORE_UNAVAILABLE:
+        if (
+            self.data is not None
+            and self._backoff.failures < FAILURES_BEFORE_UNAVAILABLE
+        ):
             LOGGER.debug("%s did not answer, retrying: %s", self.name, err)
             return self.data
         raise _unreachable(err) from err
@@ -500,7 +505,7 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
     def diagnostics(self) -> dict[str, Any]:
         """Return the poller's health figures."""
         return {
-            "failures": self.failures,
+            "failures": self._backoff.failures,
             "last_error": self.last_error,
             "update_interval": str(self.update_interval),
             "requests": self.client.requests,

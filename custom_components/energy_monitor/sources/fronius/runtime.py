@@ -40,6 +40,19 @@ class FroniusRuntime(SourceRuntime):
             )
 
     @override
+    def device_in_use(self, identifiers: set[tuple[str, str]]) -> bool:
+        """Tell whether the system still reports a device (else it may go).
+
+        The system device and the devices of the last poll are in use; a
+        meter or battery no longer reported may be deleted by the user.
+        """
+        devices = self.coordinator.data.devices
+        return any(
+            domain == DOMAIN and device_id in devices
+            for domain, device_id in identifiers
+        )
+
+    @override
     async def async_shutdown(self) -> None:
         """Store the counters (polling stops with the entry)."""
         await self.coordinator.async_save()

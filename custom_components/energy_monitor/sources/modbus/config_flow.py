@@ -54,7 +54,6 @@ from .connection import (
 from .const import (
     BAUDRATES,
     CONF_BAUDRATE,
-    CONF_ENERGY_INTERVAL,
     CONF_MAX_COUNT,
     CONF_MAX_GAP,
     CONF_METER_MODEL,
@@ -62,13 +61,10 @@ from .const import (
     CONF_SERIAL_PORT,
     CONF_TRANSPORT,
     CONF_UNIT_ID,
-    CONF_UPDATE_INTERVAL,
     DEFAULT_BAUDRATE,
-    DEFAULT_ENERGY_INTERVAL,
     DEFAULT_PARITY,
     DEFAULT_PORT,
     DEFAULT_UNIT_ID,
-    DEFAULT_UPDATE_INTERVAL,
     PARITY_CODES,
     SOURCE,
 )
@@ -314,7 +310,11 @@ class ModbusConfigFlow(ConfigFlow):
 
 
 class ModbusOptionsFlow(OptionsFlowWithReload):
-    """Options of a Modbus meter: poll intervals and read batching."""
+    """Options of a Modbus meter: how reads are batched.
+
+    The poll intervals are fixed (Home Assistant's polling rule); intervals
+    stored by older versions are dropped when the options are saved.
+    """
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
@@ -325,7 +325,7 @@ class ModbusOptionsFlow(OptionsFlowWithReload):
     async def async_step_modbus(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Set the poll intervals and the limits of a read."""
+        """Set the limits of a read."""
         if user_input is not None:
             return self.async_create_entry(
                 data={key: int(value) for key, value in user_input.items()}
@@ -334,14 +334,6 @@ class ModbusOptionsFlow(OptionsFlowWithReload):
 
         schema = vol.Schema(
             {
-                vol.Required(
-                    CONF_UPDATE_INTERVAL,
-                    default=options.get(CONF_UPDATE_INTERVAL, DEFAULT_UPDATE_INTERVAL),
-                ): number_box("s", minimum=1, maximum=3600, step=1),
-                vol.Required(
-                    CONF_ENERGY_INTERVAL,
-                    default=options.get(CONF_ENERGY_INTERVAL, DEFAULT_ENERGY_INTERVAL),
-                ): number_box("s", minimum=1, maximum=3600, step=1),
                 vol.Required(
                     CONF_MAX_COUNT, default=options.get(CONF_MAX_COUNT, MAX_COUNT)
                 ): number_box(minimum=1, maximum=MAX_COUNT, step=1),

@@ -15,8 +15,6 @@ CONF_SERIAL_PORT: Final = "serial_port"
 CONF_BAUDRATE: Final = "baudrate"
 CONF_PARITY: Final = "parity"
 
-CONF_UPDATE_INTERVAL: Final = "update_interval"
-CONF_ENERGY_INTERVAL: Final = "energy_interval"
 CONF_MAX_COUNT: Final = "max_count"
 CONF_MAX_GAP: Final = "max_gap"
 
@@ -28,9 +26,12 @@ BAUDRATES: Final = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200]
 PARITY_CODES: Final = {"none": "N", "even": "E", "odd": "O"}
 """Wizard option (a valid translation key) -> stored parity (pyserial's letter)."""
 
-DEFAULT_UPDATE_INTERVAL: Final = 5
-"""Seconds between reads of the fast group (power, voltage, ...)."""
-DEFAULT_ENERGY_INTERVAL: Final = 30
+UPDATE_INTERVAL: Final = 5
+"""Seconds between reads of the fast group (power, voltage, ...). Fixed, as
+Home Assistant's polling rule asks: other rates are for automations calling
+``homeassistant.update_entity`` (options stored by older versions are
+ignored)."""
+ENERGY_INTERVAL: Final = 30
 """Seconds between reads of the slow group (energy counters)."""
 
 READ_TIMEOUT: Final = DEFAULT_TIMEOUT

@@ -21,13 +21,11 @@ from ...lib.modbus.meter import MeterReader, Value, identity_text
 from ...lib.modbus.schema import MapError, RegisterMap, ScanGroup
 from .connection import acquire_link, async_load_map, link_pool, unit_of
 from .const import (
-    CONF_ENERGY_INTERVAL,
     CONF_MAX_COUNT,
     CONF_MAX_GAP,
     CONF_METER_MODEL,
-    CONF_UPDATE_INTERVAL,
-    DEFAULT_ENERGY_INTERVAL,
-    DEFAULT_UPDATE_INTERVAL,
+    ENERGY_INTERVAL,
+    UPDATE_INTERVAL,
 )
 from .coordinator import ModbusGroupCoordinator, ModbusMeter
 from .sensor import async_setup_sensors
@@ -172,8 +170,8 @@ async def _async_start(
     meter = ModbusMeter(hass, entry, reader)
     await meter.async_load()
     intervals = {
-        ScanGroup.FAST: options.get(CONF_UPDATE_INTERVAL, DEFAULT_UPDATE_INTERVAL),
-        ScanGroup.SLOW: options.get(CONF_ENERGY_INTERVAL, DEFAULT_ENERGY_INTERVAL),
+        ScanGroup.FAST: UPDATE_INTERVAL,
+        ScanGroup.SLOW: ENERGY_INTERVAL,
         ScanGroup.ONCE: None,
     }
     coordinators = {
