@@ -107,6 +107,7 @@ class FakeSpiIo:
     ioctls: int = 0
     speed_hz: dict[int, int] = field(default_factory=dict)
     _open: dict[int, str] = field(default_factory=dict)
+    _next_fd: int = 100
 
     def devices(self) -> list[str]:
         """Return the nodes there are."""
@@ -118,7 +119,8 @@ class FakeSpiIo:
             raise PermissionError(errno.EACCES, "Permission denied", path)
         if path not in self.chips:
             raise FileNotFoundError(errno.ENOENT, "No such file or directory", path)
-        fd = 100 + len(self._open) + self.ioctls
+        fd = self._next_fd
+        self._next_fd += 1
         self._open[fd] = path
         return fd
 
