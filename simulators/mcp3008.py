@@ -103,6 +103,8 @@ class FakeSpiIo:
     chips: Mapping[str, FakeChip] = field(default_factory=dict)
     denied: frozenset[str] = frozenset()
     """Nodes that exist but the user may not open."""
+    broken: set[str] = field(default_factory=set)
+    """Nodes whose every ioctl fails (an unplugged or misbehaving device)."""
     now: float = 0.0
     ioctls: int = 0
     speed_hz: dict[int, int] = field(default_factory=dict)
@@ -139,7 +141,10 @@ class FakeSpiIo:
             OSError: for a closed descriptor, an unknown request or setting,
                 or a message spidev would refuse (like the kernel).
         """
-        chip = self.chips[self._path(fd)]
+        path = self._path(fd)
+        if path in self.broken:
+            raise OSError(errno.EIO, "Input/output error")
+        chip = self.chips[path]
         self.ioctls += 1
         if request == SPI_IOC_WR_MODE:
             if arg.value != 0:

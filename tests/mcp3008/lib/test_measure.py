@@ -79,7 +79,7 @@ def test_rms_within_one_percent(
 
 
 def test_rms_formula_removes_dc() -> None:
-    """√(mean(x²) − mean(x)²): a DC offset does not change the RMS."""
+    """sqrt(mean(x^2) - mean(x)^2): a DC offset does not change the RMS."""
     wave = [math.sin(2 * math.pi * k / 80) for k in range(800)]
     assert rms_ac([5.0 + x for x in wave]) == pytest.approx(1 / math.sqrt(2))
     assert rms_ac([]) == 0.0
@@ -151,7 +151,7 @@ def test_noise_floor() -> None:
 
 
 def test_current_output_ct_and_gain() -> None:
-    """A 2000:1 CT on 22 Ω: amps = volts × 2000 / 22, times the gain."""
+    """A 2000:1 CT on 22 Ω: amps = volts * 2000 / 22, times the gain."""
     amps = 20.0
     pin = amps / 2000 * 22
     chip = FakeChip(
@@ -164,7 +164,7 @@ def test_current_output_ct_and_gain() -> None:
 
 
 def test_linear_channel_and_stuck_inputs() -> None:
-    """A DC input: offset + gain × volts; unwired inputs read a constant 0."""
+    """A DC input: offset + gain * volts; unwired inputs read a constant 0."""
     chip = FakeChip(ChipModel.MCP3208, VREF, {3: lambda _t: 1.25, 0: _current(5.0)})
     adc = _adc(chip)
     linear = LinearChannel(channel=3, name="T", offset=-50.0, gain=100.0, unit="°C")

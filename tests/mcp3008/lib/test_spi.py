@@ -1,6 +1,7 @@
 """The spidev ioctl interface and the chips' framing, bit-exact to the datasheets."""
 
 import ctypes
+import itertools
 
 import pytest
 
@@ -82,7 +83,7 @@ def test_a_batch_is_one_ioctl_spaced_by_the_delay() -> None:
     answer = device.run(batch)
     assert io.ioctls == before + 1
     assert len(answer) == 300
-    steps = {round((b - a) * 1e6, 6) for a, b in zip(seen, seen[1:], strict=False)}
+    steps = {round((b - a) * 1e6, 6) for a, b in itertools.pairwise(seen)}
     assert steps == {125.0}  # 24 clocks at 1 MHz + 101 µs
     assert [t.cs_change for t in batch.transfers][-2:] == [1, 0]
     device.close()
