@@ -130,6 +130,10 @@ class FakeSpiIo:
         """Close a node."""
         self._open.pop(fd)
 
+    def open_paths(self) -> list[str]:
+        """Return the nodes open now, one per descriptor."""
+        return sorted(self._open.values())
+
     def clock(self) -> float:
         """Return the virtual time: the bus's clocks and delays so far."""
         return self.now

@@ -73,8 +73,8 @@ def current(amps: float, lag_deg: float = 0.0) -> Waveform:
 def board() -> FakeChip:
     """Return the board: 10 A at 30° on the grid CT, 230 V, 5 A, 1.25 V DC.
 
-    Grid power 230 × 10 × cos 30° = 1991.9 W; kitchen 5 A × 230 V = 1150 W;
-    boiler -50 + 100 × 1.25 = 75 °C.
+    Grid power 230 * 10 * cos 30° = 1991.9 W; kitchen 5 A * 230 V = 1150 W;
+    boiler -50 + 100 * 1.25 = 75 °C.
     """
     return FakeChip(
         ChipModel.MCP3208,

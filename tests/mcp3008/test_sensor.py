@@ -171,4 +171,4 @@ async def test_diagnostics_and_unload(
     assert report["rate"] == 4000.0
     assert diagnostics["coordinator"]["values_rejected"] == {}
     assert await hass.config_entries.async_unload(entry.entry_id)
-    assert spi._open == {}  # noqa: SLF001
+    assert spi.open_paths() == []

@@ -194,6 +194,12 @@ class Mcp3008OptionsFlow(OptionsFlowWithReload):
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
+        """Show the channels menu (its texts are ``mcp3008_channels``')."""
+        return await self.async_step_mcp3008_channels()
+
+    async def async_step_mcp3008_channels(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
         """Offer what can be done with the channels."""
         options = list(_STEP_KINDS)
         if entry_channels(self.config_entry):
