@@ -178,7 +178,12 @@ async def test_options_add_edit_remove(hass: HomeAssistant, spi: FakeSpiIo) -> N
     # An AC voltage channel on an unwired input: check the wiring, then input 1.
     result = await _options(hass, "mcp3008_voltage")
     options = hass.config_entries.options
-    voltage = {"channel": "5", "name": "Mains voltage", "ratio": 383.3, "frequency": "50"}
+    voltage = {
+        "channel": "5",
+        "name": "Mains voltage",
+        "ratio": 383.3,
+        "frequency": "50",
+    }
     result = await options.async_configure(result["flow_id"], voltage)
     assert result["errors"] == {"base": "check_wiring"}
     result = await options.async_configure(

@@ -53,9 +53,7 @@ async def test_calibrate_against_a_reference_entity(
 ) -> None:
     """A reference meter's power in kW fits the paired grid CT's real power."""
     await set_up(hass, [{**GRID_CT, "gain": 0.9}, MAINS])
-    hass.states.async_set(
-        "sensor.p1_power_l1", "1.9919", {"unit_of_measurement": "kW"}
-    )
+    hass.states.async_set("sensor.p1_power_l1", "1.9919", {"unit_of_measurement": "kW"})
     response = await _calibrate(
         hass, channel=0, reference_entity_id="sensor.p1_power_l1"
     )
@@ -72,9 +70,18 @@ async def test_calibrate_against_a_reference_entity(
         ({"channel": 1, "amps": 5.0}, "mcp3008_not_a_ct"),
         ({"channel": 2}, "mcp3008_one_reference"),
         ({"channel": 2, "amps": 5.0, "watts": 1150.0}, "mcp3008_one_reference"),
-        ({"channel": 2, "reference_entity_id": "sensor.missing"}, "mcp3008_reference_unusable"),
-        ({"channel": 2, "reference_entity_id": "sensor.text"}, "mcp3008_reference_unusable"),
-        ({"channel": 2, "reference_entity_id": "sensor.off"}, "mcp3008_reference_unusable"),
+        (
+            {"channel": 2, "reference_entity_id": "sensor.missing"},
+            "mcp3008_reference_unusable",
+        ),
+        (
+            {"channel": 2, "reference_entity_id": "sensor.text"},
+            "mcp3008_reference_unusable",
+        ),
+        (
+            {"channel": 2, "reference_entity_id": "sensor.off"},
+            "mcp3008_reference_unusable",
+        ),
         ({"channel": 4, "amps": 5.0}, "mcp3008_nothing_measured"),
     ],
 )
