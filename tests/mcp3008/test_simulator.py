@@ -35,7 +35,7 @@ async def test_dev_device_walks_the_wizard(hass: HomeAssistant) -> None:
     lag = math.radians(10)
     fundamental = math.hypot(2.0 * math.cos(lag) + 8.7, 2.0 * math.sin(lag))
     household = math.sqrt(fundamental**2 + (2.0 * 0.15) ** 2 + (2.0 * 0.05) ** 2)
-    current = float(state_for(hass, "circuit_current").state)
+    current = float(state_for(hass, "circuit_current_rms").state)
     assert current == pytest.approx(household, rel=0.05)
     assert float(state_for(hass, "circuit_power").state) == pytest.approx(
         current * 230, rel=0.001

@@ -215,9 +215,9 @@ class Key(StrEnum):
     # Analog channels of an ADC (MCP3008/MCP3208): one circuit per CT clamp
     # (RMS current, power: + import, - export), an AC voltage channel, and a
     # DC sensor whose unit the user chooses.
-    CIRCUIT_CURRENT = "circuit_current"
+    CIRCUIT_CURRENT = "circuit_current_rms"
     CIRCUIT_POWER = "circuit_power"
-    CIRCUIT_VOLTAGE = "circuit_voltage"
+    CIRCUIT_VOLTAGE = "circuit_voltage_rms"
     ANALOG_VALUE = "analog_value"
 
 
