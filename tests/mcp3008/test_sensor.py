@@ -42,7 +42,9 @@ def _value(hass: HomeAssistant, channel: int, key: str) -> str:
 async def test_values(hass: HomeAssistant, spi: FakeSpiIo) -> None:
     """Current, signed power, power factor, voltage and a DC value, as wired."""
     await set_up(hass)
-    assert float(_value(hass, 0, "circuit_current_rms")) == pytest.approx(10.0, rel=0.01)
+    assert float(_value(hass, 0, "circuit_current_rms")) == pytest.approx(
+        10.0, rel=0.01
+    )
     assert float(_value(hass, 0, "grid_power")) == pytest.approx(GRID_POWER, rel=0.01)
     assert float(_value(hass, 0, "power_factor")) == pytest.approx(0.866, abs=0.01)
     assert float(_value(hass, 1, "circuit_voltage_rms")) == pytest.approx(230, rel=0.01)
@@ -141,7 +143,9 @@ async def test_implausible_values_are_dropped(
     await set_up(hass, [{**KITCHEN_CT, "gain": 1000.0}])
     assert _value(hass, 2, "circuit_power") == STATE_UNAVAILABLE
     assert _value(hass, 2, "meter_elec_import") == STATE_UNAVAILABLE
-    assert float(_value(hass, 2, "circuit_current_rms")) == pytest.approx(5000, rel=0.01)
+    assert float(_value(hass, 2, "circuit_current_rms")) == pytest.approx(
+        5000, rel=0.01
+    )
 
 
 @pytest.mark.parametrize(
