@@ -8,6 +8,7 @@ import pytest
 from custom_components.energy_monitor.lib.mcp3008.chip import CHIPS, ChipModel
 from custom_components.energy_monitor.lib.mcp3008.spi import (
     MAX_BATCH,
+    OS_IO,
     SPI_IOC_WR_MAX_SPEED_HZ,
     SPI_IOC_WR_MODE,
     TRANSFER_SIZE,
@@ -107,3 +108,15 @@ def test_the_fake_refuses_what_the_kernel_refuses() -> None:
     device.close()
     with pytest.raises(OSError, match="Bad file"):
         device.run(batch)
+
+
+def test_the_real_os_path() -> None:
+    """The machine's calls: no spidev here; /dev/null refuses SPI ioctls."""
+    assert OS_IO.devices() == [
+        path for path in OS_IO.devices() if path.startswith("/dev/spidev")
+    ]
+    with pytest.raises(FileNotFoundError):
+        SpiDevice(OS_IO, "/dev/spidev99.9", 1_000_000)
+    with pytest.raises(OSError, match="Inappropriate ioctl"):
+        SpiDevice(OS_IO, "/dev/null", 1_000_000)
+    assert OS_IO.clock() <= OS_IO.clock()
