@@ -39,6 +39,21 @@ CHANNEL = "channel"
 NAME = "name"
 VOLTAGE_CHANNEL = "voltage_channel"
 
+LINEAR_DEVICE_CLASSES = (
+    SensorDeviceClass.CURRENT,
+    SensorDeviceClass.DISTANCE,
+    SensorDeviceClass.HUMIDITY,
+    SensorDeviceClass.ILLUMINANCE,
+    SensorDeviceClass.IRRADIANCE,
+    SensorDeviceClass.MOISTURE,
+    SensorDeviceClass.POWER,
+    SensorDeviceClass.PRESSURE,
+    SensorDeviceClass.TEMPERATURE,
+    SensorDeviceClass.VOLTAGE,
+    SensorDeviceClass.VOLUME_FLOW_RATE,
+)
+"""What a DC sensor may measure (instantaneous quantities only)."""
+
 _DEFAULT_NAMES = {
     ChannelKind.CT_CURRENT: "CT",
     ChannelKind.AC_VOLTAGE: "Mains voltage",
@@ -103,7 +118,7 @@ def channel_schema(
             vol.Required("gain"): number_box(),
             vol.Optional("unit"): TextSelector(),
             vol.Optional("device_class"): _dropdown(
-                sorted(d.value for d in SensorDeviceClass)
+                [d.value for d in LINEAR_DEVICE_CLASSES]
             ),
         }
     return vol.Schema(fields)
