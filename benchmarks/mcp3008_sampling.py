@@ -3,9 +3,11 @@
 No SPI hardware runs here, so two stand-ins for the kernel are used behind
 the real driver (:mod:`...lib.mcp3008.spi`, sampler, framing, RMS):
 
-* a *null bus* whose ioctl returns at once with a biased sine already in the
-  receive buffers: the cost is then the driver's own (Python, ctypes, the
-  ioctl call, decoding, maths), what a Raspberry Pi adds on top of the bus;
+* a *null bus* whose ioctl copies a biased sine into the receive buffer in
+  one go: the cost is then the driver's own (Python, ctypes, the ioctl
+  call, decoding, maths), what a Raspberry Pi adds on top of the bus (a real
+  ioctl adds a system call and the SPI controller's setup per call, which
+  batching pays once per 511 samples instead of once per sample);
 * the bit-exact simulated chip (``simulators/mcp3008.py``), for reference
   (its bit-level simulation dominates).
 
@@ -29,6 +31,7 @@ from custom_components.energy_monitor.lib.mcp3008.channels import CtChannel
 from custom_components.energy_monitor.lib.mcp3008.chip import CHIPS, ChipModel
 from custom_components.energy_monitor.lib.mcp3008.monitor import CURRENT, Adc
 from custom_components.energy_monitor.lib.mcp3008.spi import (
+    MAX_BATCH,
     SpiIo,
     SpiIocTransfer,
     message_count,
@@ -43,13 +46,14 @@ class NullBus:
     """A kernel that answers every transfer at once with a biased sine."""
 
     def __init__(self) -> None:
-        """Prepare the answers of one cycle (80 samples)."""
-        self._answers = [
+        """Prepare the answers: a cycle of 80 samples, repeated past a batch."""
+        self._answers = b"".join(
             bytes((0, (code >> 8) & 0x0F, code & 0xFF))
             for code in (
-                round(2048 + 600 * math.sin(2 * math.pi * k / 80)) for k in range(80)
+                round(2048 + 600 * math.sin(2 * math.pi * k / 80))
+                for k in range(80 + MAX_BATCH)
             )
-        ]
+        )
         self._next = 0
         self._now = 0.0
 
@@ -69,15 +73,17 @@ class NullBus:
         return self._now
 
     def ioctl(self, fd: int, request: int, arg: ctypes.Array[SpiIocTransfer]) -> None:
-        """Fill the receive buffers of a message."""
+        """Fill the receive buffers of a message (contiguous: one copy)."""
         count = message_count(request)
         if count is None:
             return
-        transfers = (SpiIocTransfer * count).from_buffer(arg)
-        for transfer in transfers:
-            ctypes.memmove(transfer.rx_buf, self._answers[self._next], 3)
-            self._next = (self._next + 1) % 80
-            self._now += 24 / transfer.speed_hz + transfer.delay_usecs / 1e6
+        first = (SpiIocTransfer * count).from_buffer(arg)[0]
+        start = self._next * 3
+        ctypes.memmove(
+            first.rx_buf, self._answers[start : start + count * 3], count * 3
+        )
+        self._next = (self._next + count) % 80
+        self._now += count * (24 / first.speed_hz + first.delay_usecs / 1e6)
 
 
 def _cpu_per_report(io: SpiIo, max_batch: int, reports: int) -> tuple[float, float]:
