@@ -249,6 +249,9 @@ async def test_options_without_channels_and_a_lost_device(
         result["flow_id"], CT_FORM
     )
     assert result["errors"] == {"base": "cannot_open"}
+    assert result["description_placeholders"] == {
+        "devices": "[Errno 5] Input/output error"
+    }
     spi.broken.clear()
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], CT_FORM

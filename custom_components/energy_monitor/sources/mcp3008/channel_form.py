@@ -154,16 +154,27 @@ def channel_from_input(kind: ChannelKind, user_input: Mapping[str, Any]) -> Chan
     return channel_from_dict(data)
 
 
-async def async_channel_error(
-    hass: HomeAssistant, entry_data: Mapping[str, Any], channel: Channel
-) -> str | None:
-    """Return the form error of a channel that shows no signal (else None)."""
+async def async_channel_ok(
+    hass: HomeAssistant,
+    entry_data: Mapping[str, Any],
+    channel: Channel,
+    errors: dict[str, str],
+    placeholders: dict[str, str],
+) -> bool:
+    """Tell whether a channel shows a signal; else fill the form's error.
+
+    ``placeholders["devices"]`` gets the detail of an SPI error.
+    """
     if isinstance(channel, LinearChannel):
-        return None
+        return True
     try:
         stuck = await hass.async_add_executor_job(
             channel_stuck, spi_io(hass), entry_data, channel.channel
         )
     except AdcUnusableError as err:
-        return err.reason.value
-    return "check_wiring" if stuck else None
+        errors["base"] = err.reason.value
+        placeholders["devices"] = err.detail or "-"
+        return False
+    if stuck:
+        errors["base"] = "check_wiring"
+    return not stuck

@@ -36,7 +36,7 @@ from ...lib.mcp3008.chip import ChipModel
 from ...selectors import number_box
 from .channel_form import (
     CHANNEL,
-    async_channel_error,
+    async_channel_ok,
     channel_from_input,
     channel_schema,
     free_inputs,
@@ -163,16 +163,17 @@ class Mcp3008ConfigFlow(ConfigFlow):
         """Ask for the first CT clamp; it must show a signal."""
         kind = ChannelKind.CT_CURRENT
         errors: dict[str, str] = {}
+        placeholders = {"devices": "-"}
         if user_input is not None:
             channel = channel_from_input(kind, user_input)
-            error = await async_channel_error(self.hass, self._mcp3008_data, channel)
-            if error is None:
+            if await async_channel_ok(
+                self.hass, self._mcp3008_data, channel, errors, placeholders
+            ):
                 return self.async_create_entry(
                     title=_title(self._mcp3008_data),
                     data=self._mcp3008_data,
                     options={CONF_CHANNELS: [channel_to_dict(channel)]},
                 )
-            errors["base"] = error
         schema = channel_schema(kind, [])
         return self.async_show_form(
             step_id="mcp3008_ct",
@@ -180,6 +181,7 @@ class Mcp3008ConfigFlow(ConfigFlow):
                 schema, user_input or suggested(kind, None, free_inputs([]))
             ),
             errors=errors,
+            description_placeholders=placeholders,
         )
 
 
@@ -283,14 +285,13 @@ class Mcp3008OptionsFlow(OptionsFlowWithReload):
             c for c in channels if editing is None or c.channel != editing.channel
         ]
         errors: dict[str, str] = {}
+        placeholders = {"devices": "-"}
         if user_input is not None:
             channel = channel_from_input(kind, user_input)
-            error = await async_channel_error(
-                self.hass, self.config_entry.data, channel
-            )
-            if error is None:
+            if await async_channel_ok(
+                self.hass, self.config_entry.data, channel, errors, placeholders
+            ):
                 return self._async_mcp3008_save([*others, channel])
-            errors["base"] = error
         number = None if editing is None else editing.channel
         schema = channel_schema(kind, others, number)
         return self.async_show_form(
@@ -300,6 +301,7 @@ class Mcp3008OptionsFlow(OptionsFlowWithReload):
                 user_input or suggested(kind, editing, free_inputs(channels, number)),
             ),
             errors=errors,
+            description_placeholders=placeholders,
         )
 
     def _async_mcp3008_save(self, channels: list[Channel]) -> ConfigFlowResult:
