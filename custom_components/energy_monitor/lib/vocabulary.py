@@ -215,9 +215,9 @@ class Key(StrEnum):
     # Analog channels of an ADC (MCP3008/MCP3208): one circuit per CT clamp
     # (RMS current, power: + import, - export), an AC voltage channel, and a
     # DC sensor whose unit the user chooses.
-    CIRCUIT_CURRENT = "circuit_current_rms"
+    CIRCUIT_CURRENT_RMS = "circuit_current_rms"
     CIRCUIT_POWER = "circuit_power"
-    CIRCUIT_VOLTAGE = "circuit_voltage_rms"
+    CIRCUIT_VOLTAGE_RMS = "circuit_voltage_rms"
     ANALOG_VALUE = "analog_value"
 
 
@@ -618,9 +618,9 @@ VOCABULARY: dict[Key, Quantity] = {
         limits=_POWER_W_ONE_WAY,
     ),
     # ADC channels.
-    Key.CIRCUIT_CURRENT: _measurement("A", DeviceClass.CURRENT, (0.0, 10_000.0)),
+    Key.CIRCUIT_CURRENT_RMS: _measurement("A", DeviceClass.CURRENT, (0.0, 10_000.0)),
     Key.CIRCUIT_POWER: _W,
-    Key.CIRCUIT_VOLTAGE: _V_PHASE,
+    Key.CIRCUIT_VOLTAGE_RMS: _V_PHASE,
     Key.ANALOG_VALUE: _measurement(None, None, precision=2),
 }
 """What the values of every key are; the sensor descriptions come from it."""

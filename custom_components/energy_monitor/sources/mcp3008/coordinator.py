@@ -63,11 +63,11 @@ def paired_voltage(ct: CtChannel, channels: list[Channel]) -> AcVoltageChannel |
 def channel_keys(channel: Channel, channels: list[Channel]) -> list[Key]:
     """Return the keys a channel reports (its entities)."""
     if isinstance(channel, AcVoltageChannel):
-        return [Key.CIRCUIT_VOLTAGE]
+        return [Key.CIRCUIT_VOLTAGE_RMS]
     if not isinstance(channel, CtChannel):
         return [Key.ANALOG_VALUE]
     power, imported, exported = ROLE_KEYS[channel.role]
-    keys = [Key.CIRCUIT_CURRENT, power, imported]
+    keys = [Key.CIRCUIT_CURRENT_RMS, power, imported]
     if paired_voltage(channel, channels) is not None:
         keys += [Key.POWER_FACTOR] + ([exported] if exported else [])
     return keys
@@ -171,7 +171,7 @@ class Mcp3008Coordinator(DataUpdateCoordinator[ChannelValues]):
         """Return a channel's plausible values, with its energy totals."""
         measured = report.values
         if isinstance(channel, AcVoltageChannel):
-            return self.readings.filter({Key.CIRCUIT_VOLTAGE: measured[VOLTAGE]})
+            return self.readings.filter({Key.CIRCUIT_VOLTAGE_RMS: measured[VOLTAGE]})
         if not isinstance(channel, CtChannel):
             return self.readings.filter({Key.ANALOG_VALUE: measured[VALUE]})
         power_key, import_key, export_key = ROLE_KEYS[channel.role]
@@ -179,7 +179,7 @@ class Mcp3008Coordinator(DataUpdateCoordinator[ChannelValues]):
         if channel.role is Role.PV:
             power = abs(power)
         raw: dict[str, float] = {
-            Key.CIRCUIT_CURRENT: measured[CURRENT],
+            Key.CIRCUIT_CURRENT_RMS: measured[CURRENT],
             power_key: power,
         }
         if POWER_FACTOR in measured:
