@@ -59,7 +59,6 @@ class FakeChip:
     model: ChipModel = ChipModel.MCP3008
     vref: float = 3.3
     inputs: dict[int, Waveform] = field(default_factory=dict)
-    conversions: int = 0
 
     def code(self, channel: int, at: float) -> int:
         """Return the conversion of ``channel`` at ``at`` (0 V if unwired)."""
@@ -84,7 +83,6 @@ class FakeChip:
             code = self.code(channel, at)
             if not single:  # pseudo-differential: IN+ minus IN-
                 code = max(0, code - self.code(channel ^ 1, at))
-            self.conversions += 1
             msb_first = [(code >> (bits - 1 - i)) & 1 for i in range(bits)]
             stream = [0, *msb_first, *msb_first[::-1][1:]]
             null = start + _START_TO_NULL
@@ -209,8 +207,6 @@ def sine(
 
 HOUSEHOLD_AMPS_PER_VOLT = 30.0
 """The household CT: an SCT-013-030 (1 V at 30 A)."""
-HOUSEHOLD_VOLTS_RATIO = 230.0 / 0.6
-"""The household adapter: 230 V mains is 0.6 V RMS at the input."""
 
 
 def household(vref: float = 3.3) -> FakeChip:

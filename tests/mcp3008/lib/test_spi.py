@@ -44,7 +44,7 @@ def test_mcp3008_frames_and_answers() -> None:
     answer = fake.answer(chip.frame(5), 0.0)
     # DOUT is high impedance (1) until the null bit, then B9..B0.
     assert answer == bytes([0xFF, 0b1111_1010, 0xA5])
-    assert chip.decode(answer) == 0x2A5
+    assert chip.decode_all(answer) == [0x2A5]
     with pytest.raises(ValueError, match="not 0-7"):
         chip.frame(8)
 
@@ -58,9 +58,9 @@ def test_mcp3208_frames_and_answers() -> None:
     fake = FakeChip(ChipModel.MCP3208, 3.3, {5: lambda _t: 3.3 * 0xABC / 4096})
     answer = fake.answer(chip.frame(5), 0.0)
     assert answer == bytes([0xFF, 0b1110_1010, 0xBC])
-    assert chip.decode(answer) == 0xABC
+    assert chip.decode_all(answer) == [0xABC]
     # The MCP3008's framing on an MCP3208 reads another channel's bits.
-    assert CHIPS[ChipModel.MCP3008].decode(answer) != 0xABC
+    assert CHIPS[ChipModel.MCP3008].decode_all(answer) != [0xABC]
 
 
 def test_more_clocks_give_the_lsb_first_copy() -> None:

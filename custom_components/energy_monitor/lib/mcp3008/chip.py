@@ -54,11 +54,6 @@ class Chip:
             return bytes((0x01, 0x80 | channel << 4, 0x00))
         return bytes((0x06 | channel >> 2, (channel & 0x03) << 6, 0x00))
 
-    def decode(self, answer: bytes, offset: int = 0) -> int:
-        """Return the code in the three bytes of ``answer`` at ``offset``."""
-        mask = self.full_scale >> 8
-        return ((answer[offset + 1] & mask) << 8) | answer[offset + 2]
-
     def decode_all(self, answer: bytes) -> list[int]:
         """Return the codes of consecutive three-byte answers."""
         mask = self.full_scale >> 8

@@ -147,7 +147,6 @@ class Batch:
     rx: ctypes.Array[ctypes.c_ubyte]
     transfers: ctypes.Array[SpiIocTransfer]
     request: int
-    frame: int
 
 
 class SpiDevice:
@@ -208,7 +207,7 @@ class SpiDevice:
             # Deselect between conversions (each starts with CS falling); the
             # last transfer's flag would keep CS active after the message.
             transfer.cs_change = int(index < count - 1)
-        return Batch(tx, rx, transfers, spi_ioc_message(count), frame)
+        return Batch(tx, rx, transfers, spi_ioc_message(count))
 
     def run(self, batch: Batch) -> bytes:
         """Clock a prepared batch (one ioctl); return every byte received."""

@@ -14,8 +14,6 @@ CONF_CHANNELS: Final = "channels"
 """The options' list of channel settings (``lib.mcp3008.channels``)."""
 
 DEFAULT_VREF: Final = 3.3
-NO_VOLTAGE_CHANNEL: Final = "none"
-"""The voltage-channel option of a CT measured on its own."""
 
 SCAN_INTERVAL: Final = timedelta(seconds=5)
 """Time between reports (each samples 10 mains cycles per AC channel)."""
