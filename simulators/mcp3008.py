@@ -244,29 +244,32 @@ def install_household(hass: Any) -> None:
         hass.data[SPI_IO] = FakeSpiIo({"/dev/spidev0.0": household()})
 
 
+HOUSEHOLD_CT_FORM: dict[str, Any] = {
+    "channel": "0",
+    "name": "Household",
+    "role": "circuit",
+    "ct_type": "voltage_output",
+    "rated_current": HOUSEHOLD_AMPS_PER_VOLT,
+    "rated_voltage": 1.0,
+    "turns": 2000,
+    "burden_ohm": 22,
+    "frequency": "50",
+    "nominal_voltage": 230,
+    "power_factor": 1,
+    "phase_deg": 0,
+    "noise_floor": 0.05,
+    "gain": 1,
+}
+"""The wizard's CT form for the household CT (an SCT-013-030 on channel 0)."""
+
 DEV = DevSetup(
     devices=(
         DevDevice(
-            "MCP3008 with a CT clamp and an AC adapter (simulated SPI)",
+            "MCP3008 with a household CT clamp (simulated SPI)",
             (
                 {"next_step_id": "mcp3008"},
                 {"spi_bus": 0, "spi_device": 0, "chip": "mcp3008", "vref": 3.3},
-                {
-                    "channel": "0",
-                    "name": "Household",
-                    "role": "circuit",
-                    "ct_type": "voltage_output",
-                    "rated_current": HOUSEHOLD_AMPS_PER_VOLT,
-                    "rated_voltage": 1.0,
-                    "turns": 2000,
-                    "burden_ohm": 22,
-                    "frequency": "50",
-                    "nominal_voltage": 230,
-                    "power_factor": 1,
-                    "phase_deg": 0,
-                    "noise_floor": 0.05,
-                    "gain": 1,
-                },
+                HOUSEHOLD_CT_FORM,
             ),
         ),
     ),

@@ -8,7 +8,7 @@ from homeassistant.data_entry_flow import FlowResultType
 import pytest
 
 from custom_components.energy_monitor.sources.mcp3008.connection import SPI_IO
-from simulators.mcp3008 import FakeChip, FakeSpiIo
+from simulators.mcp3008 import HOUSEHOLD_CT_FORM, FakeChip, FakeSpiIo
 from tests.common import walk_to_form
 from tests.mcp3008.helpers import (
     CHANNELS,
@@ -23,22 +23,7 @@ from tests.mcp3008.helpers import (
 )
 
 SPI = {"spi_bus": 0, "spi_device": 0, "chip": "mcp3208", "vref": 3.3}
-CT_FORM: dict[str, Any] = {
-    "channel": "0",
-    "name": "Mains",
-    "role": "grid",
-    "ct_type": "voltage_output",
-    "rated_current": 30,
-    "rated_voltage": 1,
-    "turns": 2000,
-    "burden_ohm": 22,
-    "frequency": "50",
-    "nominal_voltage": 230,
-    "power_factor": 1,
-    "phase_deg": 0,
-    "noise_floor": 0.05,
-    "gain": 1,
-}
+CT_FORM: dict[str, Any] = {**HOUSEHOLD_CT_FORM, "name": "Mains", "role": "grid"}
 
 
 async def _configure(hass: HomeAssistant, flow_id: str, answers: dict[str, Any]) -> Any:

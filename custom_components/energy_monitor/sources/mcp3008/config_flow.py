@@ -83,7 +83,8 @@ _STEP_KINDS = {
 
 def _title(data: dict[str, Any]) -> str:
     """Return an entry's title: the chip and where it is."""
-    return f"{ChipModel(data[CONF_CHIP]).name} on SPI {path_of(data)[11:]}"
+    chip = ChipModel(data[CONF_CHIP]).name
+    return f"{chip} on SPI {data[CONF_SPI_BUS]}.{data[CONF_SPI_DEVICE]}"
 
 
 class Mcp3008ConfigFlow(ConfigFlow):
