@@ -39,3 +39,6 @@ class DevSetup:
     devices: tuple[DevDevice, ...]
     servers: Callable[[], Mapping[str, DevServer]] = dict
     """Create the servers to start, by a name to print (none by default)."""
+    in_process: Callable[[Any], None] | None = None
+    """Prepare Home Assistant (given) before the wizard adds the devices, for a
+    device that cannot be served over the network (a simulated SPI bus)."""

@@ -12,7 +12,7 @@ from homeassistant.const import EVENT_HOMEASSISTANT_STARTED
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers.typing import ConfigType
 
-from simulators.devices import DEV_DEVICES
+from simulators.devices import DEV_DEVICES, DEV_SETUPS
 
 _LOGGER = logging.getLogger(__name__)
 DOMAIN = "energy_monitor_dev"
@@ -22,6 +22,9 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Add the simulated devices once Home Assistant has started."""
 
     async def add_devices(_event: Event) -> None:
+        for setup in DEV_SETUPS:
+            if setup.in_process is not None:
+                setup.in_process(hass)
         for device in DEV_DEVICES:
             result = await hass.config_entries.flow.async_init(
                 "energy_monitor", context={"source": SOURCE_USER}

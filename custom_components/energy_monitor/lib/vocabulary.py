@@ -212,6 +212,14 @@ class Key(StrEnum):
     METER_ELEC_IMPORT = "meter_elec_import"
     METER_ELEC_EXPORT = "meter_elec_export"
 
+    # Analog channels of an ADC (MCP3008/MCP3208): one circuit per CT clamp
+    # (RMS current, power: + import, - export), an AC voltage channel, and a
+    # DC sensor whose unit the user chooses.
+    CIRCUIT_CURRENT_RMS = "circuit_current_rms"
+    CIRCUIT_POWER = "circuit_power"
+    CIRCUIT_VOLTAGE_RMS = "circuit_voltage_rms"
+    ANALOG_VALUE = "analog_value"
+
 
 LIFETIME_COUNTERS: frozenset[Key] = frozenset(
     {
@@ -609,6 +617,11 @@ VOCABULARY: dict[Key, Quantity] = {
         state_class=StateClass.MEASUREMENT,
         limits=_POWER_W_ONE_WAY,
     ),
+    # ADC channels.
+    Key.CIRCUIT_CURRENT_RMS: _measurement("A", DeviceClass.CURRENT, (0.0, 10_000.0)),
+    Key.CIRCUIT_POWER: _W,
+    Key.CIRCUIT_VOLTAGE_RMS: _V_PHASE,
+    Key.ANALOG_VALUE: _measurement(None, None, precision=2),
 }
 """What the values of every key are; the sensor descriptions come from it."""
 

@@ -1,0 +1,1 @@
+"""HA-free tests of the MCP3008 library."""
