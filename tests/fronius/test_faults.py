@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 from unittest.mock import patch
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
@@ -14,6 +15,7 @@ from custom_components.energy_monitor.const import DOMAIN
 from custom_components.energy_monitor.diagnostics import (
     async_get_config_entry_diagnostics,
 )
+from custom_components.energy_monitor.lib.fronius.poller import DEVICE_INTERVAL
 from simulators.fronius import Endpoint, Fault, FroniusSimulator, error
 from tests.common import state_for
 from tests.fronius.helpers import set_up_fronius
@@ -72,7 +74,9 @@ async def test_garbled_power_flow_then_recovery(
 
 
 async def test_meter_no_longer_reported_can_be_deleted(
-    hass: HomeAssistant, fronius_simulator: FroniusSimulator
+    hass: HomeAssistant,
+    fronius_simulator: FroniusSimulator,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
     """A smart meter gone from the system's answers may be deleted; not others."""
     entry = await set_up_fronius(hass, fronius_simulator.address)
@@ -85,7 +89,7 @@ async def test_meter_no_longer_reported_can_be_deleted(
     others = [d for d in devices.values() if d is not meter]
     assert not await async_remove_config_entry_device(hass, entry, meter)
     fronius_simulator.answers[Endpoint.METER] = error(12, "Meter not available")
-    entry.runtime_data.coordinator._devices_due = None  # type: ignore[attr-defined]
+    freezer.tick(DEVICE_INTERVAL)  # the meters are read again
     await _refresh(hass, entry)
     assert state_for(hass, "grid_elec_import").state == STATE_UNAVAILABLE
     assert await async_remove_config_entry_device(hass, entry, meter)

@@ -22,6 +22,7 @@ from custom_components.energy_monitor.lib.fronius.client import (
     FroniusClient,
     SolarApiConnectionError,
 )
+from custom_components.energy_monitor.lib.fronius.poller import DEVICE_INTERVAL
 from custom_components.energy_monitor.sources.fronius.coordinator import (
     FroniusCoordinator,
 )
@@ -167,6 +168,7 @@ async def test_night_and_morning(
     hass: HomeAssistant,
     fronius_simulator: FroniusSimulator,
     caplog: pytest.LogCaptureFixture,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
     """At night PV is 0 W and available; counters stay; one log line each way."""
     entry = await set_up_fronius(hass, fronius_simulator.address)
@@ -174,7 +176,7 @@ async def test_night_and_morning(
     fronius_simulator.set_fault(Fault.NIGHT)
     for _ in range(3):
         await refresh(hass, entry)
-        coordinator_of(entry)._devices_due = None  # read the inverter every poll
+        freezer.tick(DEVICE_INTERVAL)  # the inverter is read on every poll
     assert state_for(hass, "pv_power").state == "0.0"
     assert state_for(hass, "inverter_power_ac").state == "0.0"
     assert state_for(hass, "inverter_online").state == STATE_OFF
@@ -279,18 +281,20 @@ async def test_power_flow_that_fails_later_is_an_outage(
 
 
 async def test_meter_that_stops_answering(
-    hass: HomeAssistant, fronius_simulator: FroniusSimulator
+    hass: HomeAssistant,
+    fronius_simulator: FroniusSimulator,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
     """Only the meter's entities become unavailable; the rest carries on."""
     entry = await set_up_fronius(hass, fronius_simulator.address)
     fronius_simulator.answers[Endpoint.METER] = error(12, "Meter not available")
-    coordinator_of(entry)._devices_due = None
+    freezer.tick(DEVICE_INTERVAL)  # the meters are read again
     await refresh(hass, entry)
     assert state_for(hass, "grid_elec_import").state == STATE_UNAVAILABLE
     assert state_for(hass, "voltage_l1").state == STATE_UNAVAILABLE
     assert state_for(hass, "pv_power").state != STATE_UNAVAILABLE
     del fronius_simulator.answers[Endpoint.METER]
-    coordinator_of(entry)._devices_due = None
+    freezer.tick(DEVICE_INTERVAL)  # the meters are read again
     await refresh(hass, entry)
     assert float(state_for(hass, "grid_elec_import").state) > 8765
 

@@ -221,3 +221,16 @@ def test_not_hosts(host: str) -> None:
 def test_new_address_keeps_port_and_scheme(host: str, moved: str) -> None:
     """DHCP moves a device: the port and scheme the user gave stay."""
     assert with_address(host, "192.168.1.9") == moved
+
+
+async def test_an_answer_longer_than_the_limit_is_not_read(
+    session: aiohttp.ClientSession, fronius_simulator: FroniusSimulator
+) -> None:
+    """A valid but 2 MB long answer is refused, not held in memory."""
+    client = FroniusClient(session, fronius_simulator.address)
+    padded = error(12, "asleep") | {"Padding": "x" * 2_000_000}
+    fronius_simulator.answers[Endpoint.INVERTER_COMMON] = padded
+    with pytest.raises(SolarApiUnsupportedError):
+        await client.inverter_data("1")
+    del fronius_simulator.answers[Endpoint.INVERTER_COMMON]
+    assert (await client.inverter_data("1")).status is InverterStatus.RUNNING

@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 import contextlib
 from dataclasses import dataclass
 import ipaddress
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 from pyfronius import (
@@ -35,6 +35,7 @@ from pyfronius import (
 )
 from yarl import URL
 
+from .bounded import BoundedSession
 from .model import (
     InverterInfo,
     InverterReading,
@@ -184,7 +185,9 @@ class FroniusClient:
             ValueError: when ``host`` is not a host.
         """
         self.url = device_url(host)
-        self._fronius = Fronius(session, self.url, api_version=API_VERSION.V1)
+        # PyFronius only calls ``get`` and the response's ``json``.
+        bounded = cast("aiohttp.ClientSession", BoundedSession(session))
+        self._fronius = Fronius(bounded, self.url, api_version=API_VERSION.V1)
         self._timeout = REQUEST_TIMEOUT if timeout is None else timeout
         self._lock = asyncio.Lock()
         self.requests = 0

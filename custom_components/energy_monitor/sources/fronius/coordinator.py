@@ -1,32 +1,20 @@
 """Coordinator of a Fronius system: one poller per Datamanager or Gen24.
 
-Every request goes through one :class:`FroniusClient`, so the device gets
-one request at a time. Each poll reads
-
-* the power flow (every 10 s: PV, grid, house and battery power);
-* when due, every inverter's realtime data, the smart meters and the
-  batteries (every minute);
-* when due, the Datamanager and the inverter list (hourly, and whenever the
-  power flow names an inverter not seen yet, e.g. at sunrise after a start
-  at night).
-
-The device is unreachable when a request gets no answer: after
-:data:`FAILURES_BEFORE_UNAVAILABLE` such polls the entities become
-unavailable (logged once by the coordinator, like the recovery), and polls
-back off to :data:`MAX_BACKOFF`. A sleeping inverter is not an outage: its
-entities stay available with 0 W. Every value must be plausible for its key
-(else it is dropped and counted); lifetime counters pass a
-:class:`CounterGuard`; daily and yearly energy come from
-:class:`PeriodTotals`; both, and the inverters found, are stored so that
-they hold across restarts (a restart at night shows the inverters at once).
+What is asked when, which endpoints a system has, its inverters and the
+backoff while it doesn't answer are the polling policy of
+:class:`~..lib.fronius.poller.SolarNetPoller`; this coordinator publishes its
+answers. A sleeping inverter is not an outage: its entities stay available
+with 0 W. Every value must be plausible for its key (else it is dropped and
+counted); lifetime counters pass a :class:`CounterGuard`; daily and yearly
+energy come from :class:`PeriodTotals`; both, and the inverters found, are
+stored so that they hold across restarts (a restart at night shows the
+inverters at once).
 """
 
-from collections.abc import Awaitable, Callable, Mapping
-import contextlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
-from functools import partial
 from typing import Any, override
 
 from homeassistant.const import CONF_HOST
@@ -38,42 +26,21 @@ from homeassistant.util import dt as dt_util
 
 from ...const import DOMAIN, LOGGER
 from ...coordinator import EnergyMonitorConfigEntry
-from ...lib.backoff import Backoff
 from ...lib.counters import CounterGuard
 from ...lib.fronius.client import (
     FroniusClient,
     SolarApiConnectionError,
     SolarApiError,
-    SolarApiStatusError,
-    SolarApiUnsupportedError,
     system_unique_id,
 )
-from ...lib.fronius.model import (
-    DeviceReading,
-    InverterInfo,
-    InverterReading,
-    LoggerInfo,
-    MeterReading,
-    PowerFlow,
-    StorageReading,
-    Value,
-)
+from ...lib.fronius.model import DeviceReading, InverterInfo, Value
+from ...lib.fronius.poller import POWER_FLOW_INTERVAL, KnownInverter, SolarNetPoller
 from ...lib.fronius.values import inverter_values, site_values
 from ...lib.periods import Period, PeriodTotals
 from ...lib.readings import ReadingFilter
 from ...lib.vocabulary import LIFETIME_COUNTERS, MAX_RATES, Key
 from ...storage import CounterStore
-from .const import (
-    DEVICE_INTERVAL,
-    FAILURES_BEFORE_UNAVAILABLE,
-    IDENTITY_INTERVAL,
-    MANUFACTURER,
-    MAX_BACKOFF,
-    PERIOD_RESET_TOLERANCE,
-    POWER_FLOW_INTERVAL,
-)
-
-_ANSWERED_WITHOUT_DATA = (SolarApiStatusError, SolarApiUnsupportedError)
+from .const import MANUFACTURER, PERIOD_RESET_TOLERANCE
 
 
 class DeviceKind(StrEnum):
@@ -119,17 +86,6 @@ class FroniusData:
     states: Mapping[str, DeviceState]
 
 
-@dataclass(slots=True)
-class _Inverter:
-    """What the coordinator knows about one inverter."""
-
-    info: InverterInfo
-    device_id: str
-    reading: InverterReading | None = None
-    phases: Mapping[str, Value] | None = None
-    online: bool | None = None
-
-
 class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
     """Poll a Fronius system and publish its devices' values."""
 
@@ -146,21 +102,10 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
             update_interval=POWER_FLOW_INTERVAL,
         )
         self.client = fronius_client(hass, host)
-        self.system_id = f"solar_net_{entry.unique_id or entry.entry_id}"
-        self.logger_info: LoggerInfo | None = None
-        self.flow: PowerFlow | None = None
-        self.meters: list[MeterReading] | None = None
-        self.storages: list[StorageReading] | None = None
+        self.poller = SolarNetPoller(
+            self.client, f"solar_net_{entry.unique_id or entry.entry_id}"
+        )
         self.last_error: str | None = None
-        self._inverters: dict[str, _Inverter] = {}
-        self._supported: set[str] = set()
-        self._unsupported: set[str] = set()
-        self._devices_due: datetime | None = None
-        self._identity_due: datetime | None = None
-        self._backoff = Backoff(maximum=MAX_BACKOFF.total_seconds())
-        """Polls in a row that failed, and how long to wait after them."""
-        self._has_storage = False
-        """A battery reported its own data: its state of charge comes from it."""
         self._readings = ReadingFilter()
         self._guard = CounterGuard(rates=MAX_RATES)
         self._day = PeriodTotals(Period.DAY, PERIOD_RESET_TOLERANCE)
@@ -168,6 +113,11 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
         self._store = CounterStore(
             hass, entry, {"counters": self._guard}, extra=self._snapshot
         )
+
+    @property
+    def system_id(self) -> str:
+        """Return the device ID of the system (the Datamanager or Gen24)."""
+        return self.poller.system_id
 
     # Setup and storage.
 
@@ -182,29 +132,19 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
         self._day.restore(stored.get("day", {}))
         self._year.restore(stored.get("year", {}))
         try:
-            infos = await self._read_identity()
+            infos = await self.poller.start(dt_util.now())
         except SolarApiConnectionError as err:
             raise _unreachable(err) from err
         self._adopt_unique_id(infos)
-        for solar_net_id, known in stored.get("inverters", {}).items():
-            if "device_id" not in known:
-                continue
-            info = InverterInfo(
-                device_id=solar_net_id,
-                unique_id=known.get("unique_id"),
-                device_type=known.get("device_type"),
-                custom_name=known.get("custom_name"),
-            )
-            self._inverters[solar_net_id] = _Inverter(info, known["device_id"])
-        self._add_inverters(infos)
-        self._identity_due = dt_util.now() + IDENTITY_INTERVAL
+        self.poller.restore_inverters(stored.get("inverters", {}))
+        self.poller.add_inverters(infos)
 
     def _adopt_unique_id(self, infos: list[InverterInfo]) -> None:
         """Give an entry made without the wizard the system's unique ID."""
         entry = self.config_entry
         if entry.unique_id is not None:
             return
-        unique_id = system_unique_id(self.logger_info, infos)
+        unique_id = system_unique_id(self.poller.logger_info, infos)
         if (
             unique_id is None
             or self.hass.config_entries.async_entry_for_domain_unique_id(
@@ -213,7 +153,7 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
         ):
             return
         self.hass.config_entries.async_update_entry(entry, unique_id=unique_id)
-        self.system_id = f"solar_net_{unique_id}"
+        self.poller.system_id = f"solar_net_{unique_id}"
 
     async def async_save(self) -> None:
         """Store counters and inverters now (on unload)."""
@@ -224,15 +164,7 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
         return {
             "day": self._day.snapshot(),
             "year": self._year.snapshot(),
-            "inverters": {
-                solar_net_id: {
-                    "device_id": inverter.device_id,
-                    "unique_id": inverter.info.unique_id,
-                    "device_type": inverter.info.device_type,
-                    "custom_name": inverter.info.custom_name,
-                }
-                for solar_net_id, inverter in self._inverters.items()
-            },
+            "inverters": self.poller.inverters_snapshot(),
         }
 
     # Polling.
@@ -246,13 +178,12 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
         """
         moment = dt_util.now()
         try:
-            await self._poll(moment)
+            await self.poller.poll(moment)
         except SolarApiError as err:
             return self._failed(err)
-        if self._backoff.failures:
-            self._backoff.succeeded()
-            self.last_error = None
-        self.update_interval = self._regular_interval()
+        self.poller.succeeded()
+        self.last_error = None
+        self.update_interval = self.poller.regular_interval()
         data = self._build(moment)
         self._store.async_schedule_save()
         return data
@@ -263,147 +194,22 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
         Raises:
             UpdateFailed: unless the last values may be shown a while longer.
         """
-        # The first failed poll waits the regular interval, then it doubles.
-        self._backoff.first = self._regular_interval().total_seconds()
-        self.update_interval = timedelta(seconds=self._backoff.failed())
+        retry = self.poller.failed()
+        self.update_interval = retry.delay
         self.last_error = str(err)
-        # After an outage the device may have restarted: read everything.
-        self._devices_due = None
-        self._identity_due = None
         # ``data`` stays None until a poll has succeeded.
-        if (
-            self.data is not None
-            and self._backoff.failures < FAILURES_BEFORE_UNAVAILABLE
-        ):
+        if self.data is not None and not retry.unreachable:
             LOGGER.debug("%s did not answer, retrying: %s", self.name, err)
             return self.data
         raise _unreachable(err) from err
-
-    def _regular_interval(self) -> timedelta:
-        """Return the poll interval: the power flow's, or the devices' without."""
-        return (
-            POWER_FLOW_INTERVAL if "power_flow" in self._supported else DEVICE_INTERVAL
-        )
-
-    async def _poll(self, moment: datetime) -> None:
-        """Read what is due.
-
-        Raises:
-            SolarApiError: when the device does not answer, or the power flow
-                that it used to give fails.
-        """
-        if self._identity_due is None or moment >= self._identity_due:
-            self._identity_due = moment + IDENTITY_INTERVAL
-            self._unsupported.clear()
-            self._add_inverters(await self._read_identity())
-        if "power_flow" not in self._unsupported:
-            try:
-                self.flow = await self.client.power_flow()
-            except _ANSWERED_WITHOUT_DATA:
-                if "power_flow" in self._supported:
-                    raise
-                self._unsupported.add("power_flow")
-            else:
-                self._supported.add("power_flow")
-                if not self.flow.inverters.keys() <= self._inverters.keys():
-                    await self._find_new_inverters(self.flow)
-        if self._devices_due is None or moment >= self._devices_due:
-            self._devices_due = moment + DEVICE_INTERVAL
-            await self._read_devices()
-
-    async def _read_identity(self) -> list[InverterInfo]:
-        """Read the Datamanager's identity and the inverter list.
-
-        Raises:
-            SolarApiConnectionError: when the device does not answer.
-        """
-        with contextlib.suppress(*_ANSWERED_WITHOUT_DATA):
-            self.logger_info = await self.client.logger_info() or self.logger_info
-        try:
-            return await self.client.inverter_info()
-        except _ANSWERED_WITHOUT_DATA as err:
-            LOGGER.debug("%s lists no inverters: %s", self.name, err)
-            return []
-
-    async def _find_new_inverters(self, flow: PowerFlow) -> None:
-        """Add the inverters the power flow names but the coordinator lacks.
-
-        The inverter list is asked first (for serial numbers and names);
-        an inverter it does not list is added with its number only.
-        """
-        self._add_inverters(await self._read_identity())
-        self._add_inverters(
-            [
-                InverterInfo(device_id=solar_net_id, device_type=entry.device_type)
-                for solar_net_id, entry in flow.inverters.items()
-            ]
-        )
-
-    def _add_inverters(self, infos: list[InverterInfo]) -> None:
-        """Add new inverters and refresh what is known of the others."""
-        used = {inverter.device_id for inverter in self._inverters.values()}
-        for info in infos:
-            if (known := self._inverters.get(info.device_id)) is not None:
-                if info.unique_id is not None:
-                    known.info = info
-                continue
-            device_id = info.unique_id
-            if device_id is None or device_id in used:
-                device_id = f"{self.system_id}_inverter_{info.device_id}"
-            used.add(device_id)
-            self._inverters[info.device_id] = _Inverter(info, device_id)
-            self._devices_due = None
-            LOGGER.debug("%s: inverter %s found", self.name, info.device_id)
-
-    async def _read_devices(self) -> None:
-        """Read every inverter, the smart meters and the batteries.
-
-        Raises:
-            SolarApiConnectionError: when the device does not answer.
-        """
-        for solar_net_id, inverter in self._inverters.items():
-            try:
-                inverter.reading = await self.client.inverter_data(solar_net_id)
-            except _ANSWERED_WITHOUT_DATA as err:
-                LOGGER.debug("Fronius inverter %s: %s", solar_net_id, err)
-                inverter.reading = None
-            inverter.phases = await self._read_optional(
-                f"inverter_{solar_net_id}_3p",
-                partial(self.client.inverter_3p_data, solar_net_id),
-            )
-        self.meters = await self._read_optional("meters", self.client.meters)
-        self.storages = await self._read_optional("storages", self.client.storages)
-        self._has_storage = self._has_storage or bool(self.storages)
-
-    async def _read_optional[T](
-        self, name: str, request: Callable[[], Awaitable[T]]
-    ) -> T | None:
-        """Read an endpoint not every system has (``None``: no answer now).
-
-        One that never answered is asked again only after the next identity
-        check.
-
-        Raises:
-            SolarApiConnectionError: when the device does not answer.
-        """
-        if name in self._unsupported:
-            return None
-        try:
-            found = await request()
-        except _ANSWERED_WITHOUT_DATA as err:
-            LOGGER.debug("%s has no %s now: %s", self.name, name, err)
-            if name not in self._supported:
-                self._unsupported.add(name)
-            return None
-        self._supported.add(name)
-        return found
 
     # Publishing.
 
     def _build(self, moment: datetime) -> FroniusData:
         """Turn the latest answers into device states."""
         stamp = moment.timestamp()
-        logger = self.logger_info
+        poller = self.poller
+        logger = poller.logger_info
         devices: dict[str, FroniusDevice] = {
             self.system_id: FroniusDevice(
                 self.system_id,
@@ -414,30 +220,35 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
             )
         }
         states: dict[str, DeviceState] = {}
-        if self.flow is not None:
+        if poller.flow is not None:
             states[self.system_id] = DeviceState(
                 self._readings.filter(
-                    site_values(self.flow, battery_soc=not self._has_storage)
+                    site_values(poller.flow, battery_soc=not poller.has_storage)
                 )
             )
-        for solar_net_id, inverter in self._inverters.items():
+        for solar_net_id, inverter in poller.inverters.items():
             devices[inverter.device_id] = _inverter_device(inverter)
             states[inverter.device_id] = self._inverter_state(
                 solar_net_id, inverter, moment, stamp
             )
         for kind, readings in (
-            (DeviceKind.METER, self.meters),
-            (DeviceKind.BATTERY, self.storages),
+            (DeviceKind.METER, poller.meters),
+            (DeviceKind.BATTERY, poller.storages),
         ):
             for reading in readings or ():
                 self._add_reading(devices, states, kind, reading, stamp)
         return FroniusData(devices, states)
 
     def _inverter_state(
-        self, solar_net_id: str, inverter: _Inverter, moment: datetime, stamp: float
+        self,
+        solar_net_id: str,
+        inverter: KnownInverter,
+        moment: datetime,
+        stamp: float,
     ) -> DeviceState:
         """Return an inverter's state, counters guarded and periods derived."""
-        flow = self.flow.inverters.get(solar_net_id) if self.flow else None
+        system_flow = self.poller.flow
+        flow = system_flow.inverters.get(solar_net_id) if system_flow else None
         shown = inverter_values(inverter.reading, flow, inverter.phases)
         if shown.online != inverter.online and inverter.online is not None:
             LOGGER.info(
@@ -505,12 +316,12 @@ class FroniusCoordinator(DataUpdateCoordinator[FroniusData]):
     def diagnostics(self) -> dict[str, Any]:
         """Return the poller's health figures."""
         return {
-            "failures": self._backoff.failures,
+            "failures": self.poller.failures,
             "last_error": self.last_error,
             "update_interval": str(self.update_interval),
             "requests": self.client.requests,
-            "supported": sorted(self._supported),
-            "unsupported": sorted(self._unsupported),
+            "supported": sorted(self.poller.supported),
+            "unsupported": sorted(self.poller.unsupported),
             "counter_glitches": self._guard.glitches,
             "values_rejected": dict(self._readings.rejected),
         }
@@ -526,7 +337,7 @@ def fronius_client(hass: HomeAssistant, host: str) -> FroniusClient:
     return FroniusClient(async_get_clientsession(hass, verify_ssl=False), host)
 
 
-def _inverter_device(inverter: _Inverter) -> FroniusDevice:
+def _inverter_device(inverter: KnownInverter) -> FroniusDevice:
     """Describe an inverter as a device."""
     info = inverter.info
     return FroniusDevice(

@@ -65,8 +65,8 @@ class FroniusRuntime(SourceRuntime):
         """
         coordinator = self.coordinator
         data = coordinator.data
-        logger = coordinator.logger_info
-        flow = coordinator.flow
+        logger = coordinator.poller.logger_info
+        flow = coordinator.poller.flow
         devices = [
             {
                 "kind": device.kind,
