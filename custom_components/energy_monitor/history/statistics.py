@@ -4,6 +4,7 @@ Runs the recorder's blocking queries in its own executor and waits for the
 written rows to be committed.
 """
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -18,6 +19,7 @@ from homeassistant.components.recorder.statistics import (
     get_metadata,
     statistics_during_period,
 )
+from homeassistant.components.recorder.tasks import SynchronizeTask
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.util.unit_conversion import EnergyConverter, VolumeConverter
@@ -112,12 +114,17 @@ async def async_write(
     ]
     statistic_id = metadata["statistic_id"]
     instance = get_instance(hass)
+    if plan.adjust_from is not None:
+        # First, so the rows written after the recorded ones are not moved.
+        instance.async_adjust_statistics(
+            statistic_id, plan.adjust_from, plan.adjustment, unit
+        )
     if metadata["source"] == DOMAIN:
         async_add_external_statistics(hass, metadata, rows)
     else:
         async_import_statistics(hass, metadata, rows)
-    if plan.adjust_from is not None:
-        instance.async_adjust_statistics(
-            statistic_id, plan.adjust_from, plan.adjustment, unit
-        )
-    await instance.async_block_till_done()
+    # The recorder may already be running the import (its queue empty), so
+    # async_block_till_done could return at once: wait for a task behind it.
+    committed: asyncio.Future[None] = hass.loop.create_future()
+    instance.queue_task(SynchronizeTask(committed))
+    await committed

@@ -37,15 +37,17 @@ class TimestampParser:
     def _localize(self, naive: datetime) -> datetime:
         """Return the aware time of a naive local one (DST-aware)."""
         first = naive.replace(tzinfo=self._zone)
-        second = first.replace(fold=1)
-        if first.utcoffset() != second.utcoffset():
-            # Ambiguous (clocks went back): the second one if the first would
-            # not come after the previous row.
-            if self._previous is not None and first <= self._previous < second:
-                return second
-            return first
         if first.astimezone(UTC).astimezone(self._zone).replace(tzinfo=None) != naive:
             raise ValueError(f"{naive} does not exist in {self._zone}")
+        second = first.replace(fold=1)
+        if (
+            first.utcoffset() != second.utcoffset()
+            and self._previous is not None
+            and first <= self._previous < second
+        ):
+            # Ambiguous (the clocks went back) and the first one would not
+            # come after the previous row: the second one.
+            return second
         return first
 
 
