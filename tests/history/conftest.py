@@ -1,6 +1,5 @@
 """Fixtures of the history import: the recorder, an allowed folder, the action."""
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,9 +9,9 @@ import pytest
 
 from custom_components.energy_monitor.const import DOMAIN
 
-TESTS = Path(__file__).parent
+from .helpers import ImportHistory
 
-type ImportHistory = Callable[..., Awaitable[dict[str, Any]]]
+TESTS = Path(__file__).parent
 
 
 @pytest.fixture(autouse=True)

@@ -1,13 +1,18 @@
 """Helpers of the history-import tests: read statistics back, references."""
 
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from homeassistant.components.recorder.statistics import statistics_during_period
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.recorder import get_instance
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+type ImportHistory = Callable[..., Awaitable[dict[str, Any]]]
+"""The import_history action: keyword arguments in, response out."""
 
 
 async def hourly(

@@ -1,6 +1,7 @@
 """The import_history action, through the recorder: what the statistics hold."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 import json
 from pathlib import Path
 from unittest.mock import patch
@@ -21,10 +22,10 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 
 from tests.common import FIXTURES
 
-from .conftest import ImportHistory
-from .helpers import by_hour, hourly, minutes
+from .helpers import ImportHistory, by_hour, hourly, minutes
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
+TAIPEI = ZoneInfo("Asia/Taipei")
 HISTORY = FIXTURES / "history"
 
 
@@ -165,8 +166,8 @@ async def test_dst_days(
     for start, *_ in rows:
         day = start.astimezone(BRUSSELS).date()
         local_days[day] = local_days.get(day, 0) + 1
-    assert local_days[datetime(2024, 3, 31).date()] == 23
-    assert local_days[datetime(2024, 10, 27).date()] == 25
+    assert local_days[date(2024, 3, 31)] == 23
+    assert local_days[date(2024, 10, 27)] == 25
 
 
 async def test_bad_rows_and_empty_file(
@@ -236,6 +237,7 @@ async def test_unreadable_files(
     hass: HomeAssistant,
     allowed: Path,
     import_history: ImportHistory,
+    *,
     content: str,
     args: dict,
     key: str,
@@ -295,7 +297,7 @@ async def test_flukso_last_file_wins(
         time_zone="Europe/Brussels",
     )
     times = sorted(merged)
-    assert all(b - a == timedelta(minutes=1) for a, b in zip(times, times[1:]))
+    assert all(b - a == timedelta(minutes=1) for a, b in pairwise(times))
     assert response["rows"] == len(merged)
     assert response["empty_rows"] == empty
     _assert_hours(
@@ -330,6 +332,7 @@ async def test_bems(
     hass: HomeAssistant,
     allowed: Path,
     import_history: ImportHistory,
+    *,
     file: str,
     column: str | None,
     values: list[float],
@@ -346,12 +349,10 @@ async def test_bems(
     )
     rows = await hourly(hass, "energy_monitor:bems")
     assert sum(row[1] for row in rows) == pytest.approx(sum(values) / 4)
-    assert rows[0][0] == datetime(
-        2020,
-        5 if "ABRI" in file else 4 if "Carlab" in file else 3,
-        2 if "ABRI" in file else 25 if "Carlab" in file else 14,
-        tzinfo=ZoneInfo("Asia/Taipei"),
+    day = {"ABRI": date(2020, 5, 2), "Carlab": date(2020, 4, 25)}.get(
+        file.split("_", maxsplit=1)[0], date(2020, 3, 14)
     )
+    assert rows[0][0] == datetime(day.year, day.month, day.day, tzinfo=TAIPEI)
     assert rows[0][1] == pytest.approx(sum(values[:4]) / 4)
     (allowed / "other.csv").write_text("a,b\n1,2\n")
     with pytest.raises(ServiceValidationError):
