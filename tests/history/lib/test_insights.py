@@ -18,6 +18,11 @@ from custom_components.energy_monitor.lib.insights.analyses import (
     standby,
     temperature_equivalent,
 )
+from custom_components.energy_monitor.lib.insights.day import (
+    DayProfile,
+    daily_mean as day_mean,
+    power_figures,
+)
 from tests.common import FIXTURES
 
 OPENGRID = FIXTURES / "opengrid"
@@ -104,3 +109,40 @@ def test_degree_days() -> None:
     assert math.isnan(degree_days(math.nan, 16.5))
     heating = [degree_days(value, 16.5) for value in equivalent[2:]]
     assert 2000 < sum(heating) < 3000  # a Belgian year (HDD 16.5 ~ 2300)
+
+
+def test_day_profile_reproduces_standby() -> None:
+    """States fed one by one give opengrid's standby of 8 October 2017."""
+    golden = json.loads((OPENGRID / "standby_elec_power_min_1sensor.json").read_text())
+    samples = _series("elec_power_min_1sensor.csv.gz", SENSOR)
+    start = datetime(2017, 10, 8, tzinfo=BRUSSELS)
+    profile = DayProfile(start, datetime(2017, 10, 9, tzinfo=BRUSSELS))
+    profile.set(start.timestamp() - 30, None)
+    for moment, value in samples:
+        if start - timedelta(minutes=1) <= moment < start + timedelta(days=1):
+            profile.set(moment.timestamp(), value)
+    figures = power_figures(profile.close(start.timestamp() + 86_400))
+    assert figures is not None
+    key = str(int(start.timestamp() * 1000))
+    assert figures.standby == pytest.approx(golden["cases"][1]["expected"][key])
+    assert figures.standby_night == pytest.approx(golden["cases"][0]["expected"][key])
+    day = [value for moment, value in samples if moment.date() == start.date()]
+    mean = sum(day) / len(day)
+    assert figures.energy == pytest.approx(mean * 24 / 1000)
+    assert figures.share_of_standby == pytest.approx(100 * figures.standby / mean)
+    assert figures.load_factor == pytest.approx(100 * mean / max(day))
+
+
+def test_day_profile_dst_and_gaps() -> None:
+    """A 25-hour day has 1500 minutes; a day mostly unknown has no figures."""
+    start = datetime(2024, 10, 27, tzinfo=BRUSSELS)
+    profile = DayProfile(start, datetime(2024, 10, 28, tzinfo=BRUSSELS))
+    profile.set(start.timestamp(), 100.0)
+    profile.set(start.timestamp() + 3600, None)
+    minutes = profile.close(start.timestamp() + 25 * 3600)
+    assert len(minutes) == 1500
+    assert minutes[0][1] == 100.0
+    assert minutes[60][1] is None
+    assert power_figures(minutes) is None
+    assert day_mean(minutes) is None
+    assert day_mean(minutes[:60]) == 100.0
