@@ -212,6 +212,14 @@ class Key(StrEnum):
     METER_ELEC_IMPORT = "meter_elec_import"
     METER_ELEC_EXPORT = "meter_elec_export"
 
+    # Energy site insights (opengrid's analyses), each for the last whole day.
+    SITE_STANDBY_POWER = "site_standby_power"
+    SITE_STANDBY_SHARE = "site_standby_share"
+    SITE_LOAD_FACTOR = "site_load_factor"
+    SITE_PEAKS = "site_peaks"
+    HEATING_DEGREE_DAYS = "heating_degree_days"
+    GAS_PER_DEGREE_DAY = "gas_per_degree_day"
+
 
 LIFETIME_COUNTERS: frozenset[Key] = frozenset(
     {
@@ -609,6 +617,12 @@ VOCABULARY: dict[Key, Quantity] = {
         state_class=StateClass.MEASUREMENT,
         limits=_POWER_W_ONE_WAY,
     ),
+    # Energy site insights: one value per day, measurements for their trend.
+    Key.SITE_STANDBY_POWER: _W_ONE_WAY,
+    **_each(_SHARE, Key.SITE_STANDBY_SHARE, Key.SITE_LOAD_FACTOR),
+    Key.SITE_PEAKS: _measurement(None, None, _COUNT, precision=0),
+    Key.HEATING_DEGREE_DAYS: _measurement("°C·d", None, (0.0, 100.0), precision=1),
+    Key.GAS_PER_DEGREE_DAY: _measurement("m³/°C·d", None, (0.0, 1000.0), precision=3),
 }
 """What the values of every key are; the sensor descriptions come from it."""
 
