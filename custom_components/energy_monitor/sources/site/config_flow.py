@@ -415,7 +415,10 @@ class SiteOptionsFlow(OptionsFlowWithReload):
             menu.append("site_export_price")
         if CONF_GAS in data:
             menu.append("site_gas_price")
-        menu += ["site_charges", "site_new_version", "site_insights"]
+        menu += ["site_charges", "site_new_version"]
+        if CONF_GRID_POWER in data:
+            # Insights start from a power input (then another may be chosen).
+            menu.append("site_insights")
         return self.async_show_menu(
             step_id="site_options",
             menu_options=menu,
