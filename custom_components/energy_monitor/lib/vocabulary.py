@@ -219,6 +219,13 @@ class Key(StrEnum):
     CIRCUIT_POWER = "circuit_power"
     CIRCUIT_VOLTAGE_RMS = "circuit_voltage_rms"
     ANALOG_VALUE = "analog_value"
+    # Energy site insights (opengrid's analyses), each for the last whole day.
+    SITE_STANDBY_POWER = "site_standby_power"
+    SITE_STANDBY_SHARE = "site_standby_share"
+    SITE_LOAD_FACTOR = "site_load_factor"
+    SITE_PEAKS = "site_peaks"
+    HEATING_DEGREE_DAYS = "heating_degree_days"
+    GAS_PER_DEGREE_DAY = "gas_per_degree_day"
 
 
 LIFETIME_COUNTERS: frozenset[Key] = frozenset(
@@ -622,6 +629,12 @@ VOCABULARY: dict[Key, Quantity] = {
     Key.CIRCUIT_POWER: _W,
     Key.CIRCUIT_VOLTAGE_RMS: _V_PHASE,
     Key.ANALOG_VALUE: _measurement(None, None, precision=2),
+    # Energy site insights: one value per day, measurements for their trend.
+    Key.SITE_STANDBY_POWER: _W_ONE_WAY,
+    **_each(_SHARE, Key.SITE_STANDBY_SHARE, Key.SITE_LOAD_FACTOR),
+    Key.SITE_PEAKS: _measurement(None, None, _COUNT, precision=0),
+    Key.HEATING_DEGREE_DAYS: _measurement("°C·d", None, (0.0, 100.0), precision=1),
+    Key.GAS_PER_DEGREE_DAY: _measurement("m³/°C·d", None, (0.0, 1000.0), precision=3),
 }
 """What the values of every key are; the sensor descriptions come from it."""
 

@@ -65,9 +65,13 @@ from .const import (
     CONF_GRID_IMPORT,
     CONF_GRID_POWER,
     CONF_GRID_TARIFF,
+    CONF_HEATING_BASE,
+    CONF_INSIGHT_POWER,
+    CONF_INSIGHT_TEMPERATURE,
     CONF_PV_ENERGY,
     CONF_PV_POWER,
     CONF_TARIFFS,
+    DEFAULT_HEATING_BASE,
     LIST_INPUTS,
     SOURCE,
 )
@@ -412,6 +416,9 @@ class SiteOptionsFlow(OptionsFlowWithReload):
         if CONF_GAS in data:
             menu.append("site_gas_price")
         menu += ["site_charges", "site_new_version"]
+        if CONF_GRID_POWER in data:
+            # Insights start from a power input (then another may be chosen).
+            menu.append("site_insights")
         return self.async_show_menu(
             step_id="site_options",
             menu_options=menu,
@@ -636,6 +643,32 @@ class SiteOptionsFlow(OptionsFlowWithReload):
             else {}
         )
         return self._price_form("site_price_entity", schema, suggested, {})
+
+    async def async_step_site_insights(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the insights' power and temperature entities and base."""
+        options = dict(self.config_entry.options)
+        if user_input is not None:
+            for field in (CONF_INSIGHT_POWER, CONF_INSIGHT_TEMPERATURE):
+                options.pop(field, None)
+                if user_input.get(field):
+                    options[field] = user_input[field]
+            options[CONF_HEATING_BASE] = user_input[CONF_HEATING_BASE]
+            return self.async_create_entry(data=options)
+        schema = vol.Schema(
+            {
+                vol.Optional(CONF_INSIGHT_POWER): _entities("power"),
+                vol.Optional(CONF_INSIGHT_TEMPERATURE): _entities("temperature"),
+                vol.Required(
+                    CONF_HEATING_BASE, default=DEFAULT_HEATING_BASE
+                ): number_box("°C", minimum=-20, maximum=30),
+            }
+        )
+        return self.async_show_form(
+            step_id="site_insights",
+            data_schema=self.add_suggested_values_to_schema(schema, options),
+        )
 
     async def async_step_site_charges(
         self, user_input: dict[str, Any] | None = None

@@ -27,3 +27,10 @@ LIST_INPUTS: Final = (CONF_GRID_IMPORT, CONF_GRID_EXPORT, CONF_PV_ENERGY, CONF_P
 STORAGE_VERSION: Final = 1
 SAVE_INTERVAL: Final = 30.0
 """Seconds between writes of the site's state (and at shutdown)."""
+CONF_INSIGHT_POWER: Final = "insight_power"
+"""Options: the power entity of the insights (default: the grid power input)."""
+CONF_INSIGHT_TEMPERATURE: Final = "insight_temperature"
+"""Options: the outdoor temperature entity of the degree days."""
+CONF_HEATING_BASE: Final = "heating_base"
+"""Options: the base temperature of the heating degree days (°C)."""
+DEFAULT_HEATING_BASE: Final = 16.5

@@ -17,26 +17,36 @@ from ...const import DOMAIN
 from ...coordinator import EnergyMonitorConfigEntry, SourceRuntime
 from ...lib.site.tariff import TariffError
 from .coordinator import SiteCoordinator
-from .sensor import async_setup_sensors
+from .insights import InsightSensor, InsightTracker
+from .sensor import async_setup_sensors, site_device_info
 
 
 class SiteRuntime(SourceRuntime):
     """A running energy site: its coordinator."""
 
-    def __init__(self, coordinator: SiteCoordinator) -> None:
-        """Keep the coordinator."""
+    def __init__(self, coordinator: SiteCoordinator, insights: InsightTracker) -> None:
+        """Keep the coordinator and the insights."""
         self.coordinator = coordinator
+        self.insights = insights
 
     @override
     def async_add_entities(
         self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
     ) -> None:
-        """Add the site's sensors."""
-        async_setup_sensors(self.coordinator, async_add_entities)
+        """Add the site's sensors and its insights."""
+        insights = self.insights
+        async_setup_sensors(self.coordinator, async_add_entities, insights.keys)
+        entry_id = self.coordinator.config_entry.entry_id
+        device_info = site_device_info(self.coordinator)
+        async_add_entities(
+            InsightSensor(insights, key, device_id=entry_id, device_info=device_info)
+            for key in insights.keys
+        )
 
     @override
     async def async_shutdown(self) -> None:
         """Stop following the inputs and store the state."""
+        self.insights.async_stop()
         await self.coordinator.async_stop()
 
     @override
@@ -72,4 +82,6 @@ async def async_setup_runtime(
             translation_placeholders={"error": str(err)},
         ) from err
     await coordinator.async_start()
-    return SiteRuntime(coordinator)
+    insights = InsightTracker(hass, entry)
+    insights.async_start()
+    return SiteRuntime(coordinator, insights)

@@ -6,6 +6,7 @@ site no longer provides after a reconfiguration are removed from the entity
 registry.
 """
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, override
 
@@ -116,11 +117,16 @@ class SiteSensor(EnergyMonitorEntity[SiteCoordinator], WrittenOnChange, SensorEn
 
 @callback
 def async_setup_sensors(
-    coordinator: SiteCoordinator, async_add_entities: AddConfigEntryEntitiesCallback
+    coordinator: SiteCoordinator,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    extra: Iterable[str] = (),
 ) -> None:
-    """Add the site's sensors and remove those it no longer provides."""
+    """Add the site's sensors and remove those it no longer provides.
+
+    ``extra`` are the keys of sensors the site adds besides (its insights).
+    """
     entry_id = coordinator.config_entry.entry_id
-    provided = {f"{entry_id}_{key}" for key in coordinator.keys}
+    provided = {f"{entry_id}_{key}" for key in (*coordinator.keys, *extra)}
     registry = er.async_get(coordinator.hass)
     for entity in er.async_entries_for_config_entry(registry, entry_id):
         if entity.unique_id not in provided:

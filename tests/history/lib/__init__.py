@@ -1,0 +1,1 @@
+"""HA-free tests of the history import and the insights."""
