@@ -332,8 +332,11 @@ async def test_same_connection_twice_is_refused(
 async def test_encrypted_meter_is_recognised_on_its_first_frame(
     hass: HomeAssistant,
 ) -> None:
-    """The key is asked for at the first encrypted frame, and a wrong key fails
-    on the first frame's authentication tag: no waiting out the timeout."""
+    """Encrypted meters are settled on their first frame, not by the timeout.
+
+    The key is asked for at the first encrypted frame; a wrong key fails on
+    the first frame's authentication tag.
+    """
     simulator = P1Simulator(interval=0.05, encryption_key=bytes.fromhex(KEY))
     await simulator.start()
     try:
