@@ -116,6 +116,11 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
         self._rejected: Counter[str] = Counter()
         self._decryption_failures = 0
         self._window_start = 0.0
+        self._health_at = 0.0
+        self.publishes = 0
+        """How many times telegram data was published (not health updates)."""
+        self._last_valid = 0.0
+        self._health_listeners: list[CALLBACK_TYPE] = []
         self._pending: P1Telegram | None = None
         self._cancel_pending: CALLBACK_TYPE | None = None
         self._cancel_no_data: CALLBACK_TYPE | None = None
@@ -160,12 +165,33 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
 
     @override
     async def _async_update_data(self) -> P1Data:
-        """Return the latest data; a P1 meter pushes, there is nothing to poll."""
-        if not self._published:
+        """Return the latest data; a P1 meter pushes, there is nothing to poll.
+
+        A refresh (``homeassistant.update_entity``) never brings old values
+        back as live: it fails unless the meter is connected and a valid
+        telegram arrived within :data:`READ_WATCHDOG` seconds.
+        """
+        if (
+            not self._published
+            or not self.last_update_success
+            or self.clock() - self._last_valid > READ_WATCHDOG
+        ):
             raise UpdateFailed(
                 translation_domain=DOMAIN, translation_key="p1_no_telegram"
             )
         return self.data
+
+    @callback
+    def async_add_health_listener(self, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call ``update`` when the health figures change; return the remover.
+
+        Health sensors (rejected telegrams) follow the line on this path, so
+        a rejected telegram updates them without publishing the meter's
+        values again (which would make them look live, see
+        :meth:`telegram_rejected`).
+        """
+        self._health_listeners.append(update)
+        return lambda: self._health_listeners.remove(update)
 
     # P1Listener: called by the reader.
 
@@ -177,6 +203,7 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
         self._decryption_failures = 0
         self._average.add(telegram.values)
         now = self.clock()
+        self._last_valid = now
         wait = self._window_start + self._interval - now
         if not self._published or not self.last_update_success or wait <= 0:
             self._publish(telegram, now)
@@ -229,15 +256,17 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
             if self._decryption_failures == DECRYPTION_FAILURES_BEFORE_REAUTH:
                 self.config_entry.async_start_reauth(self.hass)
         now = self.clock()
-        if self._published and now - self._window_start >= self._interval:
-            self._window_start = now
-            self.async_set_updated_data(
-                replace(
-                    self.data,
-                    rejected=self._rejected.total(),
-                    rejected_by_reason=dict(self._rejected),
-                )
+        if self._published and now - self._health_at >= self._interval:
+            # Not async_set_updated_data: that would mark a lost meter as
+            # available again and show its last values as live.
+            self._health_at = now
+            self.data = replace(
+                self.data,
+                rejected=self._rejected.total(),
+                rejected_by_reason=dict(self._rejected),
             )
+            for update in tuple(self._health_listeners):
+                update()
 
     def connection_lost(self, error: Exception) -> None:
         """Mark the entities unavailable (logged once per outage)."""
@@ -278,6 +307,7 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
         )
         values.update(held)
         mbus, expired_mbus = self._hold_mbus(telegram.mbus, now)
+        self.publishes += 1
         self.async_set_updated_data(
             P1Data(
                 values=values,

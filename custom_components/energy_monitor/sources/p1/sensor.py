@@ -189,6 +189,7 @@ class P1Sensor(EnergyMonitorEntity[P1Coordinator], WrittenOnChange, SensorEntity
 
     entity_description: P1SensorEntityDescription
     _unrecorded_attributes = frozenset({"history"})
+    _publishes_seen = 0
 
     def __init__(
         self, coordinator: P1Coordinator, description: P1SensorEntityDescription
@@ -227,6 +228,17 @@ class P1Sensor(EnergyMonitorEntity[P1Coordinator], WrittenOnChange, SensorEntity
             return None
         return attributes_fn(self.coordinator.data)
 
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Follow the coordinator; health sensors also follow the line."""
+        await super().async_added_to_hass()
+        if self.entity_description.always_available:
+            self.async_on_remove(
+                self.coordinator.async_add_health_listener(
+                    self._handle_coordinator_update
+                )
+            )
+
     @callback
     @override
     def _handle_coordinator_update(self) -> None:
@@ -234,13 +246,19 @@ class P1Sensor(EnergyMonitorEntity[P1Coordinator], WrittenOnChange, SensorEntity
 
         Writing an unchanged measurement refreshes its ``last_reported``, which
         is how automations (and the EV controller) tell live data from a frozen
-        feed; unchanged counters and diagnostics are not written again.
+        feed; unchanged counters and diagnostics are not written again. Only
+        data from a new telegram counts as a publish: a refresh that returns
+        the same data does not make an old measurement look new.
         """
+        publishes = self.coordinator.publishes
+        published = publishes != self._publishes_seen
+        self._publishes_seen = publishes
         self.async_write_if_changed(
             self.available,
             self.native_value,
             self.extra_state_attributes,
-            always=self.entity_description.state_class is SensorStateClass.MEASUREMENT,
+            always=published
+            and self.entity_description.state_class is SensorStateClass.MEASUREMENT,
         )
 
 
