@@ -1,30 +1,35 @@
-"""Parse the text of a P1 telegram into a :class:`P1Telegram`.
+"""Turn the text of a P1 telegram into a :class:`P1Telegram`.
 
-Every object line ``A-B:C.D.E(value)(value)...`` is read in one pass and
-dispatched on its ``C.D.E`` code; lines of MBus channels (``B`` = 1..4) are
-grouped per channel. Units are normalised (kW → W for power, Wh → kWh, ...),
-so a meter that reports in W (EasyMeter) and one that reports in kW (DSMR)
-give the same values. Malformed objects are skipped and counted, they never
-abort the whole telegram.
+``dsmr_parser`` reads the objects (see :mod:`.dsmr`); this module adds what
+the integration needs on top:
+
+* the meter variant, detected from the telegram itself (header, version
+  lines, the registers it carries), which picks ``dsmr_parser``'s
+  specification;
+* OBIS objects mapped onto the shared vocabulary, units normalised (kW → W
+  for power, Wh → kWh, units in any case), so a meter that reports in W
+  (EasyMeter) and one that reports in kW (DSMR) give the same values;
+* MBus channels grouped into gas, water and heat readings with the time the
+  device captured them; totals derived from tariff registers; signed power
+  split into import and export.
+
+Objects that cannot be read are skipped and counted; they never abort the
+whole telegram.
 """
 
-from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-import re
+from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..vocabulary import Key
+from .dsmr import DsmrObject, LineId, crlf, line_ids, read_objects
 from .model import MbusKind, MbusReading, MeterVariant, P1Telegram, PeakDemand
-
-_OBJECT = re.compile(
-    r"^(\d{1,3})-(\d{1,3}):(\d{1,3}\.\d{1,3}\.\d{1,3})(\*\d{1,3})?"
-    r"((?:(?:\r?\n)?\([^()\r\n]*\))+)",
-    re.MULTILINE,
-)
 
 _DSMR_ZONE = ZoneInfo("Europe/Amsterdam")
 _SUMMER = timezone(timedelta(hours=2))
 _WINTER = timezone(timedelta(hours=1))
+_TIMESTAMP_DIGITS = 12
 
 # Units are looked up in lower case: some meters write "kwh" or "KW".
 _ENERGY_FACTORS: dict[str | None, float] = {
@@ -101,29 +106,44 @@ _MBUS_KINDS = {3: MbusKind.GAS, 7: MbusKind.WATER, 6: MbusKind.WATER}
 _MBUS_HEAT_TYPES = frozenset({4, 12})
 _MBUS_UNITS = {"m3": "m³", "m³": "m³", "kwh": "kWh", "mwh": "MWh", "gj": "GJ"}
 
-_TIMESTAMP_DIGITS = 12
 _PEAK_HISTORY_HEAD = 3
 """(count)(1-0:1.6.0)(1-0:1.6.0) before the monthly entries."""
-_LEGACY_GAS_GROUPS = 7
-"""(time)(status)(interval)(1)(0-n:24.2.1)(unit)(value) in DSMR 2.2/3.0."""
-
 _TARIFF_REGISTERS = frozenset(("1.8.1", "1.8.2", "2.8.1", "2.8.2"))
+_IMPORT_TARIFFS = (
+    Key.GRID_ELEC_IMPORT_T1,
+    Key.GRID_ELEC_IMPORT_T2,
+    Key.GRID_ELEC_IMPORT_T3,
+    Key.GRID_ELEC_IMPORT_T4,
+)
+_EXPORT_TARIFFS = (
+    Key.GRID_ELEC_EXPORT_T1,
+    Key.GRID_ELEC_EXPORT_T2,
+    Key.GRID_ELEC_EXPORT_T3,
+    Key.GRID_ELEC_EXPORT_T4,
+)
 
 
 class TelegramError(ValueError):
     """The text is not a P1 telegram."""
 
 
+class _SkippedError(ValueError):
+    """An object of the meter could not be read."""
+
+
 def parse_timestamp(raw: str | None) -> datetime | None:
     """Read a DSMR timestamp ``YYMMDDhhmmss[S|W]``; ``None`` if invalid.
 
     ``S`` (summer) and ``W`` (winter) give the UTC offset of Central European
-    time, so the hour repeated at the end of summer time is unambiguous.
+    time, so the hour repeated at the end of summer time is unambiguous. The
+    flag is taken as sent: ``dsmr_parser`` recomputes the offset from the
+    calendar instead, which moves the times of meters whose flag disagrees
+    with it (Irish meters, test telegrams) by an hour.
     """
-    if raw is None or not raw[:_TIMESTAMP_DIGITS].isdigit():
+    if raw is None or len(raw) < _TIMESTAMP_DIGITS:
         return None
     digits = raw[:_TIMESTAMP_DIGITS]
-    if len(digits) < _TIMESTAMP_DIGITS:
+    if not digits.isdigit():
         return None
     flag = raw[_TIMESTAMP_DIGITS : _TIMESTAMP_DIGITS + 1]
     zone = _SUMMER if flag == "S" else _WINTER if flag == "W" else _DSMR_ZONE
@@ -153,10 +173,25 @@ def decode_identifier(raw: str) -> str:
     return raw
 
 
-def _number(group: str, factors: dict[str | None, float]) -> float:
-    """Read ``value*unit`` and convert it with the factor of its unit."""
-    value, _, unit = group.partition("*")
+def _value(obj: DsmrObject, index: int = 0) -> dict[str, Any]:
+    """Return ``{"value", "unit"}`` of a value group as dsmr_parser read it.
+
+    Raises:
+        _SkippedError: when dsmr_parser could not read the line.
+    """
+    if obj.parsed is None:
+        raise _SkippedError(obj.line.code)
+    values: list[dict[str, Any]] = obj.parsed.values
+    return values[index]
+
+
+def _number(group: dict[str, Any], factors: dict[str | None, float]) -> float:
+    """Convert a value with the factor of its unit (``KeyError``: unknown unit)."""
+    unit: str | None = group["unit"]
     factor = factors[unit.lower() if unit else None]
+    value = group["value"]
+    if not isinstance(value, Decimal | int):
+        raise _SkippedError(value)
     number = float(value)
     return number if factor == 1.0 else round(number * factor, 6)
 
@@ -168,65 +203,34 @@ class _TelegramBuilder:
         self.header = header
         self.values: dict[str, float | str] = {}
         self.identifiers: dict[str, str] = {}
-        self.mbus: dict[int, dict[str, list[str]]] = {}
-        self.codes: set[str] = set()
+        self.mbus: dict[int, dict[str, DsmrObject]] = {}
         self.version: str | None = None
         self.belgian_version: str | None = None
         self.timestamp: datetime | None = None
         self.month_peak: PeakDemand | None = None
         self.peak_history: tuple[PeakDemand, ...] = ()
         self.skipped = 0
-        self.suffixed = False
 
-    def add(self, code: str, groups: list[str]) -> None:
+    def add(self, obj: DsmrObject) -> None:
         """Add one object of the main meter."""
-        self.codes.add(code)
+        code = obj.line.code
         values = self.values
         if (key := _ENERGY_OBJECTS.get(code)) is not None:
-            values[key] = _number(groups[0], _ENERGY_FACTORS)
+            values[key] = _number(_value(obj), _ENERGY_FACTORS)
         elif (key := _POWER_OBJECTS.get(code)) is not None:
-            values[key] = _number(groups[0], _POWER_FACTORS)
+            values[key] = _number(_value(obj), _POWER_FACTORS)
         elif (plain := _PLAIN_OBJECTS.get(code)) is not None:
             key, unit = plain
+            group = _value(obj)
             values[key] = (
-                int(groups[0])
+                int(group["value"])
                 if unit == "count"
-                else _number(groups[0], _PLAIN_UNITS[unit])
+                else _number(group, _PLAIN_UNITS[unit])
             )
         elif (handler := _SPECIAL_OBJECTS.get(code)) is not None:
-            handler(self, code, groups)
+            handler(self, obj)
 
-    def add_mbus(self, channel: int, code: str, groups: list[str]) -> None:
-        """Add one object of an MBus channel."""
-        self.mbus.setdefault(channel, {})[code] = groups
-
-    def detect_variant(self) -> MeterVariant:
-        """Tell which DSMR flavour sent the telegram."""
-        codes = self.codes
-        header = self.header
-        has_totals = "1.8.0" in codes
-        has_tariffs = not _TARIFF_REGISTERS.isdisjoint(codes)
-        if self.suffixed or header.startswith("ESY"):
-            variant = MeterVariant.EASYMETER_Q3D
-        elif self.belgian_version is not None or header.startswith("FLU"):
-            variant = MeterVariant.BELGIUM
-        elif header.startswith("Lux"):
-            variant = MeterVariant.LUXEMBOURG
-        elif "1.8.3" in codes or "1.8.4" in codes:
-            variant = MeterVariant.HUNGARY
-        elif has_totals and not has_tariffs and "42.0.0" in codes:
-            variant = MeterVariant.LUXEMBOURG
-        elif has_totals and not has_tariffs:
-            variant = MeterVariant.SWEDEN
-        elif self.version is not None and self.version.startswith("4"):
-            variant = MeterVariant.DSMR_4
-        elif self.version is not None or self.timestamp is not None:
-            variant = MeterVariant.DSMR_5
-        else:
-            variant = MeterVariant.DSMR_2_2
-        return variant
-
-    def build(self) -> P1Telegram:
+    def build(self, variant: MeterVariant) -> P1Telegram:
         """Derive the totals and return the telegram."""
         values = self.values
         _derive_total(values, Key.GRID_ELEC_IMPORT, _IMPORT_TARIFFS)
@@ -241,15 +245,14 @@ class _TelegramBuilder:
             power_out = values.get(Key.GRID_POWER_EXPORT)
             exported = power_out if isinstance(power_out, float) else 0.0
             values[Key.GRID_POWER] = round(power_in - exported, 6)
-        version = self.belgian_version or self.version
         identifier = next(
             (self.identifiers[c] for c in _IDENTIFIER_OBJECTS if c in self.identifiers),
             None,
         )
         return P1Telegram(
             header=self.header,
-            variant=self.detect_variant(),
-            protocol_version=version,
+            variant=variant,
+            protocol_version=self.belgian_version or self.version,
             timestamp=self.timestamp,
             equipment_id=identifier,
             values=values,
@@ -264,60 +267,46 @@ class _TelegramBuilder:
         )
 
 
-_IMPORT_TARIFFS = (
-    Key.GRID_ELEC_IMPORT_T1,
-    Key.GRID_ELEC_IMPORT_T2,
-    Key.GRID_ELEC_IMPORT_T3,
-    Key.GRID_ELEC_IMPORT_T4,
-)
-_EXPORT_TARIFFS = (
-    Key.GRID_ELEC_EXPORT_T1,
-    Key.GRID_ELEC_EXPORT_T2,
-    Key.GRID_ELEC_EXPORT_T3,
-    Key.GRID_ELEC_EXPORT_T4,
-)
+def _read_tariff(builder: _TelegramBuilder, obj: DsmrObject) -> None:
+    builder.values[Key.GRID_TARIFF] = str(int(_value(obj)["value"]))
 
 
-def _read_tariff(builder: _TelegramBuilder, _code: str, groups: list[str]) -> None:
-    builder.values[Key.GRID_TARIFF] = str(int(groups[0]))
+def _read_timestamp(builder: _TelegramBuilder, obj: DsmrObject) -> None:
+    builder.timestamp = parse_timestamp(obj.groups[0])
 
 
-def _read_timestamp(builder: _TelegramBuilder, _code: str, groups: list[str]) -> None:
-    builder.timestamp = parse_timestamp(groups[0])
+def _read_version(builder: _TelegramBuilder, obj: DsmrObject) -> None:
+    builder.version = obj.groups[0]
 
 
-def _read_version(builder: _TelegramBuilder, _code: str, groups: list[str]) -> None:
-    builder.version = groups[0]
+def _read_belgian_version(builder: _TelegramBuilder, obj: DsmrObject) -> None:
+    builder.belgian_version = obj.groups[0]
 
 
-def _read_belgian_version(
-    builder: _TelegramBuilder, _code: str, groups: list[str]
-) -> None:
-    builder.belgian_version = groups[0]
+def _read_identifier(builder: _TelegramBuilder, obj: DsmrObject) -> None:
+    # Raw: an ID is text as sent, and dsmr_parser cannot read IDs with
+    # characters outside its value pattern.
+    if raw := obj.groups[0]:
+        builder.identifiers[obj.line.code] = decode_identifier(raw)
 
 
-def _read_identifier(builder: _TelegramBuilder, code: str, groups: list[str]) -> None:
-    if groups[0]:
-        builder.identifiers[code] = decode_identifier(groups[0])
+def _read_demand(builder: _TelegramBuilder, obj: DsmrObject) -> None:
+    builder.values[Key.DEMAND_CURRENT_QUARTER] = _number(_value(obj), _DEMAND_FACTORS)
 
 
-def _read_demand(builder: _TelegramBuilder, _code: str, groups: list[str]) -> None:
-    builder.values[Key.DEMAND_CURRENT_QUARTER] = _number(groups[0], _DEMAND_FACTORS)
-
-
-def _read_month_peak(builder: _TelegramBuilder, _code: str, groups: list[str]) -> None:
-    demand = _number(groups[-1], _DEMAND_FACTORS)
-    peak_time = parse_timestamp(groups[0]) if len(groups) > 1 else None
+def _read_month_peak(builder: _TelegramBuilder, obj: DsmrObject) -> None:
+    demand = _number(_value(obj, -1), _DEMAND_FACTORS)
+    peak_time = parse_timestamp(obj.groups[0]) if len(obj.groups) > 1 else None
     builder.month_peak = PeakDemand(demand, peak_time)
     builder.values[Key.DEMAND_MONTH_PEAK] = demand
 
 
-def _read_peak_history(
-    builder: _TelegramBuilder, _code: str, groups: list[str]
-) -> None:
+def _read_peak_history(builder: _TelegramBuilder, obj: DsmrObject) -> None:
     # Belgian shape: (count)(1-0:1.6.0)(1-0:1.6.0) then per month
     # (month start)(peak time)(kW). Other countries (e.g. E.ON Hungary) use
-    # 0-0:98.1.0 for billing values, which are not peaks: ignore those.
+    # 0-0:98.1.0 for billing values, which are not peaks: ignore those, and
+    # an empty history "(0)" that dsmr_parser cannot read.
+    groups = obj.groups
     if (
         len(groups) < _PEAK_HISTORY_HEAD
         or not groups[0].isdigit()
@@ -325,20 +314,20 @@ def _read_peak_history(
     ):
         return
     count = int(groups[0])
+    if len(groups) - _PEAK_HISTORY_HEAD != 3 * count or obj.parsed is None:
+        raise _SkippedError("peak history count does not match its entries")
     entries = groups[_PEAK_HISTORY_HEAD:]
-    if len(entries) != 3 * count:
-        raise ValueError("peak history count does not match its entries")
     builder.peak_history = tuple(
         PeakDemand(
-            _number(entries[i + 2], _DEMAND_FACTORS),
-            parse_timestamp(entries[i + 1]),
-            parse_timestamp(entries[i]),
+            _number(peak.values[2], _DEMAND_FACTORS),
+            parse_timestamp(entries[3 * month + 1]),
+            parse_timestamp(entries[3 * month]),
         )
-        for i in range(0, len(entries), 3)
+        for month, peak in enumerate(obj.parsed)
     )
 
 
-_SPECIAL_OBJECTS: dict[str, Callable[[_TelegramBuilder, str, list[str]], None]] = {
+_SPECIAL_OBJECTS = {
     "96.14.0": _read_tariff,
     "1.0.0": _read_timestamp,
     "0.2.8": _read_version,
@@ -361,40 +350,48 @@ def _derive_total(
         values[total] = round(sum(parts), 6)
 
 
-def _mbus_reading(channel: int, objects: dict[str, list[str]]) -> MbusReading | None:
+def _mbus_value(
+    objects: dict[str, DsmrObject],
+) -> tuple[datetime | None, Any, str | None] | None:
+    """Return the capture time, raw value and unit of an MBus channel."""
+    reading = objects.get("24.2.3") or objects.get("24.2.1")
+    if reading is not None and len(reading.groups) > 1:
+        if reading.parsed is None:
+            return None, None, None
+        values = reading.parsed.values
+        captured_at = parse_timestamp(reading.groups[0])
+        return captured_at, values[-1]["value"], values[-1]["unit"]
+    legacy = objects.get("24.3.0")
+    if legacy is not None and legacy.parsed is not None:
+        # DSMR 2.2/3.0: (time)(status)(interval)(1)(0-n:24.2.1)(unit)(value).
+        values = legacy.parsed.values
+        captured_at = parse_timestamp(legacy.groups[0])
+        return captured_at, values[6]["value"], values[5]["value"]
+    return None
+
+
+def _mbus_reading(channel: int, objects: dict[str, DsmrObject]) -> MbusReading | None:
     """Build the reading of one MBus channel, if it is a known kind of meter."""
     device_type: int | None = None
-    if (type_groups := objects.get("24.1.0")) is not None and type_groups[0].isdigit():
-        device_type = int(type_groups[0])
-    reading = objects.get("24.2.3") or objects.get("24.2.1")
-    value: float | None = None
-    unit: str | None = None
-    captured_at: datetime | None = None
-    if reading is not None and len(reading) > 1:
-        captured_at = parse_timestamp(reading[0])
-        raw_value, _, raw_unit = reading[-1].partition("*")
-        unit = _MBUS_UNITS.get(raw_unit.lower())
-    elif (legacy := objects.get("24.3.0")) is not None and len(
-        legacy
-    ) >= _LEGACY_GAS_GROUPS:
-        # DSMR 2.2/3.0: (time)(status)(interval)(1)(0-n:24.2.1)(unit)(value).
-        captured_at = parse_timestamp(legacy[0])
-        raw_value = legacy[6]
-        unit = _MBUS_UNITS.get(legacy[5].lower())
-    else:
+    if (kind_object := objects.get("24.1.0")) is not None and kind_object.groups[
+        0
+    ].isdigit():
+        device_type = int(kind_object.groups[0])
+    found = _mbus_value(objects)
+    if found is None:
         return None
-    if unit is not None and captured_at is not None:
-        try:
-            value = float(raw_value)
-        except ValueError:
-            value = None
+    captured_at, raw_value, raw_unit = found
+    unit = _MBUS_UNITS.get(str(raw_unit).lower()) if raw_unit else None
+    value: float | None = None
+    if unit is not None and captured_at is not None and raw_value is not None:
+        value = float(raw_value)
     if value is None:
         unit = None
     kind = _mbus_kind(device_type, unit)
     if kind is None:
         return None
     identifier = objects.get("96.1.0") or objects.get("96.1.1")
-    equipment_id = decode_identifier(identifier[0]) if identifier else None
+    equipment_id = decode_identifier(identifier.groups[0]) if identifier else None
     if not equipment_id and value is None:
         return None  # an unused channel: no meter, no reading
     return MbusReading(
@@ -416,6 +413,51 @@ def _mbus_kind(device_type: int | None, unit: str | None) -> MbusKind | None:
     return _MBUS_KINDS.get(device_type)
 
 
+def _is_mbus(line: LineId) -> bool:
+    """Tell whether a line belongs to an MBus channel."""
+    return line.channel != 0 and line.medium == 0 and line.code in _MBUS_OBJECTS
+
+
+def detect_variant(
+    header: str,
+    codes: frozenset[str],
+    *,
+    suffixed: bool,
+    version: str | None,
+    dated: bool,
+) -> MeterVariant:
+    """Tell which DSMR flavour sent a telegram.
+
+    Args:
+        header: the header line after the ``/``.
+        codes: the codes of the meter's own objects (not its MBus channels).
+        suffixed: whether OBIS codes end in ``*255`` (EasyMeter).
+        version: the DSMR version line (0.2.8), if any.
+        dated: whether the telegram carries a timestamp (1.0.0).
+    """
+    has_totals = "1.8.0" in codes
+    has_tariffs = not _TARIFF_REGISTERS.isdisjoint(codes)
+    if suffixed or header.startswith("ESY"):
+        variant = MeterVariant.EASYMETER_Q3D
+    elif "96.1.4" in codes or header.startswith("FLU"):
+        variant = MeterVariant.BELGIUM
+    elif header.startswith("Lux"):
+        variant = MeterVariant.LUXEMBOURG
+    elif "1.8.3" in codes or "1.8.4" in codes:
+        variant = MeterVariant.HUNGARY
+    elif has_totals and not has_tariffs and "42.0.0" in codes:
+        variant = MeterVariant.LUXEMBOURG
+    elif has_totals and not has_tariffs:
+        variant = MeterVariant.SWEDEN
+    elif version is not None and version.startswith("4"):
+        variant = MeterVariant.DSMR_4
+    elif version is not None or dated:
+        variant = MeterVariant.DSMR_5
+    else:
+        variant = MeterVariant.DSMR_2_2
+    return variant
+
+
 def parse_telegram(text: str) -> P1Telegram:
     """Parse a complete telegram (``/`` up to ``!``) into a :class:`P1Telegram`.
 
@@ -427,23 +469,39 @@ def parse_telegram(text: str) -> P1Telegram:
     end_of_header = text.find("\n")
     if end_of_header < 0:
         raise TelegramError("telegram has no header line")
-    builder = _TelegramBuilder(text[1:end_of_header].strip())
-    found = False
-    for match in _OBJECT.finditer(text, end_of_header):
-        found = True
-        medium, channel, code, suffix, raw_groups = match.groups()
-        if suffix:
-            builder.suffixed = True
-        if "\n" in raw_groups:
-            raw_groups = raw_groups.replace("\r", "").replace("\n", "")
-        groups = raw_groups[1:-1].split(")(")
-        try:
-            if channel != "0" and code in _MBUS_OBJECTS and medium == "0":
-                builder.add_mbus(int(channel), code, groups)
-            else:
-                builder.add(code, groups)
-        except ValueError, KeyError, IndexError:
-            builder.skipped += 1
-    if not found:
+    header = text[1:end_of_header].strip()
+    text = crlf(text)
+    lines = list(line_ids(text))
+    if not lines:
         raise TelegramError("telegram has no objects")
-    return builder.build()
+    codes = frozenset(line.code for line in lines)
+    main_codes = frozenset(line.code for line in lines if not _is_mbus(line))
+    builder = _TelegramBuilder(header)
+    objects = read_objects(
+        text,
+        detect_variant(
+            header,
+            main_codes,
+            suffixed=any(line.suffixed for line in lines),
+            version=None,
+            dated="1.0.0" in main_codes,
+        ),
+        codes,
+    )
+    for obj in objects.values():
+        line = obj.line
+        if _is_mbus(line):
+            builder.mbus.setdefault(line.channel, {})[line.code] = obj
+            continue
+        try:
+            builder.add(obj)
+        except _SkippedError, ValueError, KeyError, IndexError, TypeError:
+            builder.skipped += 1
+    variant = detect_variant(
+        header,
+        main_codes,
+        suffixed=any(line.suffixed for line in lines),
+        version=builder.version,
+        dated=builder.timestamp is not None,
+    )
+    return builder.build(variant)
