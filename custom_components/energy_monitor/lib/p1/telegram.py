@@ -24,7 +24,15 @@ from zoneinfo import ZoneInfo
 
 from ..vocabulary import Key
 from .dsmr import DsmrObject, LineId, crlf, line_ids, read_objects
-from .model import MbusKind, MbusReading, MeterVariant, P1Telegram, PeakDemand
+from .model import (
+    SWITCH_STATES,
+    MbusKind,
+    MbusReading,
+    MeterVariant,
+    P1Telegram,
+    PeakDemand,
+    PowerFailure,
+)
 
 _DSMR_ZONE = ZoneInfo("Europe/Amsterdam")
 _SUMMER = timezone(timedelta(hours=2))
@@ -96,11 +104,67 @@ _PLAIN_OBJECTS: dict[str, tuple[Key, str]] = {
     "52.36.0": (Key.VOLTAGE_SWELLS_L2, "count"),
     "72.36.0": (Key.VOLTAGE_SWELLS_L3, "count"),
 }
+_REACTIVE_ENERGY_FACTORS: dict[str | None, float] = {
+    None: 1.0,
+    "kvarh": 1.0,
+    "varh": 0.001,
+}
+_REACTIVE_POWER_FACTORS: dict[str | None, float] = {
+    None: 1000.0,
+    "kvar": 1000.0,
+    "var": 1.0,
+}
+_APPARENT_POWER_FACTORS: dict[str | None, float] = {
+    None: 1000.0,
+    "kva": 1000.0,
+    "va": 1.0,
+}
+_AMPERE_FACTORS: dict[str | None, float] = {None: 1.0, "a": 1.0}
+_METER_OBJECTS: dict[str, tuple[Key, dict[str | None, float]]] = {
+    "3.8.0": (Key.GRID_REACTIVE_IMPORT, _REACTIVE_ENERGY_FACTORS),
+    "3.8.1": (Key.GRID_REACTIVE_IMPORT_T1, _REACTIVE_ENERGY_FACTORS),
+    "3.8.2": (Key.GRID_REACTIVE_IMPORT_T2, _REACTIVE_ENERGY_FACTORS),
+    "4.8.0": (Key.GRID_REACTIVE_EXPORT, _REACTIVE_ENERGY_FACTORS),
+    "4.8.1": (Key.GRID_REACTIVE_EXPORT_T1, _REACTIVE_ENERGY_FACTORS),
+    "4.8.2": (Key.GRID_REACTIVE_EXPORT_T2, _REACTIVE_ENERGY_FACTORS),
+    "5.8.0": (Key.GRID_REACTIVE_Q1, _REACTIVE_ENERGY_FACTORS),
+    "6.8.0": (Key.GRID_REACTIVE_Q2, _REACTIVE_ENERGY_FACTORS),
+    "7.8.0": (Key.GRID_REACTIVE_Q3, _REACTIVE_ENERGY_FACTORS),
+    "8.8.0": (Key.GRID_REACTIVE_Q4, _REACTIVE_ENERGY_FACTORS),
+    "15.8.0": (Key.GRID_ELEC_COMBINED, _ENERGY_FACTORS),
+    "3.7.0": (Key.REACTIVE_POWER_IMPORT, _REACTIVE_POWER_FACTORS),
+    "4.7.0": (Key.REACTIVE_POWER_EXPORT, _REACTIVE_POWER_FACTORS),
+    "23.7.0": (Key.REACTIVE_POWER_IMPORT_L1, _REACTIVE_POWER_FACTORS),
+    "43.7.0": (Key.REACTIVE_POWER_IMPORT_L2, _REACTIVE_POWER_FACTORS),
+    "63.7.0": (Key.REACTIVE_POWER_IMPORT_L3, _REACTIVE_POWER_FACTORS),
+    "24.7.0": (Key.REACTIVE_POWER_EXPORT_L1, _REACTIVE_POWER_FACTORS),
+    "44.7.0": (Key.REACTIVE_POWER_EXPORT_L2, _REACTIVE_POWER_FACTORS),
+    "64.7.0": (Key.REACTIVE_POWER_EXPORT_L3, _REACTIVE_POWER_FACTORS),
+    "5.7.0": (Key.REACTIVE_POWER_Q1, _REACTIVE_POWER_FACTORS),
+    "6.7.0": (Key.REACTIVE_POWER_Q2, _REACTIVE_POWER_FACTORS),
+    "7.7.0": (Key.REACTIVE_POWER_Q3, _REACTIVE_POWER_FACTORS),
+    "8.7.0": (Key.REACTIVE_POWER_Q4, _REACTIVE_POWER_FACTORS),
+    "9.7.0": (Key.APPARENT_POWER_IMPORT, _APPARENT_POWER_FACTORS),
+    "10.7.0": (Key.APPARENT_POWER_EXPORT, _APPARENT_POWER_FACTORS),
+    "31.4.0": (Key.CURRENT_THRESHOLD_L1, _AMPERE_FACTORS),
+    "51.4.0": (Key.CURRENT_THRESHOLD_L2, _AMPERE_FACTORS),
+    "71.4.0": (Key.CURRENT_THRESHOLD_L3, _AMPERE_FACTORS),
+}
+"""Objects of the meter itself (channel 0) read as a number in a unit."""
+_THRESHOLDS: dict[str, tuple[Key, float]] = {
+    "kw": (Key.POWER_THRESHOLD, 1000.0),
+    "w": (Key.POWER_THRESHOLD, 1.0),
+    "kva": (Key.APPARENT_POWER_THRESHOLD, 1000.0),
+    "va": (Key.APPARENT_POWER_THRESHOLD, 1.0),
+    "a": (Key.CURRENT_THRESHOLD, 1.0),
+}
+"""The threshold (17.0.0) by its unit: a power, apparent power or current."""
+
 _IDENTIFIER_OBJECTS = ("96.1.1", "96.1.0", "42.0.0", "96.1.255", "0.0.0")
 """Objects that may carry the meter's equipment ID, most specific first."""
 
 _MBUS_OBJECTS = frozenset(
-    {"24.1.0", "96.1.0", "96.1.1", "24.2.1", "24.2.3", "24.3.0", "24.4.0"}
+    {"24.1.0", "96.1.0", "96.1.1", "24.2.1", "24.2.3", "24.3.0", "24.4.0", "96.3.10"}
 )
 _MBUS_KINDS = {3: MbusKind.GAS, 7: MbusKind.WATER, 6: MbusKind.WATER}
 _MBUS_HEAT_TYPES = frozenset({4, 12})
@@ -209,6 +273,7 @@ class _TelegramBuilder:
         self.timestamp: datetime | None = None
         self.month_peak: PeakDemand | None = None
         self.peak_history: tuple[PeakDemand, ...] = ()
+        self.power_failures: tuple[PowerFailure, ...] = ()
         self.skipped = 0
 
     def add(self, obj: DsmrObject) -> None:
@@ -229,6 +294,11 @@ class _TelegramBuilder:
             )
         elif (handler := _SPECIAL_OBJECTS.get(code)) is not None:
             handler(self, obj)
+        elif obj.line.channel == 0 and (meter := _METER_OBJECTS.get(code)):
+            key, factors = meter
+            values[key] = _number(_value(obj), factors)
+        elif obj.line.channel == 0 and (reader := _STATE_OBJECTS.get(code)):
+            reader(self, obj)
 
     def build(self, variant: MeterVariant) -> P1Telegram:
         """Derive the totals and return the telegram."""
@@ -263,6 +333,7 @@ class _TelegramBuilder:
             ),
             month_peak=self.month_peak,
             peak_history=self.peak_history,
+            power_failures=self.power_failures,
             skipped_lines=self.skipped,
         )
 
@@ -339,6 +410,72 @@ _SPECIAL_OBJECTS = {
 }
 
 
+def switch_state(raw: object) -> str:
+    """Return the state of a breaker or valve from the number sent.
+
+    Raises:
+        ValueError: when it is not one of the known states.
+    """
+    number = int(str(raw))
+    if not 0 <= number < len(SWITCH_STATES):
+        raise ValueError(raw)
+    return SWITCH_STATES[number]
+
+
+def decode_text(raw: str) -> str:
+    """Return a text message, decoded when it is sent as hex-encoded ASCII."""
+    if raw and len(raw) % 2 == 0:
+        try:
+            text = bytes.fromhex(raw).decode("ascii")
+        except ValueError:
+            return raw
+        if text.isprintable():
+            return text.strip()
+    return raw
+
+
+def _read_threshold(builder: _TelegramBuilder, obj: DsmrObject) -> None:
+    group = _value(obj)
+    unit: str | None = group["unit"]
+    key, factor = _THRESHOLDS[unit.lower() if unit else "kw"]
+    builder.values[key] = _number(group, {unit.lower() if unit else None: factor})
+
+
+def _read_breaker(builder: _TelegramBuilder, obj: DsmrObject) -> None:
+    builder.values[Key.BREAKER_STATE] = switch_state(obj.groups[0])
+
+
+def _read_meter_state(builder: _TelegramBuilder, obj: DsmrObject) -> None:
+    builder.values[Key.METER_STATE] = obj.groups[0]
+
+
+def _read_text_message(builder: _TelegramBuilder, obj: DsmrObject) -> None:
+    # Raw: dsmr_parser cannot read messages with spaces or a '/' in them.
+    builder.values[Key.TEXT_MESSAGE] = decode_text(obj.groups[0])
+
+
+def _read_power_failures(builder: _TelegramBuilder, obj: DsmrObject) -> None:
+    # (count)(0-0:96.7.19) then per failure (end time)(duration*s).
+    if obj.parsed is None:
+        raise _SkippedError("unreadable power failure log")
+    values = obj.parsed.values
+    ends = obj.groups[2::2]
+    builder.power_failures = tuple(
+        PowerFailure(parse_timestamp(end), int(duration["value"]))
+        for end, duration in zip(ends, values[3::2], strict=True)
+    )
+
+
+_STATE_OBJECTS = {
+    "17.0.0": _read_threshold,
+    "96.3.10": _read_breaker,
+    "96.5.5": _read_meter_state,
+    "96.13.0": _read_text_message,
+    "99.97.0": _read_power_failures,
+}
+"""Objects of the meter itself (channel 0) that are not a plain number."""
+
+
 def _derive_total(
     values: dict[str, float | str], total: Key, tariffs: tuple[Key, ...]
 ) -> None:
@@ -401,7 +538,19 @@ def _mbus_reading(channel: int, objects: dict[str, DsmrObject]) -> MbusReading |
         value=value,
         unit=unit,
         captured_at=captured_at,
+        valve=_mbus_switch(objects.get("24.4.0")),
+        breaker=_mbus_switch(objects.get("96.3.10")),
     )
+
+
+def _mbus_switch(obj: DsmrObject | None) -> str | None:
+    """Return the state of an MBus device's valve or breaker, if sent."""
+    if obj is None or not obj.groups:
+        return None
+    try:
+        return switch_state(obj.groups[0])
+    except ValueError:
+        return None
 
 
 def _mbus_kind(device_type: int | None, unit: str | None) -> MbusKind | None:

@@ -34,7 +34,13 @@ from ...lib.averaging import WindowAverage
 from ...lib.counters import CounterGuard
 from ...lib.p1.continuity import HeldValues, MbusIdentities
 from ...lib.p1.framing import Rejection
-from ...lib.p1.model import MbusReading, P1Telegram, PeakDemand, RejectReason
+from ...lib.p1.model import (
+    MbusReading,
+    P1Telegram,
+    PeakDemand,
+    PowerFailure,
+    RejectReason,
+)
 from ...lib.p1.reader import P1Reader
 from ...lib.readings import ReadingFilter
 from ...lib.vocabulary import AVERAGED_MEASUREMENTS, LIFETIME_COUNTERS, MAX_RATES, Key
@@ -48,6 +54,8 @@ from .const import (
     READ_WATCHDOG,
 )
 
+COUNTERS = LIFETIME_COUNTERS | {Key.GRID_REACTIVE_IMPORT, Key.GRID_REACTIVE_EXPORT}
+"""The meter's lifetime counters: guarded, stored, held within the window."""
 NO_DATA_REPAIR_AFTER = 3600.0
 """Seconds without valid telegrams before the user is asked to check."""
 MONTH_PEAK_MISSING_REPAIR_AFTER = 60
@@ -67,6 +75,8 @@ class P1Data:
     rejected_by_reason: Mapping[str, int] = field(default_factory=dict)
     expired: frozenset[str] = frozenset()
     """Counters and MBus devices whose last value is too old to show."""
+    power_failures: tuple[PowerFailure, ...] = ()
+    """The meter's log of long power failures (newest first)."""
 
 
 def mbus_device_id(meter_id: str, reading: MbusReading) -> str:
@@ -301,9 +311,9 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
             self._cancel_pending = None
         values = dict(telegram.values)
         values.update(self._average.take())
-        self._guard.check_values(values, LIFETIME_COUNTERS, now)
+        self._guard.check_values(values, COUNTERS, now)
         held, expired = self._held.fill(
-            {key: values[key] for key in LIFETIME_COUNTERS & values.keys()}, now
+            {key: values[key] for key in COUNTERS & values.keys()}, now
         )
         values.update(held)
         mbus, expired_mbus = self._hold_mbus(telegram.mbus, now)
@@ -318,6 +328,7 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
                 rejected=self._rejected.total(),
                 rejected_by_reason=dict(self._rejected),
                 expired=expired | expired_mbus,
+                power_failures=telegram.power_failures,
             )
         )
         self._published = True
