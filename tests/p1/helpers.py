@@ -1,6 +1,8 @@
 """Helpers for P1 tests: entries, telegrams on demand, expected values."""
 
+import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 import json
 from typing import Any
@@ -188,3 +190,17 @@ def expected_mbus(fields: dict[str, Any]) -> dict[str, float]:
         device_id = identifier.get("decoded_ascii") or identifier["value"]
         states[f"{device_id}_{keys[device['kind']]}"] = reading["value"]
     return states
+
+
+@dataclass
+class Link:
+    """One client connection of a loopback 'dongle' the test writes to."""
+
+    port: int
+    writer: asyncio.StreamWriter | None = None
+
+    async def send(self, payload: bytes) -> None:
+        """Send bytes to the connected reader."""
+        assert self.writer is not None
+        self.writer.write(payload)
+        await self.writer.drain()

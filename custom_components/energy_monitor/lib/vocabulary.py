@@ -226,19 +226,19 @@ class Key(StrEnum):
     GRID_ELEC_COMBINED = "grid_elec_combined"
     REACTIVE_POWER_IMPORT = "reactive_power_import"
     REACTIVE_POWER_EXPORT = "reactive_power_export"
-    REACTIVE_POWER_IMPORT_L1 = "reactive_power_import_l1"
-    REACTIVE_POWER_IMPORT_L2 = "reactive_power_import_l2"
-    REACTIVE_POWER_IMPORT_L3 = "reactive_power_import_l3"
-    REACTIVE_POWER_EXPORT_L1 = "reactive_power_export_l1"
-    REACTIVE_POWER_EXPORT_L2 = "reactive_power_export_l2"
-    REACTIVE_POWER_EXPORT_L3 = "reactive_power_export_l3"
+    REACTIVE_POWER_IMPORT_L1 = "reactive_import_l1"
+    REACTIVE_POWER_IMPORT_L2 = "reactive_import_l2"
+    REACTIVE_POWER_IMPORT_L3 = "reactive_import_l3"
+    REACTIVE_POWER_EXPORT_L1 = "reactive_export_l1"
+    REACTIVE_POWER_EXPORT_L2 = "reactive_export_l2"
+    REACTIVE_POWER_EXPORT_L3 = "reactive_export_l3"
     REACTIVE_POWER_Q1 = "reactive_power_q1"
     REACTIVE_POWER_Q2 = "reactive_power_q2"
     REACTIVE_POWER_Q3 = "reactive_power_q3"
     REACTIVE_POWER_Q4 = "reactive_power_q4"
     APPARENT_POWER_IMPORT = "apparent_power_import"
     APPARENT_POWER_EXPORT = "apparent_power_export"
-    POWER_THRESHOLD = "power_threshold"
+    POWER_THRESHOLD = "active_power_threshold"
     APPARENT_POWER_THRESHOLD = "apparent_power_threshold"
     CURRENT_THRESHOLD = "current_threshold"
     CURRENT_THRESHOLD_L1 = "current_threshold_l1"
@@ -248,6 +248,7 @@ class Key(StrEnum):
     VALVE_STATE = "valve_state"
     METER_STATE = "meter_state"
     TEXT_MESSAGE = "text_message"
+    TEXT_MESSAGE_RECEIVED = "text_message_received"
     POWER_FAILURE = "power_failure"
 
 
@@ -713,7 +714,13 @@ VOCABULARY: dict[Key, Quantity] = {
         Key.CURRENT_THRESHOLD_L3,
     ),
     **_each(_ENUM, Key.BREAKER_STATE, Key.VALVE_STATE),
-    **_each(_TEXT, Key.METER_STATE, Key.TEXT_MESSAGE, Key.POWER_FAILURE),
+    **_each(
+        _TEXT,
+        Key.METER_STATE,
+        Key.TEXT_MESSAGE,
+        Key.TEXT_MESSAGE_RECEIVED,
+        Key.POWER_FAILURE,
+    ),
 }
 """What the values of every key are; the sensor descriptions come from it."""
 

@@ -33,8 +33,8 @@ class P1EventEntityDescription(EventEntityDescription):
 
 
 TEXT_MESSAGE_EVENT = P1EventEntityDescription(
-    key=Key.TEXT_MESSAGE,
-    translation_key=Key.TEXT_MESSAGE,
+    key=Key.TEXT_MESSAGE_RECEIVED,
+    translation_key=Key.TEXT_MESSAGE_RECEIVED,
     event_types=[MESSAGE],
     entity_registry_enabled_default=False,
     present=Key.TEXT_MESSAGE,
