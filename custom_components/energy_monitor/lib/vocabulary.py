@@ -270,14 +270,6 @@ LIFETIME_COUNTERS: frozenset[Key] = frozenset(
         Key.PV_ELEC_PROD,
         Key.METER_ELEC_IMPORT,
         Key.METER_ELEC_EXPORT,
-        Key.GRID_REACTIVE_IMPORT_T1,
-        Key.GRID_REACTIVE_IMPORT_T2,
-        Key.GRID_REACTIVE_EXPORT_T1,
-        Key.GRID_REACTIVE_EXPORT_T2,
-        Key.GRID_REACTIVE_Q1,
-        Key.GRID_REACTIVE_Q2,
-        Key.GRID_REACTIVE_Q3,
-        Key.GRID_REACTIVE_Q4,
         Key.GRID_ELEC_COMBINED,
     }
 )
@@ -683,7 +675,7 @@ VOCABULARY: dict[Key, Quantity] = {
         Key.GRID_REACTIVE_Q3,
         Key.GRID_REACTIVE_Q4,
     ),
-    Key.GRID_ELEC_COMBINED: _counter(rate=2 * _ELECTRICITY_RATE),
+    Key.GRID_ELEC_COMBINED: _counter(),
     **_each(
         _measurement("var", DeviceClass.REACTIVE_POWER, _POWER_W_ONE_WAY),
         Key.REACTIVE_POWER_IMPORT,

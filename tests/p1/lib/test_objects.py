@@ -219,3 +219,32 @@ def test_case_power_failure_log_parser_grows() -> None:
     first = parse_telegram(text).power_failures
     for _ in range(3):
         assert parse_telegram(text).power_failures == first
+
+
+def test_unreadable_objects_are_skipped_or_left_out() -> None:
+    """A bad failure log is skipped; a bad MBus reading or valve is left out."""
+    telegram = parse_telegram(
+        _METER + "1-0:1.8.1(000010.000*kWh)\r\n"
+        "1-0:99.97.0(1)(0-0:96.7.19)(261120135000W)(abc*s)\r\n"
+        "0-0:17.0.0(16*furlong)\r\n"
+        "0-1:24.1.0(003)\r\n0-1:96.1.0(4730303339303031)\r\n"
+        "0-1:24.2.1(261120135000W)(1x2.5*m3)\r\n0-1:24.4.0(7)\r\n!"
+    )
+    assert telegram.skipped_lines == 2
+    assert telegram.power_failures == ()
+    (gas,) = telegram.mbus
+    assert (gas.equipment_id, gas.value, gas.valve) == ("G0039001", None, None)
+
+
+@pytest.mark.parametrize(
+    ("registers", "variant"),
+    [
+        ("1-0:1.8.0(000010.000*kWh)\r\n0-0:42.0.0(4C555831)\r\n", "5L"),
+        ("1-0:1.8.0(000010.000*kWh)\r\n", "5S"),
+    ],
+)
+def test_meters_with_totals_only(registers: str, variant: str) -> None:
+    """A meter with totals and no tariffs: Luxembourg (with 42.0.0) or Sweden."""
+    telegram = parse_telegram(f"/AUX5\\2METER\r\n\r\n{registers}!")
+    assert telegram.variant == variant
+    assert telegram.values[Key.GRID_ELEC_IMPORT] == 10.0

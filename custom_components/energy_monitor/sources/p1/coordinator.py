@@ -54,8 +54,22 @@ from .const import (
     READ_WATCHDOG,
 )
 
-COUNTERS = LIFETIME_COUNTERS | {Key.GRID_REACTIVE_IMPORT, Key.GRID_REACTIVE_EXPORT}
-"""The meter's lifetime counters: guarded, stored, held within the window."""
+COUNTERS = LIFETIME_COUNTERS | {
+    Key.GRID_REACTIVE_IMPORT,
+    Key.GRID_REACTIVE_IMPORT_T1,
+    Key.GRID_REACTIVE_IMPORT_T2,
+    Key.GRID_REACTIVE_EXPORT,
+    Key.GRID_REACTIVE_EXPORT_T1,
+    Key.GRID_REACTIVE_EXPORT_T2,
+    Key.GRID_REACTIVE_Q1,
+    Key.GRID_REACTIVE_Q2,
+    Key.GRID_REACTIVE_Q3,
+    Key.GRID_REACTIVE_Q4,
+}
+"""The meter's lifetime counters: guarded, stored, held within the window.
+
+Reactive energy (kvarh) is guarded at the same bounded rate as active energy.
+"""
 NO_DATA_REPAIR_AFTER = 3600.0
 """Seconds without valid telegrams before the user is asked to check."""
 MONTH_PEAK_MISSING_REPAIR_AFTER = 60
