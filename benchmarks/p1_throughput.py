@@ -18,6 +18,8 @@ publish interval behaves as with a real 1 Hz meter. Two windows are measured:
 5 s (ours' default; core set to the same) and 0 s (every telegram published).
 The state writes are counted too, as writes per minute at one telegram a
 second: the load the recorder of a user carries. Targets: b/a <= 1.3, b/c <= 1.
+d/a is our decoding alone (framing, CRC, ``dsmr_parser`` and our layer, no
+Home Assistant) against (a): what our layer on the parser costs.
 
 Run: ``.venv/bin/python benchmarks/p1_throughput.py [--telegrams N]``
 """
@@ -82,6 +84,16 @@ def measure_floor(variant: P1Variant, stream: list[bytes]) -> float:
 def per_minute(writes: int, telegrams: int) -> float:
     """Convert state writes during ``telegrams`` (one a second) into writes/min."""
     return writes / telegrams * 60
+
+
+def measure_decode(stream: list[bytes]) -> float:
+    """Time our decoding alone: framing, CRC and parsing (dsmr_parser + layer)."""
+    decoder = P1StreamDecoder()
+    gc.collect()
+    started = time.perf_counter()
+    for chunk in stream:
+        decoder.feed(chunk)
+    return per_telegram(time.perf_counter() - started, len(stream))
 
 
 class SteppingSeconds:
@@ -251,7 +263,7 @@ async def run(count: int) -> None:
     print(f"P1 throughput, {count} telegrams per run, µs per telegram")
     print(
         f"{'meter':<6} {'window':>6} {'(a) parser':>10} {'(b) ours':>9} "
-        f"{'(c) core':>9} {'b/a':>5} {'b/c':>5}  entities b/c  "
+        f"{'(c) core':>9} {'b/a':>5} {'b/c':>5} {'d/a':>5}  entities b/c  "
         "state writes per minute b/c"
     )
     async with async_test_home_assistant() as hass:
@@ -270,6 +282,7 @@ async def run(count: int) -> None:
                     await simulator.disconnect_clients()
                     stream = [simulator.next_payload() for _ in range(count)]
                     floor = measure_floor(variant, stream)
+                    decode = measure_decode(stream)
                     ours, ours_entities, ours_writes = await measure_ours(
                         hass, entry, runtime, stream
                     )
@@ -282,12 +295,16 @@ async def run(count: int) -> None:
                 print(
                     f"{variant.value:<6} {window:>5.0f}s {floor:>10.1f} "
                     f"{ours:>9.1f} {core:>9.1f} {ours / floor:>5.2f} "
-                    f"{ours / core:>5.2f}  {ours_entities:>5}/{core_entities:<5} "
+                    f"{ours / core:>5.2f} {decode / floor:>5.2f}  "
+                    f"{ours_entities:>5}/{core_entities:<5} "
                     f"{per_minute(ours_writes, count):>10.0f}/"
                     f"{per_minute(core_writes, count):.0f}"
                 )
         await hass.async_stop(force=True)
-    print("targets: b/a <= 1.3 (our layer on top of dsmr_parser), b/c <= 1")
+    print(
+        "d: our decoding alone (framing, CRC, dsmr_parser and our layer); "
+        "targets: b/a <= 1.3, d/a: our layer's cost on top of dsmr_parser, b/c <= 1"
+    )
 
 
 def main() -> None:
