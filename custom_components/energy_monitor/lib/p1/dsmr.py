@@ -41,6 +41,9 @@ from dsmr_parser.profile_generic_specifications import (
 from .model import MeterVariant
 
 _LINE_ID = re.compile(r"(\d{1,3})-(\d{1,3}):(\d{1,3}\.\d{1,3}\.\d{1,3})(\*\d{1,3})?")
+_LINE_START = re.compile(
+    r"^(\d{1,3})-(\d{1,3}):(\d{1,3}\.\d{1,3}\.\d{1,3})(\*\d{1,3})?", re.MULTILINE
+)
 _GROUP = re.compile(r"\(([^()]*)\)")
 _REFERENCE_CODE = re.compile(r":(.+?)\.\+\?")
 """The ``C.D.E`` part of a ``dsmr_parser`` OBIS pattern (``1\\.8\\.1``)."""
@@ -78,10 +81,15 @@ class DsmrObject:
     """One line of the telegram as ``dsmr_parser`` read it."""
 
     line: LineId
-    groups: list[str]
-    """The raw value groups, ``(...)`` by ``(...)``."""
+    text: str
+    """The line as sent (continuation lines included)."""
     parsed: Any = None
     """``dsmr_parser``'s object; ``None`` when it could not read the line."""
+
+    @property
+    def groups(self) -> list[str]:
+        """Return the raw value groups, ``(...)`` by ``(...)``."""
+        return _GROUP.findall(self.text)
 
 
 @dataclass(slots=True)
@@ -126,7 +134,7 @@ class _Recorded:
             parsed = self._make().parse(line)
         except Exception:  # noqa: BLE001 - dsmr_parser raises anything on bad input
             parsed = None
-        objects[line] = DsmrObject(line_id, _GROUP.findall(line), parsed)
+        objects[line] = DsmrObject(line_id, line, parsed)
 
 
 def _fresh_profile_generic() -> ProfileGenericParser:
@@ -192,11 +200,8 @@ def crlf(text: str) -> str:
 
 def line_ids(text: str) -> Iterable[LineId]:
     """Yield the OBIS ID of every object line of a telegram."""
-    for match in _LINE_ID.finditer(text):
-        start = match.start()
-        if start == 0 or text[start - 1] == "\n":
-            medium, channel, code, suffix = match.groups()
-            yield LineId(int(medium), int(channel), code, bool(suffix))
+    for medium, channel, code, suffix in _LINE_START.findall(text):
+        yield LineId(int(medium), int(channel), code, bool(suffix))
 
 
 def read_objects(
