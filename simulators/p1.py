@@ -22,8 +22,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from dlms_cosem.security import SecurityControlField, encrypt
-
-from custom_components.energy_monitor.lib.p1.crc import crc16
+from dsmr_parser.parsers import TelegramParser
 
 from .dev import HOST, DevDevice, DevSetup
 from .profile import ZONE, GridProfile, HouseholdProfile, moment_noise, wall_clock
@@ -146,7 +145,7 @@ class P1TelegramBuilder:
             else self._dutch_lines(moment, grid)
         )
         text = "\r\n".join(body) + "\r\n!"
-        crc = crc16(text.encode())
+        crc = TelegramParser.crc16(text)
         return f"{text}{crc:04X}\r\n".encode()
 
     def _electricity_lines(self, moment: datetime, grid: float) -> list[str]:

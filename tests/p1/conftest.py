@@ -7,7 +7,7 @@ from unittest.mock import patch
 import pytest
 
 from simulators.p1 import P1Simulator, P1Variant
-from tests.p1.helpers import ServeBytes, telegram_clock
+from tests.p1.helpers import Link, ServeBytes, TelegramFactory, telegram_clock
 
 
 @pytest.fixture(autouse=True)
@@ -73,3 +73,27 @@ async def serve_bytes(socket_enabled: None) -> AsyncIterator[ServeBytes]:
     for server in servers:
         server.close()
         await server.wait_closed()
+
+
+@pytest.fixture
+async def link(socket_enabled: None) -> AsyncIterator[tuple[Link, TelegramFactory]]:
+    """A dongle that sends what the test says, and a telegram factory."""
+    factory = TelegramFactory()
+    connected = asyncio.Event()
+    link = Link(0)
+
+    async def handle(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        link.writer = writer
+        writer.write(factory.telegram(watts=100))
+        await writer.drain()
+        connected.set()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    link.port = server.sockets[0].getsockname()[1]
+    yield link, factory
+    if link.writer is not None:
+        link.writer.close()
+    server.close()
+    await server.wait_closed()

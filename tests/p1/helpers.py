@@ -1,10 +1,13 @@
 """Helpers for P1 tests: entries, telegrams on demand, expected values."""
 
+import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 import json
 from typing import Any
 
+from dsmr_parser.parsers import TelegramParser
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import (
@@ -13,7 +16,6 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.energy_monitor.const import DOMAIN
-from custom_components.energy_monitor.lib.p1.crc import crc16
 from simulators.p1 import P1TelegramBuilder, P1Variant
 from simulators.profile import ZONE, SteppingClock
 from tests.common import FIXTURES
@@ -110,7 +112,7 @@ def strip_lines(payload: bytes, *markers: str) -> bytes:
         line for line in lines if not any(marker in line for marker in markers)
     )
     body += "!"
-    return f"{body}{crc16(body.encode()):04X}\r\n".encode()
+    return f"{body}{TelegramParser.crc16(body):04X}\r\n".encode()
 
 
 def load_sample(name: str) -> tuple[bytes, dict[str, Any]]:
@@ -188,3 +190,17 @@ def expected_mbus(fields: dict[str, Any]) -> dict[str, float]:
         device_id = identifier.get("decoded_ascii") or identifier["value"]
         states[f"{device_id}_{keys[device['kind']]}"] = reading["value"]
     return states
+
+
+@dataclass
+class Link:
+    """One client connection of a loopback 'dongle' the test writes to."""
+
+    port: int
+    writer: asyncio.StreamWriter | None = None
+
+    async def send(self, payload: bytes) -> None:
+        """Send bytes to the connected reader."""
+        assert self.writer is not None
+        self.writer.write(payload)
+        await self.writer.drain()

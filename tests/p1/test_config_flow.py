@@ -1,5 +1,6 @@
 """The setup wizard for P1 meters: every path, every error, then recovery."""
 
+import asyncio
 from unittest.mock import patch
 
 from homeassistant import config_entries
@@ -297,3 +298,71 @@ def test_only_p1_entries_have_options() -> None:
     assert not flow.async_supports_options_flow(
         MockConfigEntry(domain=DOMAIN, data={"source": "other"})
     )
+
+
+@pytest.mark.parametrize(
+    ("step", "existing", "form"),
+    [
+        (
+            "p1_network",
+            {"host": "127.0.0.1", "port": 2000},
+            {"host": "127.0.0.1", "port": 2000, "dsmr_version": "auto"},
+        ),
+        (
+            "p1_serial",
+            {"serial_port": "/dev/ttyUSB0"},
+            {"serial_port": "/dev/ttyUSB0", "dsmr_version": "auto"},
+        ),
+    ],
+)
+async def test_same_connection_twice_is_refused(
+    hass: HomeAssistant, step: str, existing: dict[str, object], form: dict[str, object]
+) -> None:
+    """A port or host:port already read by an entry is refused, ID or not."""
+    MockConfigEntry(
+        domain=DOMAIN, unique_id=None, data={"source": "p1", **existing}
+    ).add_to_hass(hass)
+    result = await walk_to_form(hass, "p1", step)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], form)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+@pytest.mark.usefixtures("socket_enabled")
+async def test_encrypted_meter_is_recognised_on_its_first_frame(
+    hass: HomeAssistant,
+) -> None:
+    """Encrypted meters are settled on their first frame, not by the timeout.
+
+    The key is asked for at the first encrypted frame; a wrong key fails on
+    the first frame's authentication tag.
+    """
+    simulator = P1Simulator(interval=0.05, encryption_key=bytes.fromhex(KEY))
+    await simulator.start()
+    try:
+        with patch(
+            "custom_components.energy_monitor.sources.p1.config_flow.VALIDATION_TIMEOUT",
+            3600.0,
+        ):
+            result = await walk_to_form(hass, "p1", "p1_network")
+            async with asyncio.timeout(10):
+                result = await hass.config_entries.flow.async_configure(
+                    result["flow_id"],
+                    {"host": "127.0.0.1", "port": simulator.port, "dsmr_version": "5"},
+                )
+            assert result["step_id"] == "p1_keys"
+            for keys in (
+                {"encryption_key": "FF" * 16},
+                {"encryption_key": KEY, "authentication_key": "FF" * 16},
+            ):
+                async with asyncio.timeout(10):
+                    result = await hass.config_entries.flow.async_configure(
+                        result["flow_id"], keys
+                    )
+                assert result["errors"] == {"base": "invalid_key"}
+            result = await hass.config_entries.flow.async_configure(
+                result["flow_id"], {"encryption_key": KEY}
+            )
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+    finally:
+        await simulator.stop()

@@ -11,6 +11,7 @@ import math
 import re
 from typing import Any
 
+from dsmr_parser.parsers import TelegramParser
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 import pytest
@@ -18,7 +19,6 @@ import pytest
 from custom_components.energy_monitor.diagnostics import (
     async_get_config_entry_diagnostics,
 )
-from custom_components.energy_monitor.lib.p1.crc import crc16
 from custom_components.energy_monitor.storage import entry_store_key
 from simulators.p1 import P1Variant
 from tests.common import (
@@ -46,7 +46,7 @@ def mutate(payload: bytes, pattern: str, value: str) -> bytes:
         count=1,
     )
     assert count == 1, pattern
-    return f"{body}{crc16(body.encode()):04X}\r\n".encode()
+    return f"{body}{TelegramParser.crc16(body):04X}\r\n".encode()
 
 
 @dataclass

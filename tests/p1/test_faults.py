@@ -17,6 +17,7 @@ from typing import cast
 from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNAVAILABLE
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import device_registry as dr
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
@@ -279,3 +280,98 @@ async def test_missing_counter_keeps_its_value_within_the_window(
     assert shown(gas) != STATE_UNAVAILABLE
     unsubscribe()
     assert seen == [STATE_UNAVAILABLE, t1_before]
+
+
+# A stale value never looks live: a value is shown only while a valid
+# telegram supplied it within the availability window.
+
+
+def with_bad_crc(payload: bytes) -> bytes:
+    """Return the telegram with a CRC that does not match it."""
+    text = payload.decode()
+    end = text.index("!") + 1
+    crc = int(text[end : end + 4], 16) ^ 0x5A5A
+    return f"{text[:end]}{crc:04X}\r\n".encode()
+
+
+async def update_entity(hass: HomeAssistant, key: str) -> None:
+    """Ask for a refresh as ``homeassistant.update_entity`` does."""
+    await async_setup_component(hass, "homeassistant", {})
+    await hass.services.async_call(
+        "homeassistant",
+        "update_entity",
+        {"entity_id": entity_id_for(hass, key)},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+
+
+async def test_crc_bad_telegrams_only_never_bring_old_values_back(
+    hass: HomeAssistant, dongle: Dongle
+) -> None:
+    """A loose cable: only CRC-bad telegrams. Unavailable, and it stays so."""
+    await set_up(hass, dongle)
+    await dongle.send(watts=-475)
+    await until(hass, lambda: grid_power(hass) == "-475.0")
+    connections = len(dongle.accepted)
+    await dongle.send(with_bad_crc(dongle.factory.telegram(100)))
+    await stall(hass, dongle)
+    await reconnected(hass, dongle, connections, wait_backoff=False)
+    rejected = state_for(hass, "telegrams_rejected").state
+    for watts in (200, 300, 400):
+        await dongle.send(with_bad_crc(dongle.factory.telegram(watts)))
+    await until(
+        hass,
+        lambda: state_for(hass, "telegrams_rejected").state == str(int(rejected) + 3),
+    )
+    assert grid_power(hass) == STATE_UNAVAILABLE
+    assert state_for(hass, "grid_elec_import_t1").state == STATE_UNAVAILABLE
+    await dongle.send(watts=500)
+    await until(hass, lambda: grid_power(hass) == "500.0")
+
+
+async def test_refresh_of_a_silent_meter_keeps_it_unavailable(
+    hass: HomeAssistant, dongle: Dongle
+) -> None:
+    """``update_entity`` while the meter is silent republishes nothing."""
+    await set_up(hass, dongle)
+    await dongle.send(watts=-475)
+    await until(hass, lambda: grid_power(hass) == "-475.0")
+    await update_entity(hass, "grid_power")
+    assert grid_power(hass) == "-475.0"
+
+    await stall(hass, dongle)
+    await update_entity(hass, "grid_power")
+    assert grid_power(hass) == STATE_UNAVAILABLE
+    await update_entity(hass, "grid_elec_import_t1")
+    assert state_for(hass, "grid_elec_import_t1").state == STATE_UNAVAILABLE
+
+
+async def test_refresh_after_the_window_without_telegrams_is_unavailable(
+    hass: HomeAssistant, dongle: Dongle
+) -> None:
+    """Connected but silent beyond the window: a refresh marks it unavailable."""
+    runtime = await set_up(hass, dongle)
+    coordinator = runtime.coordinator
+    await dongle.send(watts=-475)
+    await until(hass, lambda: grid_power(hass) == "-475.0")
+    start = coordinator.clock()
+    coordinator.clock = lambda: start + READ_WATCHDOG + 1
+    await update_entity(hass, "grid_power")
+    assert grid_power(hass) == STATE_UNAVAILABLE
+
+
+async def test_reconnect_shows_nothing_until_a_new_telegram(
+    hass: HomeAssistant, dongle: Dongle
+) -> None:
+    """After a reconnect, old values stay hidden until a telegram arrives."""
+    await set_up(hass, dongle)
+    await dongle.send(watts=-475)
+    await until(hass, lambda: grid_power(hass) == "-475.0")
+    connections = len(dongle.accepted)
+    await reset(hass, dongle)
+    await reconnected(hass, dongle, connections, wait_backoff=False)
+    await update_entity(hass, "grid_power")
+    assert grid_power(hass) == STATE_UNAVAILABLE
+    await dongle.send(watts=700)
+    await until(hass, lambda: grid_power(hass) == "700.0")

@@ -1,8 +1,7 @@
 """P1 meters end to end: telegrams over loopback TCP to entity states."""
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import timedelta
 import json
 import time
@@ -29,6 +28,7 @@ from tests.common import FIXTURES, entity_id_by_unique_id, state_for, until
 from tests.p1.helpers import (
     DSMR_FIXTURES,
     LONGEST_BACKOFF,
+    Link,
     ServeBytes,
     TelegramFactory,
     advance,
@@ -254,44 +254,6 @@ async def test_bad_telegrams_are_counted_never_shown(
     assert rejected.attributes["crc_mismatch"] == 3
     assert rejected.attributes["truncated"] == 2
     assert state_for(hass, "grid_power").state != STATE_UNAVAILABLE
-
-
-@dataclass
-class Link:
-    """One client connection of a loopback 'dongle' the test writes to."""
-
-    port: int
-    writer: asyncio.StreamWriter | None = None
-
-    async def send(self, payload: bytes) -> None:
-        """Send bytes to the connected reader."""
-        assert self.writer is not None
-        self.writer.write(payload)
-        await self.writer.drain()
-
-
-@pytest.fixture
-async def link(socket_enabled: None) -> AsyncIterator[tuple[Link, TelegramFactory]]:
-    """A dongle that sends what the test says, and a telegram factory."""
-    factory = TelegramFactory()
-    connected = asyncio.Event()
-    link = Link(0)
-
-    async def handle(
-        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
-        link.writer = writer
-        writer.write(factory.telegram(watts=100))
-        await writer.drain()
-        connected.set()
-
-    server = await asyncio.start_server(handle, "127.0.0.1", 0)
-    link.port = server.sockets[0].getsockname()[1]
-    yield link, factory
-    if link.writer is not None:
-        link.writer.close()
-    server.close()
-    await server.wait_closed()
 
 
 async def test_power_is_averaged_over_the_interval(

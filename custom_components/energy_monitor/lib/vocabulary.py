@@ -226,6 +226,44 @@ class Key(StrEnum):
     SITE_PEAKS = "site_peaks"
     HEATING_DEGREE_DAYS = "heating_degree_days"
     GAS_PER_DEGREE_DAY = "gas_per_degree_day"
+    # P1 meters: reactive energy per tariff and per quadrant (kvarh, lifetime),
+    # the combined register |+A|+|-A| (kWh, lifetime), one-way reactive (var)
+    # and apparent (VA) power, the meter's limits, states and messages.
+    GRID_REACTIVE_IMPORT_T1 = "grid_reactive_import_t1"
+    GRID_REACTIVE_IMPORT_T2 = "grid_reactive_import_t2"
+    GRID_REACTIVE_EXPORT_T1 = "grid_reactive_export_t1"
+    GRID_REACTIVE_EXPORT_T2 = "grid_reactive_export_t2"
+    GRID_REACTIVE_Q1 = "grid_reactive_q1"
+    GRID_REACTIVE_Q2 = "grid_reactive_q2"
+    GRID_REACTIVE_Q3 = "grid_reactive_q3"
+    GRID_REACTIVE_Q4 = "grid_reactive_q4"
+    GRID_ELEC_COMBINED = "grid_elec_combined"
+    REACTIVE_POWER_IMPORT = "reactive_power_import"
+    REACTIVE_POWER_EXPORT = "reactive_power_export"
+    REACTIVE_POWER_IMPORT_L1 = "reactive_import_l1"
+    REACTIVE_POWER_IMPORT_L2 = "reactive_import_l2"
+    REACTIVE_POWER_IMPORT_L3 = "reactive_import_l3"
+    REACTIVE_POWER_EXPORT_L1 = "reactive_export_l1"
+    REACTIVE_POWER_EXPORT_L2 = "reactive_export_l2"
+    REACTIVE_POWER_EXPORT_L3 = "reactive_export_l3"
+    REACTIVE_POWER_Q1 = "reactive_power_q1"
+    REACTIVE_POWER_Q2 = "reactive_power_q2"
+    REACTIVE_POWER_Q3 = "reactive_power_q3"
+    REACTIVE_POWER_Q4 = "reactive_power_q4"
+    APPARENT_POWER_IMPORT = "apparent_power_import"
+    APPARENT_POWER_EXPORT = "apparent_power_export"
+    POWER_THRESHOLD = "active_power_threshold"
+    APPARENT_POWER_THRESHOLD = "apparent_power_threshold"
+    CURRENT_THRESHOLD = "current_threshold"
+    CURRENT_THRESHOLD_L1 = "current_threshold_l1"
+    CURRENT_THRESHOLD_L2 = "current_threshold_l2"
+    CURRENT_THRESHOLD_L3 = "current_threshold_l3"
+    BREAKER_STATE = "breaker_state"
+    VALVE_STATE = "valve_state"
+    METER_STATE = "meter_state"
+    TEXT_MESSAGE = "text_message"
+    TEXT_MESSAGE_RECEIVED = "text_message_received"
+    POWER_FAILURE = "power_failure"
 
 
 LIFETIME_COUNTERS: frozenset[Key] = frozenset(
@@ -246,6 +284,7 @@ LIFETIME_COUNTERS: frozenset[Key] = frozenset(
         Key.PV_ELEC_PROD,
         Key.METER_ELEC_IMPORT,
         Key.METER_ELEC_EXPORT,
+        Key.GRID_ELEC_COMBINED,
     }
 )
 """Keys whose values only ever grow: a drop is a glitch, never published."""
@@ -268,6 +307,20 @@ AVERAGED_MEASUREMENTS: frozenset[Key] = frozenset(
         Key.POWER_EXPORT_L2,
         Key.POWER_EXPORT_L3,
         Key.FREQUENCY,
+        Key.REACTIVE_POWER_IMPORT,
+        Key.REACTIVE_POWER_EXPORT,
+        Key.REACTIVE_POWER_IMPORT_L1,
+        Key.REACTIVE_POWER_IMPORT_L2,
+        Key.REACTIVE_POWER_IMPORT_L3,
+        Key.REACTIVE_POWER_EXPORT_L1,
+        Key.REACTIVE_POWER_EXPORT_L2,
+        Key.REACTIVE_POWER_EXPORT_L3,
+        Key.REACTIVE_POWER_Q1,
+        Key.REACTIVE_POWER_Q2,
+        Key.REACTIVE_POWER_Q3,
+        Key.REACTIVE_POWER_Q4,
+        Key.APPARENT_POWER_IMPORT,
+        Key.APPARENT_POWER_EXPORT,
     }
 )
 """Instantaneous measurements that are averaged over a publish window."""
@@ -635,6 +688,56 @@ VOCABULARY: dict[Key, Quantity] = {
     Key.SITE_PEAKS: _measurement(None, None, _COUNT, precision=0),
     Key.HEATING_DEGREE_DAYS: _measurement("°C·d", None, (0.0, 100.0), precision=1),
     Key.GAS_PER_DEGREE_DAY: _measurement("m³/°C·d", None, (0.0, 1000.0), precision=3),
+    # P1 meters: reactive and apparent power and energy, limits, states.
+    **_each(
+        _counter("kvarh", DeviceClass.REACTIVE_ENERGY),
+        Key.GRID_REACTIVE_IMPORT_T1,
+        Key.GRID_REACTIVE_IMPORT_T2,
+        Key.GRID_REACTIVE_EXPORT_T1,
+        Key.GRID_REACTIVE_EXPORT_T2,
+        Key.GRID_REACTIVE_Q1,
+        Key.GRID_REACTIVE_Q2,
+        Key.GRID_REACTIVE_Q3,
+        Key.GRID_REACTIVE_Q4,
+    ),
+    Key.GRID_ELEC_COMBINED: _counter(),
+    **_each(
+        _measurement("var", DeviceClass.REACTIVE_POWER, _POWER_W_ONE_WAY),
+        Key.REACTIVE_POWER_IMPORT,
+        Key.REACTIVE_POWER_EXPORT,
+        Key.REACTIVE_POWER_IMPORT_L1,
+        Key.REACTIVE_POWER_IMPORT_L2,
+        Key.REACTIVE_POWER_IMPORT_L3,
+        Key.REACTIVE_POWER_EXPORT_L1,
+        Key.REACTIVE_POWER_EXPORT_L2,
+        Key.REACTIVE_POWER_EXPORT_L3,
+        Key.REACTIVE_POWER_Q1,
+        Key.REACTIVE_POWER_Q2,
+        Key.REACTIVE_POWER_Q3,
+        Key.REACTIVE_POWER_Q4,
+    ),
+    **_each(
+        _measurement("VA", DeviceClass.APPARENT_POWER, _POWER_W_ONE_WAY),
+        Key.APPARENT_POWER_IMPORT,
+        Key.APPARENT_POWER_EXPORT,
+        Key.APPARENT_POWER_THRESHOLD,
+    ),
+    Key.POWER_THRESHOLD: _W_ONE_WAY,
+    **_each(
+        _measurement("A", DeviceClass.CURRENT, (0.0, _CURRENT_A[1])),
+        Key.CURRENT_THRESHOLD,
+        Key.CURRENT_THRESHOLD_L1,
+        Key.CURRENT_THRESHOLD_L2,
+        Key.CURRENT_THRESHOLD_L3,
+    ),
+    **_each(_ENUM, Key.BREAKER_STATE, Key.VALVE_STATE),
+    **_each(
+        _TEXT,
+        Key.METER_STATE,
+        Key.TEXT_MESSAGE,
+        Key.TEXT_MESSAGE_RECEIVED,
+        Key.POWER_FAILURE,
+    ),
 }
 """What the values of every key are; the sensor descriptions come from it."""
 

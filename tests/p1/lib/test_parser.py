@@ -10,13 +10,13 @@ from dsmr_parser.parsers import TelegramParser
 import pytest
 
 from custom_components.energy_monitor.lib.p1.model import MbusKind, MeterVariant
-from custom_components.energy_monitor.lib.p1.parser import (
+from custom_components.energy_monitor.lib.p1.stream import P1StreamDecoder
+from custom_components.energy_monitor.lib.p1.telegram import (
     TelegramError,
     decode_identifier,
     parse_telegram,
     parse_timestamp,
 )
-from custom_components.energy_monitor.lib.p1.stream import P1StreamDecoder
 from custom_components.energy_monitor.lib.vocabulary import Key
 from tests.common import FIXTURES
 from tests.p1.helpers import DSMR_FIXTURES, expected_states, load_sample

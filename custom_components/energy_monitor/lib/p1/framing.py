@@ -1,4 +1,4 @@
-"""Cut a P1 byte stream into telegrams and check their CRC.
+"""Cut a P1 byte stream into telegrams and check their CRC (dsmr_parser's CRC16).
 
 A telegram runs from ``/`` to ``!``, followed by an optional CRC of one to
 four hex digits and a line end. Readers that start mid-telegram see a
@@ -12,7 +12,8 @@ then gives the same text as an 8N1 line, so one serial setting serves both.
 from dataclasses import dataclass
 import re
 
-from .crc import crc16
+from dsmr_parser.parsers import TelegramParser
+
 from .model import RejectReason
 
 _HEADER = re.compile(rb"/[A-Za-z]{3}")
@@ -137,14 +138,15 @@ def _check(frame: bytes, tail: bytes) -> Frame | Rejection:
     if len(checksum) > _MAX_CRC_DIGITS or not _HEX_DIGITS.issuperset(checksum):
         return Rejection(RejectReason.MALFORMED, "unreadable CRC line")
     expected = int(checksum, 16)
-    actual = crc16(frame)
-    if expected != actual and b"\r\n" not in frame:
+    text = frame.decode("ascii")
+    actual = TelegramParser.crc16(text)
+    if expected != actual and "\r\n" not in text:
         # A gateway that turns CRLF into LF: the meter computed the CRC over
         # CRLF line ends, so check that text.
-        actual = crc16(frame.replace(b"\n", b"\r\n"))
+        actual = TelegramParser.crc16(text.replace("\n", "\r\n"))
     if expected != actual:
         return Rejection(
             RejectReason.CRC_MISMATCH,
             f"CRC {checksum.decode()} does not match the telegram ({actual:04X})",
         )
-    return Frame(frame.decode("ascii"), has_crc=True)
+    return Frame(text, has_crc=True)

@@ -65,6 +65,22 @@ class MbusReading:
     """"m³", "kWh", "MWh" or "GJ"; ``None`` when the meter sent no valid value."""
     captured_at: datetime | None
     """When the MBus device took the reading (not when the telegram arrived)."""
+    valve: str | None = None
+    """The gas valve (24.4.0): a :data:`SWITCH_STATES` value, if reported."""
+    breaker: str | None = None
+    """The device's breaker (96.3.10): a :data:`SWITCH_STATES` value."""
+
+
+SWITCH_STATES = ("disconnected", "connected", "ready_for_reconnection")
+"""States of a breaker or valve, by the number the meter sends (0, 1, 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PowerFailure:
+    """A long power failure in the meter's event log (99.97.0)."""
+
+    end: datetime | None
+    duration_s: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,5 +105,7 @@ class P1Telegram:
     mbus: tuple[MbusReading, ...] = ()
     month_peak: PeakDemand | None = None
     peak_history: tuple[PeakDemand, ...] = ()
+    power_failures: tuple[PowerFailure, ...] = ()
+    """The meter's log of long power failures, as sent (newest first)."""
     skipped_lines: int = 0
     """Objects that could not be read (malformed values) and were skipped."""

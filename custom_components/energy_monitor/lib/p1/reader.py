@@ -35,6 +35,13 @@ READ_SIZE = 4096
 
 type Closer = Callable[[], None]
 
+_DECISIVE = frozenset({RejectReason.ENCRYPTED, RejectReason.DECRYPTION_FAILED})
+"""Rejections that settle a one-shot read at once: more data will not help.
+
+The first encrypted frame shows that a key is needed; with a key, the first
+frame whose authentication fails shows that the key is wrong.
+"""
+
 
 class P1ConnectionError(Exception):
     """The P1 port could not be opened."""
@@ -286,6 +293,9 @@ async def async_read_telegram(
 ) -> P1Telegram:
     """Wait for one valid telegram, trying each line setting in turn.
 
+    An encrypted frame without a key, or one that the key does not decrypt,
+    ends the wait at once (see :data:`_DECISIVE`).
+
     Raises:
         P1ConnectionError: when the port cannot be opened.
         NoTelegramError: when no valid telegram arrived within ``timeout``.
@@ -307,6 +317,8 @@ async def async_read_telegram(
                 if isinstance(item, P1Telegram):
                     return item
                 rejections.append(item)
+                if item.reason in _DECISIVE:
+                    raise NoTelegramError(rejections)
         except StalledError:
             pass
         finally:

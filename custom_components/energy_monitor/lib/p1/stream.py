@@ -3,7 +3,7 @@
 from .decrypt import DecryptionError, EncryptedFramer, decrypt_frame
 from .framing import Frame, Rejection, TelegramFramer
 from .model import MeterVariant, P1Telegram, RejectReason
-from .parser import TelegramError, parse_telegram
+from .telegram import TelegramError, parse_telegram
 
 
 class P1StreamDecoder:

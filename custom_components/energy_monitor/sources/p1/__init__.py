@@ -18,7 +18,7 @@ SPEC = SourceSpec[P1Runtime](
     config_flow=P1ConfigFlow,
     options_flow=P1OptionsFlow,
     async_setup_runtime=async_setup_runtime,
-    platforms=(Platform.SENSOR,),
+    platforms=(Platform.EVENT, Platform.SENSOR),
     redact=frozenset(
         {CONF_AUTHENTICATION_KEY, CONF_ENCRYPTION_KEY, CONF_SERIAL_PORT, "equipment_id"}
     ),

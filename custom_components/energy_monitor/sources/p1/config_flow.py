@@ -88,6 +88,13 @@ def _error_for(err: NoTelegramError) -> str:
     return "no_telegram"
 
 
+def _connection_of(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the fields that name where the meter is read (port or host:port)."""
+    if data.get(CONF_SERIAL_PORT):
+        return {CONF_SERIAL_PORT: data[CONF_SERIAL_PORT]}
+    return {CONF_HOST: data[CONF_HOST], CONF_PORT: data[CONF_PORT]}
+
+
 class P1ConfigFlow(ConfigFlow):
     """The P1 steps of Energy Monitor's setup wizard."""
 
@@ -191,6 +198,9 @@ class P1ConfigFlow(ConfigFlow):
     ) -> ConfigFlowResult | None:
         """Validate ``data``; return the flow's next step, or fill ``errors``."""
         self._p1_data = data
+        if self.source not in (SOURCE_RECONFIGURE, SOURCE_REAUTH):
+            # Two entries reading one dongle or cable, whatever the meter's ID.
+            self._async_abort_entries_match(_connection_of(data))
         try:
             telegram = await self._async_p1_read(data)
         except ValueError:

@@ -34,7 +34,13 @@ from ...lib.averaging import WindowAverage
 from ...lib.counters import CounterGuard
 from ...lib.p1.continuity import HeldValues, MbusIdentities
 from ...lib.p1.framing import Rejection
-from ...lib.p1.model import MbusReading, P1Telegram, PeakDemand, RejectReason
+from ...lib.p1.model import (
+    MbusReading,
+    P1Telegram,
+    PeakDemand,
+    PowerFailure,
+    RejectReason,
+)
 from ...lib.p1.reader import P1Reader
 from ...lib.readings import ReadingFilter
 from ...lib.vocabulary import AVERAGED_MEASUREMENTS, LIFETIME_COUNTERS, MAX_RATES, Key
@@ -48,6 +54,22 @@ from .const import (
     READ_WATCHDOG,
 )
 
+COUNTERS = LIFETIME_COUNTERS | {
+    Key.GRID_REACTIVE_IMPORT,
+    Key.GRID_REACTIVE_IMPORT_T1,
+    Key.GRID_REACTIVE_IMPORT_T2,
+    Key.GRID_REACTIVE_EXPORT,
+    Key.GRID_REACTIVE_EXPORT_T1,
+    Key.GRID_REACTIVE_EXPORT_T2,
+    Key.GRID_REACTIVE_Q1,
+    Key.GRID_REACTIVE_Q2,
+    Key.GRID_REACTIVE_Q3,
+    Key.GRID_REACTIVE_Q4,
+}
+"""The meter's lifetime counters: guarded, stored, held within the window.
+
+Reactive energy (kvarh) is guarded at the same bounded rate as active energy.
+"""
 NO_DATA_REPAIR_AFTER = 3600.0
 """Seconds without valid telegrams before the user is asked to check."""
 MONTH_PEAK_MISSING_REPAIR_AFTER = 60
@@ -67,6 +89,8 @@ class P1Data:
     rejected_by_reason: Mapping[str, int] = field(default_factory=dict)
     expired: frozenset[str] = frozenset()
     """Counters and MBus devices whose last value is too old to show."""
+    power_failures: tuple[PowerFailure, ...] = ()
+    """The meter's log of long power failures (newest first)."""
 
 
 def mbus_device_id(meter_id: str, reading: MbusReading) -> str:
@@ -116,6 +140,11 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
         self._rejected: Counter[str] = Counter()
         self._decryption_failures = 0
         self._window_start = 0.0
+        self._health_at = 0.0
+        self.publishes = 0
+        """How many times telegram data was published (not health updates)."""
+        self._last_valid = 0.0
+        self._health_listeners: list[CALLBACK_TYPE] = []
         self._pending: P1Telegram | None = None
         self._cancel_pending: CALLBACK_TYPE | None = None
         self._cancel_no_data: CALLBACK_TYPE | None = None
@@ -160,12 +189,33 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
 
     @override
     async def _async_update_data(self) -> P1Data:
-        """Return the latest data; a P1 meter pushes, there is nothing to poll."""
-        if not self._published:
+        """Return the latest data; a P1 meter pushes, there is nothing to poll.
+
+        A refresh (``homeassistant.update_entity``) never brings old values
+        back as live: it fails unless the meter is connected and a valid
+        telegram arrived within :data:`READ_WATCHDOG` seconds.
+        """
+        if (
+            not self._published
+            or not self.last_update_success
+            or self.clock() - self._last_valid > READ_WATCHDOG
+        ):
             raise UpdateFailed(
                 translation_domain=DOMAIN, translation_key="p1_no_telegram"
             )
         return self.data
+
+    @callback
+    def async_add_health_listener(self, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call ``update`` when the health figures change; return the remover.
+
+        Health sensors (rejected telegrams) follow the line on this path, so
+        a rejected telegram updates them without publishing the meter's
+        values again (which would make them look live, see
+        :meth:`telegram_rejected`).
+        """
+        self._health_listeners.append(update)
+        return lambda: self._health_listeners.remove(update)
 
     # P1Listener: called by the reader.
 
@@ -177,6 +227,7 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
         self._decryption_failures = 0
         self._average.add(telegram.values)
         now = self.clock()
+        self._last_valid = now
         wait = self._window_start + self._interval - now
         if not self._published or not self.last_update_success or wait <= 0:
             self._publish(telegram, now)
@@ -229,15 +280,17 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
             if self._decryption_failures == DECRYPTION_FAILURES_BEFORE_REAUTH:
                 self.config_entry.async_start_reauth(self.hass)
         now = self.clock()
-        if self._published and now - self._window_start >= self._interval:
-            self._window_start = now
-            self.async_set_updated_data(
-                replace(
-                    self.data,
-                    rejected=self._rejected.total(),
-                    rejected_by_reason=dict(self._rejected),
-                )
+        if self._published and now - self._health_at >= self._interval:
+            # Not async_set_updated_data: that would mark a lost meter as
+            # available again and show its last values as live.
+            self._health_at = now
+            self.data = replace(
+                self.data,
+                rejected=self._rejected.total(),
+                rejected_by_reason=dict(self._rejected),
             )
+            for update in tuple(self._health_listeners):
+                update()
 
     def connection_lost(self, error: Exception) -> None:
         """Mark the entities unavailable (logged once per outage)."""
@@ -272,12 +325,13 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
             self._cancel_pending = None
         values = dict(telegram.values)
         values.update(self._average.take())
-        self._guard.check_values(values, LIFETIME_COUNTERS, now)
+        self._guard.check_values(values, COUNTERS, now)
         held, expired = self._held.fill(
-            {key: values[key] for key in LIFETIME_COUNTERS & values.keys()}, now
+            {key: values[key] for key in COUNTERS & values.keys()}, now
         )
         values.update(held)
         mbus, expired_mbus = self._hold_mbus(telegram.mbus, now)
+        self.publishes += 1
         self.async_set_updated_data(
             P1Data(
                 values=values,
@@ -288,6 +342,7 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
                 rejected=self._rejected.total(),
                 rejected_by_reason=dict(self._rejected),
                 expired=expired | expired_mbus,
+                power_failures=telegram.power_failures,
             )
         )
         self._published = True

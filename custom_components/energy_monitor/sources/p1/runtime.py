@@ -14,6 +14,7 @@ from ...const import DOMAIN
 from ...coordinator import EnergyMonitorConfigEntry, SourceRuntime
 from .const import FIRST_TELEGRAM_TIMEOUT
 from .coordinator import P1Coordinator, mbus_device_id
+from .event import async_setup_events
 from .sensor import async_setup_sensors
 
 
@@ -29,8 +30,11 @@ class P1Runtime(SourceRuntime):
     def async_add_entities(
         self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
     ) -> None:
-        """Add the meter's sensors."""
-        async_setup_sensors(self.coordinator, async_add_entities)
+        """Add the meter's sensors or events."""
+        if platform is Platform.EVENT:
+            async_setup_events(self.coordinator, async_add_entities)
+        else:
+            async_setup_sensors(self.coordinator, async_add_entities)
 
     @override
     async def async_shutdown(self) -> None:

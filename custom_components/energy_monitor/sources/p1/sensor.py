@@ -25,7 +25,7 @@ from homeassistant.helpers.typing import StateType
 from ...const import DOMAIN
 from ...descriptions import describe
 from ...entity import EnergyMonitorEntity
-from ...lib.p1.model import MbusKind, MbusReading, PeakDemand
+from ...lib.p1.model import SWITCH_STATES, MbusKind, MbusReading, PeakDemand
 from ...lib.vocabulary import Key
 from ...written import WrittenOnChange
 from .const import MANUFACTURERS
@@ -137,6 +137,61 @@ METER_SENSORS: tuple[P1SensorEntityDescription, ...] = (
     ),
     _meter(Key.DEMAND_CURRENT_QUARTER),
     _meter(Key.DEMAND_MONTH_PEAK, attributes_fn=_peak_attributes),
+    # Reactive and apparent power and energy: for the few who need them.
+    *(
+        _meter(key, entity_registry_enabled_default=False)
+        for key in (
+            Key.GRID_REACTIVE_IMPORT,
+            Key.GRID_REACTIVE_IMPORT_T1,
+            Key.GRID_REACTIVE_IMPORT_T2,
+            Key.GRID_REACTIVE_EXPORT,
+            Key.GRID_REACTIVE_EXPORT_T1,
+            Key.GRID_REACTIVE_EXPORT_T2,
+            Key.GRID_REACTIVE_Q1,
+            Key.GRID_REACTIVE_Q2,
+            Key.GRID_REACTIVE_Q3,
+            Key.GRID_REACTIVE_Q4,
+            Key.GRID_ELEC_COMBINED,
+            Key.REACTIVE_POWER_IMPORT,
+            Key.REACTIVE_POWER_EXPORT,
+            Key.REACTIVE_POWER_IMPORT_L1,
+            Key.REACTIVE_POWER_IMPORT_L2,
+            Key.REACTIVE_POWER_IMPORT_L3,
+            Key.REACTIVE_POWER_EXPORT_L1,
+            Key.REACTIVE_POWER_EXPORT_L2,
+            Key.REACTIVE_POWER_EXPORT_L3,
+            Key.REACTIVE_POWER_Q1,
+            Key.REACTIVE_POWER_Q2,
+            Key.REACTIVE_POWER_Q3,
+            Key.REACTIVE_POWER_Q4,
+            Key.APPARENT_POWER_IMPORT,
+            Key.APPARENT_POWER_EXPORT,
+        )
+    ),
+    # The meter's limits, states and messages (diagnostic, off by default).
+    *(
+        _meter(
+            key,
+            entity_category=EntityCategory.DIAGNOSTIC,
+            entity_registry_enabled_default=False,
+        )
+        for key in (
+            Key.POWER_THRESHOLD,
+            Key.APPARENT_POWER_THRESHOLD,
+            Key.CURRENT_THRESHOLD,
+            Key.CURRENT_THRESHOLD_L1,
+            Key.CURRENT_THRESHOLD_L2,
+            Key.CURRENT_THRESHOLD_L3,
+            Key.METER_STATE,
+            Key.TEXT_MESSAGE,
+        )
+    ),
+    _meter(
+        Key.BREAKER_STATE,
+        options=list(SWITCH_STATES),
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+    ),
 )
 
 HEALTH_SENSORS: tuple[P1SensorEntityDescription, ...] = (
@@ -189,6 +244,7 @@ class P1Sensor(EnergyMonitorEntity[P1Coordinator], WrittenOnChange, SensorEntity
 
     entity_description: P1SensorEntityDescription
     _unrecorded_attributes = frozenset({"history"})
+    _publishes_seen = 0
 
     def __init__(
         self, coordinator: P1Coordinator, description: P1SensorEntityDescription
@@ -227,6 +283,17 @@ class P1Sensor(EnergyMonitorEntity[P1Coordinator], WrittenOnChange, SensorEntity
             return None
         return attributes_fn(self.coordinator.data)
 
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Follow the coordinator; health sensors also follow the line."""
+        await super().async_added_to_hass()
+        if self.entity_description.always_available:
+            self.async_on_remove(
+                self.coordinator.async_add_health_listener(
+                    self._handle_coordinator_update
+                )
+            )
+
     @callback
     @override
     def _handle_coordinator_update(self) -> None:
@@ -234,13 +301,19 @@ class P1Sensor(EnergyMonitorEntity[P1Coordinator], WrittenOnChange, SensorEntity
 
         Writing an unchanged measurement refreshes its ``last_reported``, which
         is how automations (and the EV controller) tell live data from a frozen
-        feed; unchanged counters and diagnostics are not written again.
+        feed; unchanged counters and diagnostics are not written again. Only
+        data from a new telegram counts as a publish: a refresh that returns
+        the same data does not make an old measurement look new.
         """
+        publishes = self.coordinator.publishes
+        published = publishes != self._publishes_seen
+        self._publishes_seen = publishes
         self.async_write_if_changed(
             self.available,
             self.native_value,
             self.extra_state_attributes,
-            always=self.entity_description.state_class is SensorStateClass.MEASUREMENT,
+            always=published
+            and self.entity_description.state_class is SensorStateClass.MEASUREMENT,
         )
 
 
@@ -316,12 +389,81 @@ class MbusSensor(EnergyMonitorEntity[P1Coordinator], WrittenOnChange, SensorEnti
         self.async_write_if_changed(self.available, self._reading())
 
 
+_MBUS_STATES: dict[Key, Callable[[MbusReading], str | None]] = {
+    Key.VALVE_STATE: lambda reading: reading.valve,
+    Key.BREAKER_STATE: lambda reading: reading.breaker,
+}
+"""The states of an MBus device's valve (gas) and breaker, where it has them."""
+
+
+class MbusStateSensor(
+    EnergyMonitorEntity[P1Coordinator], WrittenOnChange, SensorEntity
+):
+    """The valve or breaker of a gas, water or heat meter (off by default)."""
+
+    def __init__(
+        self,
+        coordinator: P1Coordinator,
+        key: Key,
+        reading: MbusReading,
+        meter_device_id: str,
+    ) -> None:
+        """Create the sensor on the MBus meter's own device."""
+        device_id = mbus_device_id(coordinator.meter_id, reading)
+        super().__init__(
+            coordinator,
+            describe(
+                key,
+                options=list(SWITCH_STATES),
+                entity_category=EntityCategory.DIAGNOSTIC,
+                entity_registry_enabled_default=False,
+            ),
+            device_id=device_id,
+            device_info=DeviceInfo(
+                identifiers={(DOMAIN, device_id)},
+                via_device_id=meter_device_id,
+            ),
+        )
+        self._device_id = device_id
+        self._state_of = _MBUS_STATES[key]
+
+    def _reading(self) -> MbusReading | None:
+        """Return this meter's reading in the latest data."""
+        for reading in self.coordinator.data.mbus:
+            if mbus_device_id(self.coordinator.meter_id, reading) == self._device_id:
+                return reading
+        return None
+
+    @property
+    @override
+    def available(self) -> bool:
+        """Tell whether the meter is live and the device's state was sent."""
+        return (
+            super().available
+            and self._device_id not in self.coordinator.data.expired
+            and self.native_value is not None
+        )
+
+    @property
+    @override
+    def native_value(self) -> str | None:
+        """Return the valve's or breaker's state."""
+        reading = self._reading()
+        return None if reading is None else self._state_of(reading)
+
+    @callback
+    @override
+    def _handle_coordinator_update(self) -> None:
+        """Write the state only when it changed."""
+        self.async_write_if_changed(self.available, self.native_value)
+
+
 @callback
 def async_setup_sensors(
     coordinator: P1Coordinator, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> None:
     """Add the sensors the meter reports now, and later ones as they appear."""
-    known: set[str] = set()
+    known: set[str | tuple[str, Key]] = set()
     meter_device = dr.async_get(coordinator.hass).async_get_or_create(
         config_entry_id=coordinator.config_entry.entry_id,
         **meter_device_info(coordinator),
@@ -344,6 +486,14 @@ def async_setup_sensors(
             if reading.value is not None and device_id not in known:
                 known.add(device_id)
                 new.append(MbusSensor(coordinator, reading, meter_device.id))
+            if device_id not in known:
+                continue  # the device's states come with its reading's sensor
+            for key, state_of in _MBUS_STATES.items():
+                if state_of(reading) is not None and (device_id, key) not in known:
+                    known.add((device_id, key))
+                    new.append(
+                        MbusStateSensor(coordinator, key, reading, meter_device.id)
+                    )
         if new:
             async_add_entities(new)
 
