@@ -164,6 +164,7 @@ async def test_restored_figures(hass: HomeAssistant) -> None:
     assert restored.attributes["day"] == "2024-01-11"
 
 
+@pytest.mark.usefixtures("mock_setup_entry")
 async def test_options_step(hass: HomeAssistant) -> None:
     """The insights are chosen in the site's options (with grid power)."""
     entry = MockConfigEntry(domain=DOMAIN, title="Home", data=DATA, options={})
@@ -180,3 +181,4 @@ async def test_options_step(hass: HomeAssistant) -> None:
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert entry.options == {"insight_temperature": TEMPERATURE, "heating_base": 15.0}
+    await hass.async_block_till_done()
