@@ -575,4 +575,4 @@ def test_default_settings() -> None:
     assert settings.mode is ChargingMode.CHEAP
     assert (settings.start_surplus, settings.stop_import) == (1000.0, 700.0)
     assert (settings.averaging_window, settings.min_on_time) == (600.0, 900.0)
-    assert (settings.min_off_time, settings.max_switches) == (600.0, 6)
+    assert (settings.min_off_time, settings.max_switches) == (600.0, 12)
