@@ -37,8 +37,8 @@ from collections import deque
 from collections.abc import Callable, Iterator
 import csv
 from dataclasses import dataclass, replace
-import gzip
 from datetime import datetime, timedelta
+import gzip
 import math
 from pathlib import Path
 import random
@@ -205,8 +205,9 @@ def measured_load(day: datetime, seed: int) -> Callable[[datetime], float]:
         hourly = {
             moment: float(row[HOUSEHOLD] or 0.0)
             for row in csv.DictReader(file)
-            if (moment := datetime.fromisoformat(row["timestamp"]).astimezone(ZONE))
-            .date()
+            if (
+                moment := datetime.fromisoformat(row["timestamp"]).astimezone(ZONE)
+            ).date()
             == day.date()
         }
     rng = random.Random(seed)
@@ -374,9 +375,7 @@ def traces() -> list[Trace]:
             "winter low sun",
             winter,
             measured_load(winter, 5),
-            measured_pv(
-                irradiance, winter, cycle=20.0, seed=5, gain=WINTER_TILT_GAIN
-            ),
+            measured_pv(irradiance, winter, cycle=20.0, seed=5, gain=WINTER_TILT_GAIN),
         ),
         Trace(
             "data stops 13-15h",
