@@ -1,5 +1,7 @@
 """Numbers from other entities' states: the inputs of the site and EV charger."""
 
+import math
+
 from homeassistant.const import (
     ATTR_UNIT_OF_MEASUREMENT,
     STATE_UNAVAILABLE,
@@ -14,13 +16,14 @@ MISSING = (STATE_UNAVAILABLE, STATE_UNKNOWN)
 
 
 def state_number(state: State | None) -> float | None:
-    """Return a state as a number, ``None`` when it is not one."""
+    """Return a state as a number, ``None`` when it is not a finite one."""
     if state is None or state.state in MISSING:
         return None
     try:
-        return float(state.state)
+        value = float(state.state)
     except ValueError:
         return None
+    return value if math.isfinite(value) else None
 
 
 def state_in_unit(

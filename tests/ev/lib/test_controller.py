@@ -511,6 +511,91 @@ def test_plan_cheapest() -> None:
     assert plan[0].as_dict()["price"] == 1.0
 
 
+def test_plan_is_one_the_relay_can_follow() -> None:
+    """Cut next to the plan, short gaps charged through, runs of min on time."""
+    base = datetime(2026, 1, 1, 0, 0, tzinfo=UTC)
+
+    def at(minutes: float) -> datetime:
+        return base + timedelta(minutes=minutes)
+
+    prices = [
+        PriceSlot(at(0), at(60), 0.3),
+        PriceSlot(at(60), at(120), 0.2),
+        PriceSlot(at(120), at(175), 0.05),
+        PriceSlot(at(175), at(180), 0.5),
+        PriceSlot(at(180), at(240), 0.06),
+        PriceSlot(at(240), at(300), 0.4),
+    ]
+
+    def runs(
+        needed: float, slots: list[PriceSlot] = prices, min_on: float = 15
+    ) -> list[tuple[int, int]]:
+        plan = plan_cheapest(
+            slots,
+            base,
+            at(300),
+            timedelta(minutes=needed),
+            min_on=timedelta(minutes=min_on),
+            min_off=timedelta(minutes=10),
+        )
+        merged: list[tuple[int, int]] = []
+        for slot in plan:
+            start = int((slot.start - base).total_seconds() // 60)
+            end = int((slot.end - base).total_seconds() // 60)
+            if merged and merged[-1][1] == start:
+                merged[-1] = (merged[-1][0], end)
+            else:
+                merged.append((start, end))
+        return merged
+
+    # The 5-minute dear gap is charged through and taken off the dear end;
+    # the cut hour keeps its part next to the plan (85-120, trimmed to 90).
+    assert runs(150) == [(90, 240)]
+    # A run shorter than the minimum on time is lengthened (here backwards,
+    # at the deadline).
+    assert runs(5, [PriceSlot(at(240), at(300), 0.1)]) == [(240, 255)]
+    late = [PriceSlot(at(0), at(280), 0.9), PriceSlot(at(280), at(300), 0.1)]
+    assert runs(5, late) == [(280, 295)]
+    assert runs(25, late) == [(275, 300)]
+    last = [PriceSlot(at(0), at(290), 0.9), PriceSlot(at(290), at(300), 0.1)]
+    assert runs(5, last) == [(285, 300)]
+    # Gaps charged through are taken off the dear end; a plan of runs at the
+    # minimum on time has nothing to give back.
+    ends = [
+        PriceSlot(at(0), at(10), 0.1),
+        PriceSlot(at(10), at(15), 0.9),
+        PriceSlot(at(15), at(40), 0.1),
+        PriceSlot(at(40), at(60), 0.8),
+    ]
+    assert runs(35, ends) == [(0, 35)]
+    short = [
+        PriceSlot(at(0), at(15), 0.1),
+        PriceSlot(at(15), at(20), 0.9),
+        PriceSlot(at(20), at(35), 0.1),
+    ]
+    assert runs(30, short, min_on=35) == [(0, 35)]
+    # A gap with no price is not charged through; nothing to trim then.
+    holes = [PriceSlot(at(0), at(20), 0.1), PriceSlot(at(25), at(45), 0.1)]
+    assert runs(40, holes) == [(0, 20), (25, 45)]
+
+
+def test_cheap_plan_waits_out_the_minimum_off_time() -> None:
+    """Re-planned after a stop, the plan starts when the relay may start."""
+    settings = quick(mode=ChargingMode.CHEAP, min_energy=1.4, min_off_time=600)
+    controller = ChargeController(settings, START - timedelta(minutes=1))
+    forecast = (PriceSlot(START, START + timedelta(hours=3), 0.1),)
+    grid = Reading(300.0, START)
+    controller.update(ControllerInputs(now=START, relay_on=True, grid_power=grid))
+    stopped = START + timedelta(seconds=10)
+    controller.update(ControllerInputs(now=stopped, relay_on=False, grid_power=grid))
+    plan = controller.plan(
+        ControllerInputs(
+            now=stopped, relay_on=False, grid_power=grid, price_forecast=forecast
+        )
+    )
+    assert plan[0].start == stopped + timedelta(minutes=10)
+
+
 def test_price_forecast_formats() -> None:
     """Forecasts from several integrations' attributes are understood."""
     nord_pool = {
@@ -575,4 +660,4 @@ def test_default_settings() -> None:
     assert settings.mode is ChargingMode.CHEAP
     assert (settings.start_surplus, settings.stop_import) == (1000.0, 700.0)
     assert (settings.averaging_window, settings.min_on_time) == (600.0, 900.0)
-    assert (settings.min_off_time, settings.max_switches) == (600.0, 6)
+    assert (settings.min_off_time, settings.max_switches) == (600.0, 12)

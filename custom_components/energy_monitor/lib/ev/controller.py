@@ -27,7 +27,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, TypeGuard
 
-from ..site.calendar import HOUR, quarter_start
+from ..site.calendar import HOUR, QUARTER, quarter_start
 from ..site.capacity import QuarterStatus
 from ..site.tariff import DEFAULT_CAPACITY_MINIMUM
 from .averaging import TimeWeightedAverage
@@ -41,6 +41,14 @@ CHEAP_PERCENTILE = 0.25
 _PRICE_HISTORY = timedelta(hours=24)
 ENERGY_TOLERANCE = 0.005
 """kWh below which an energy target counts as reached."""
+POWER_TOLERANCE = 0.05
+"""Share of the energy target a re-learned charger power may leave undone.
+
+When a plan's slots have passed with less than this share of the target
+still to charge (the charger's power was re-learned a little lower than
+planned), no new slot is added: a seconds-long sliver would cost a relay
+cycle of the minimum on time.
+"""
 
 
 class ChargingMode(StrEnum):
@@ -67,6 +75,7 @@ class Reason(StrEnum):
     NO_SURPLUS = "no_surplus"
     NOT_CHEAP = "not_cheap"
     PEAK_GUARD = "peak_guard"
+    RELAY_UNAVAILABLE = "relay_unavailable"
     SURPLUS = "surplus"
     SWITCH_LIMIT = "switch_limit"
     TARGET_REACHED = "target_reached"
@@ -91,8 +100,14 @@ class ChargerSettings:
     min_energy: float = 10.0
     """kWh to charge before the ready-by time (solar_min and cheap modes)."""
     ready_by: time = time(7, 0)
-    max_switches: int = 6
-    """Relay switches per day after which surplus no longer starts charging."""
+    max_switches: int = 12
+    """Relay switches per day (on and off each count) after which nothing starts.
+
+    Every automatic start counts (surplus, cheap hours, minimum energy); a
+    start is allowed while fewer switches were made today. 12 allows six
+    charging periods a day, more than a sunny or cloudy day needs with the
+    minimum on/off times (see benchmarks/ev_backtest.py).
+    """
     stale_after: float = 90.0
     """Seconds after which an unchanged input counts as stale."""
     peak_limit: float | None = None
@@ -201,6 +216,9 @@ class ChargeController:
         self._surplus = TimeWeightedAverage()
         self._last_sample: datetime | None = None
         self._relay_on: bool | None = None
+        """The relay's last known state (kept while it is unavailable)."""
+        self._relay_known = False
+        """Whether the relay reported its state at the last update."""
         self.last_switch: datetime | None = None
         self.boost_until: datetime | None = None
         self._last_update: datetime | None = None
@@ -208,6 +226,8 @@ class ChargeController:
         self.session_energy = 0.0
         """kWh charged since the last ready-by time."""
         self._prices: deque[tuple[datetime, float]] = deque()
+        self._plan: tuple[PriceSlot, ...] = ()
+        self._plan_key: tuple[object, ...] | None = None
         self.last_decision = Decision(relay_on=None, reason=Reason.WAITING_FOR_DATA)
 
     # Statistics shown as entities.
@@ -296,8 +316,11 @@ class ChargeController:
         now = inputs.now
         previous = self._last_update
         self._last_update = now
-        if previous is not None and self._relay_on:
+        # Energy counts only while the relay was known to be on: a relay that
+        # is unavailable or missing may have cut the charger.
+        if previous is not None and self._relay_known and self._relay_on:
             self._add_energy(inputs, max((now - previous).total_seconds(), 0.0))
+        self._relay_known = inputs.relay_on is not None
         if now.date() != self._today.day:
             self._today = _Day(now.date())
         if previous is not None and self.next_ready_by(previous) <= now:
@@ -338,7 +361,12 @@ class ChargeController:
         """Average the surplus as if the charger were off; return it."""
         reading = self._base_surplus(inputs)
         now = inputs.now
-        if not self._is_fresh(reading, now):
+        if not self._is_fresh(reading, now) or inputs.relay_on is None:
+            # Stale data, or a sample that cannot be interpreted (the charger's
+            # draw is unknown): the window restarts empty and must fill with
+            # fresh samples before a start.
+            self._surplus.clear()
+            self._last_sample = None
             return None
         if reading.updated > self._started_at:
             self._fresh = True
@@ -349,6 +377,12 @@ class ChargeController:
             and (now - self.last_switch).total_seconds() < SETTLE_SECONDS
         )
         if reading.updated != self._last_sample and not settling:
+            if (
+                self._last_sample is not None
+                and (reading.updated - self._last_sample).total_seconds()
+                > self.settings.stale_after
+            ):
+                self._surplus.clear()  # a gap: the old sample does not hold over it
             self._last_sample = reading.updated
             added_back = self.charger_power if self._relay_on else 0.0
             self._surplus.add(reading.updated.timestamp(), reading.value + added_back)
@@ -367,6 +401,15 @@ class ChargeController:
         """Apply the rules of the module docstring, in order."""
         settings = self.settings
         now = inputs.now
+        if inputs.relay_on is None:
+            # Nothing can be switched, nor told from the grid power.
+            return Decision(
+                relay_on=None,
+                reason=Reason.WAITING_FOR_DATA
+                if self._relay_on is None
+                and (now - self._started_at).total_seconds() <= settings.stale_after
+                else Reason.RELAY_UNAVAILABLE,
+            )
         if self.boost_until is not None:
             if now < self.boost_until:
                 return Decision(relay_on=True, reason=Reason.BOOST, surplus=surplus)
@@ -402,10 +445,14 @@ class ChargeController:
         plan: tuple[PriceSlot, ...] = ()
         if settings.mode is ChargingMode.CHEAP:
             plan = self.plan(inputs)
-            if self.remaining_energy() <= 0:
-                want, reason = False, Reason.TARGET_REACHED
-            elif slot_at(plan, now) is not None or self._cheap_without_forecast(inputs):
+            if slot_at(plan, now) is not None or (
+                self.remaining_energy() > 0 and self._cheap_without_forecast(inputs)
+            ):
                 want, reason = True, Reason.CHEAP_SLOT
+            elif self.remaining_energy() <= 0 or (
+                not any(slot.end > now for slot in plan) and self._within_tolerance()
+            ):
+                want, reason = False, Reason.TARGET_REACHED
             else:
                 want, reason = False, Reason.NOT_CHEAP
         else:
@@ -461,10 +508,7 @@ class ChargeController:
                     surplus=surplus,
                     plan=plan,
                 )
-            if (
-                reason is Reason.SURPLUS
-                and self._today.switches >= settings.max_switches
-            ):
+            if self._today.switches >= settings.max_switches:
                 return Decision(
                     relay_on=False,
                     reason=Reason.SWITCH_LIMIT,
@@ -501,9 +545,15 @@ class ChargeController:
         importing = 0.0
         if self._is_fresh(inputs.grid_power, now):
             importing = max(inputs.grid_power.value, 0.0) / 1000
-        if not self._relay_on:
-            importing += self.charger_power / 1000
-        return quarter.projected_kw(importing) > limit
+        if self._relay_on:
+            return quarter.projected_kw(importing) > limit
+        importing += self.charger_power / 1000
+        # A start runs for the minimum on time: into the next quarters too,
+        # which it would fill at this power from their first second.
+        runs_into_next = t + self.settings.min_on_time > start + QUARTER
+        return quarter.projected_kw(importing) > limit or (
+            runs_into_next and importing > limit
+        )
 
     # Energy targets and plans.
 
@@ -528,15 +578,51 @@ class ChargeController:
         return self.next_ready_by(now) - now <= self._needed() + MINIMUM_ENERGY_MARGIN
 
     def plan(self, inputs: ControllerInputs) -> tuple[PriceSlot, ...]:
-        """Return the cheapest slots that deliver the remaining energy."""
+        """Return the cheapest slots that deliver the remaining energy.
+
+        The plan is made once and then followed (the plan shown is the plan
+        executed); it is made again when the forecast or a setting it depends
+        on changes, or when its slots have passed with more than
+        :data:`POWER_TOLERANCE` of the energy target still to charge.
+        """
         now = inputs.now
         if not inputs.price_forecast or self.remaining_energy() <= 0:
+            self._plan, self._plan_key = (), None
             return ()
-        return tuple(
+        settings = self.settings
+        deadline = self.next_ready_by(now)
+        key = (
+            inputs.price_forecast,
+            settings.min_energy,
+            deadline,
+            settings.min_on_time,
+            settings.min_off_time,
+        )
+        if key == self._plan_key and (
+            any(slot.end > now for slot in self._plan) or self._within_tolerance()
+        ):
+            return self._plan
+        start = now
+        if not self._relay_on and self.last_switch is not None:
+            start = max(
+                now, self.last_switch + timedelta(seconds=settings.min_off_time)
+            )
+        self._plan = tuple(
             plan_cheapest(
-                inputs.price_forecast, now, self.next_ready_by(now), self._needed()
+                inputs.price_forecast,
+                start,
+                deadline,
+                self._needed(),
+                min_on=timedelta(seconds=settings.min_on_time),
+                min_off=timedelta(seconds=settings.min_off_time),
             )
         )
+        self._plan_key = key
+        return self._plan
+
+    def _within_tolerance(self) -> bool:
+        """Tell whether what is left to charge is within :data:`POWER_TOLERANCE`."""
+        return self.remaining_energy() <= POWER_TOLERANCE * self.settings.min_energy
 
     def _cheap_without_forecast(self, inputs: ControllerInputs) -> bool:
         """Without a forecast: is the price in the cheapest quarter of the day?"""

@@ -30,6 +30,7 @@ from ...lib.ev.controller import (
     ChargingMode,
     ControllerInputs,
     Decision,
+    Reason,
 )
 from ...storage import PeriodicStore
 from .const import (
@@ -44,6 +45,7 @@ from .const import (
     TICK_SECONDS,
 )
 from .inputs import InputReader
+from .repairs import async_clear_relay_unavailable, async_raise_relay_unavailable
 
 STORAGE_VERSION = 1
 SAVE_INTERVAL = 30.0
@@ -93,6 +95,8 @@ class EvChargerCoordinator(DataUpdateCoordinator[EvStatus]):
         )
         self._inputs = InputReader(hass, entry.data)
         self._last_command: tuple[bool, datetime] | None = None
+        self._relay_missing_since: datetime | None = None
+        self._relay_issue = False
 
     @property
     def settings(self) -> ChargerSettings:
@@ -175,8 +179,28 @@ class EvChargerCoordinator(DataUpdateCoordinator[EvStatus]):
             and decision.relay_on != relay
         ):
             self._command(on=decision.relay_on, now=status.inputs.now)
+        self._report_relay(status)
         self._store.async_schedule_save(self.snapshot)
         return status
+
+    def _report_relay(self, status: EvStatus) -> None:
+        """Raise the repair issue while the relay stays unavailable; clear it after."""
+        now = status.inputs.now
+        if status.decision.reason is not Reason.RELAY_UNAVAILABLE:
+            self._relay_missing_since = None
+            if self._relay_issue:
+                self._relay_issue = False
+                async_clear_relay_unavailable(self.hass, self.config_entry)
+            return
+        since = self._relay_missing_since = self._relay_missing_since or now
+        if (
+            not self._relay_issue
+            and (now - since).total_seconds() >= self.settings.stale_after
+        ):
+            self._relay_issue = True
+            async_raise_relay_unavailable(
+                self.hass, self.config_entry, self.config_entry.data[CONF_RELAY]
+            )
 
     def _command(self, *, on: bool, now: datetime) -> None:
         """Switch the relay (not again for the same state within a minute)."""
