@@ -11,12 +11,16 @@ energy in kWh, power in W, demand in kW, voltage in V, current in A, volume in
 m³. :data:`VOCABULARY` holds, for every key, its unit, device and state class,
 display precision, physical limits and (for lifetime counters) maximum rate:
 the Home Assistant layer builds every sensor description from it, and
-:func:`plausible` checks every number a device reports against it.
+:func:`plausible` checks every number a device reports against it. It also
+holds every key's write policy (:mod:`.write_policy`): which updates become
+a state change, a row in the recorder.
 """
 
 from dataclasses import dataclass
 from enum import StrEnum
 import math
+
+from .write_policy import LIVE, ON_CHANGE, WritePolicy
 
 
 class Key(StrEnum):
@@ -323,6 +327,28 @@ class Quantity:
     """The physical range of a reading, in the unit (``None``: unchecked)."""
     max_rate_per_hour: float | None = None
     """A lifetime counter's largest plausible increase per hour."""
+    write: WritePolicy = LIVE
+    """Which updates are written as a state change (default: every one)."""
+
+
+COUNTER_WRITES = WritePolicy(every=60.0)
+"""Counters and totals: a change of the shown value (the meter's resolution)
+at most once a minute, on the minute: the Energy dashboard's statistics are
+hourly and five-minutely, so the last state before each of their boundaries
+is the latest value and nothing is lost."""
+VOLTAGE_WRITES = WritePolicy(deadband=0.5, max_silence=300.0)
+"""Voltages: a move of 0.5 V (a mains voltage wobbles in its last digit), and
+every 5 minutes a value that moved less, so the graph's line stays true."""
+CURRENT_WRITES = WritePolicy(deadband=0.05, max_silence=300.0)
+"""Currents: 0.05 A, about 12 W at 230 V; power itself is written live."""
+POWER_FACTOR_WRITES = WritePolicy(deadband=0.01, max_silence=300.0)
+FREQUENCY_WRITES = WritePolicy(deadband=0.02, max_silence=300.0)
+"""Frequency: 0.02 Hz; the grid's normal wobble is a few hundredths."""
+DEMAND_WRITES = WritePolicy(deadband=0.01, max_silence=300.0)
+"""Capacity-tariff demand (kW): 10 W of a quarter's average."""
+TEMPERATURE_WRITES = WritePolicy(deadband=0.5, max_silence=300.0)
+TIMESTAMP_WRITES = WritePolicy(every=300.0)
+"""A "last seen" time: once every 5 minutes (and when the source fails)."""
 
 
 _POWER_W = (-1_000_000.0, 1_000_000.0)
@@ -343,8 +369,8 @@ flows differ too widely."""
 
 _SETTING = Quantity()
 """A setting or state of a control, described by its own platform."""
-_TEXT = Quantity()
-_ENUM = Quantity(device_class=DeviceClass.ENUM)
+_TEXT = Quantity(write=ON_CHANGE)
+_ENUM = Quantity(device_class=DeviceClass.ENUM, write=ON_CHANGE)
 
 
 def _measurement(
@@ -353,6 +379,7 @@ def _measurement(
     limits: tuple[float, float] | None = None,
     *,
     precision: int | None = None,
+    write: WritePolicy = LIVE,
 ) -> Quantity:
     """Describe an instantaneous measurement (precision: the unit's)."""
     if precision is None and unit is not None:
@@ -363,6 +390,7 @@ def _measurement(
         state_class=StateClass.MEASUREMENT,
         precision=precision,
         limits=limits,
+        write=write,
     )
 
 
@@ -382,6 +410,7 @@ def _counter(
         precision=precision,
         limits=limits,
         max_rate_per_hour=rate,
+        write=COUNTER_WRITES,
     )
 
 
@@ -394,6 +423,7 @@ def _total(
         device_class=device_class,
         state_class=StateClass.TOTAL,
         precision=precision,
+        write=COUNTER_WRITES,
     )
 
 
@@ -404,18 +434,24 @@ must not be taken for a meter reset."""
 _MONEY = _total(CURRENCY, DeviceClass.MONETARY, 2)
 _W = _measurement("W", DeviceClass.POWER, _POWER_W)
 _W_ONE_WAY = _measurement("W", DeviceClass.POWER, _POWER_W_ONE_WAY)
-_KW = _measurement("kW", DeviceClass.POWER)
-_DEMAND = _measurement("kW", DeviceClass.POWER, _DEMAND_KW)
-_V_PHASE = _measurement("V", DeviceClass.VOLTAGE, _VOLTAGE_PHASE)
-_V_LINE = _measurement("V", DeviceClass.VOLTAGE, _VOLTAGE_LINE)
-_V_DC = _measurement("V", DeviceClass.VOLTAGE, _VOLTAGE_DC)
-_A = _measurement("A", DeviceClass.CURRENT, _CURRENT_A)
-_HZ = _measurement("Hz", DeviceClass.FREQUENCY, _FREQUENCY_HZ)
-_POWER_FACTOR = _measurement(None, DeviceClass.POWER_FACTOR, (-1.0, 1.0), precision=3)
-_RATIO = _measurement("%", None, precision=1)
-_SHARE = _measurement("%", None, _PERCENT, precision=0)
+_KW = _measurement("kW", DeviceClass.POWER, write=DEMAND_WRITES)
+_DEMAND = _measurement("kW", DeviceClass.POWER, _DEMAND_KW, write=DEMAND_WRITES)
+_V_PHASE = _measurement("V", DeviceClass.VOLTAGE, _VOLTAGE_PHASE, write=VOLTAGE_WRITES)
+_V_LINE = _measurement("V", DeviceClass.VOLTAGE, _VOLTAGE_LINE, write=VOLTAGE_WRITES)
+_V_DC = _measurement("V", DeviceClass.VOLTAGE, _VOLTAGE_DC, write=VOLTAGE_WRITES)
+_A = _measurement("A", DeviceClass.CURRENT, _CURRENT_A, write=CURRENT_WRITES)
+_HZ = _measurement("Hz", DeviceClass.FREQUENCY, _FREQUENCY_HZ, write=FREQUENCY_WRITES)
+_POWER_FACTOR = _measurement(
+    None,
+    DeviceClass.POWER_FACTOR,
+    (-1.0, 1.0),
+    precision=3,
+    write=POWER_FACTOR_WRITES,
+)
+_RATIO = _measurement("%", None, precision=1, write=ON_CHANGE)
+_SHARE = _measurement("%", None, _PERCENT, precision=0, write=ON_CHANGE)
 _EVENTS = _counter(None, None, rate=None, limits=_COUNT, precision=None)
-_PRICE_KWH = _measurement(f"{CURRENCY}/kWh", None, precision=4)
+_PRICE_KWH = _measurement(f"{CURRENCY}/kWh", None, precision=4, write=ON_CHANGE)
 
 
 def _each(quantity: Quantity, *keys: Key) -> dict[Key, Quantity]:
@@ -506,11 +542,17 @@ VOCABULARY: dict[Key, Quantity] = {
     **_each(_W, Key.SITE_POWER, Key.SURPLUS_POWER, Key.BATTERY_POWER),
     **_each(_SHARE, Key.AUTONOMY, Key.SELF_CONSUMPTION),
     **_each(_counter(), Key.METER_ELEC_IMPORT, Key.METER_ELEC_EXPORT),
-    Key.BATTERY_SOC: _measurement("%", DeviceClass.BATTERY, _PERCENT, precision=1),
+    Key.BATTERY_SOC: _measurement(
+        "%", DeviceClass.BATTERY, _PERCENT, precision=1, write=ON_CHANGE
+    ),
     Key.BATTERY_VOLTAGE_DC: _V_DC,
     Key.BATTERY_CURRENT_DC: _A,
     Key.BATTERY_TEMPERATURE: _measurement(
-        "°C", DeviceClass.TEMPERATURE, (-50.0, 150.0), precision=1
+        "°C",
+        DeviceClass.TEMPERATURE,
+        (-50.0, 150.0),
+        precision=1,
+        write=TEMPERATURE_WRITES,
     ),
     # Inverters.
     Key.INVERTER_POWER_AC: _W_ONE_WAY,
@@ -545,7 +587,7 @@ VOCABULARY: dict[Key, Quantity] = {
     Key.INVERTER_ONLINE: _SETTING,
     # Energy site: prices, money, ratios.
     **_each(_PRICE_KWH, Key.PRICE_IMPORT, Key.PRICE_EXPORT),
-    Key.PRICE_GAS: _measurement(f"{CURRENCY}/m³", None, precision=4),
+    Key.PRICE_GAS: _measurement(f"{CURRENCY}/m³", None, precision=4, write=ON_CHANGE),
     **_each(
         _MONEY,
         Key.COST_IMPORT_TODAY,
@@ -568,7 +610,10 @@ VOCABULARY: dict[Key, Quantity] = {
         Key.PV_SAVINGS_TOTAL,
     ),
     Key.CAPACITY_COST_MONTH_ESTIMATED: Quantity(
-        unit=CURRENCY, device_class=DeviceClass.MONETARY, precision=2
+        unit=CURRENCY,
+        device_class=DeviceClass.MONETARY,
+        precision=2,
+        write=ON_CHANGE,
     ),
     **_each(
         _RATIO,
@@ -580,7 +625,9 @@ VOCABULARY: dict[Key, Quantity] = {
         Key.SELF_SUFFICIENCY_RATIO_MONTH,
     ),
     # Source health.
-    Key.LAST_TELEGRAM: Quantity(device_class=DeviceClass.TIMESTAMP),
+    Key.LAST_TELEGRAM: Quantity(
+        device_class=DeviceClass.TIMESTAMP, write=TIMESTAMP_WRITES
+    ),
     Key.TELEGRAMS_REJECTED: _counter(
         None, None, rate=None, limits=None, precision=None
     ),
@@ -601,7 +648,7 @@ VOCABULARY: dict[Key, Quantity] = {
     ),
     Key.CHARGING_REASON: _ENUM,
     Key.CHARGED_ENERGY_TODAY: _total("kWh", DeviceClass.ENERGY, 2),
-    Key.SOLAR_SHARE_TODAY: _measurement("%", None, precision=0),
+    Key.SOLAR_SHARE_TODAY: _measurement("%", None, precision=0, write=ON_CHANGE),
     Key.RELAY_SWITCHES_TODAY: _total(None, None, None),
     Key.CHARGER_POWER: Quantity(
         unit="W",
@@ -644,3 +691,17 @@ MAX_RATES: dict[str, float] = {
     if quantity.max_rate_per_hour is not None
 }
 """Largest plausible growth of a lifetime counter per hour, in its unit."""
+
+
+def write_policy(key: str, state_class: str | None = None) -> WritePolicy:
+    """Return the write policy of a key.
+
+    A key outside the vocabulary (a Modbus map's own) is written as its
+    state class says: totals like counters, anything else live.
+    """
+    quantity = VOCABULARY.get(key)  # type: ignore[call-overload]
+    if quantity is not None:
+        return quantity.write  # type: ignore[no-any-return]
+    if state_class in {StateClass.TOTAL, StateClass.TOTAL_INCREASING}:
+        return COUNTER_WRITES
+    return LIVE

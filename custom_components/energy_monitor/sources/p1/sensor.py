@@ -10,11 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, override
 
-from homeassistant.components.sensor import (
-    SensorEntity,
-    SensorEntityDescription,
-    SensorStateClass,
-)
+from homeassistant.components.sensor import SensorEntity, SensorEntityDescription
 from homeassistant.const import EntityCategory, UnitOfEnergy, UnitOfVolume
 from homeassistant.core import callback
 from homeassistant.helpers import device_registry as dr
@@ -27,7 +23,6 @@ from ...descriptions import describe
 from ...entity import EnergyMonitorEntity
 from ...lib.p1.model import MbusKind, MbusReading, PeakDemand
 from ...lib.vocabulary import Key
-from ...written import WrittenOnChange
 from .const import MANUFACTURERS
 from .coordinator import P1Coordinator, P1Data, mbus_device_id
 
@@ -184,7 +179,7 @@ def meter_device_info(coordinator: P1Coordinator) -> DeviceInfo:
     )
 
 
-class P1Sensor(EnergyMonitorEntity[P1Coordinator], WrittenOnChange, SensorEntity):
+class P1Sensor(EnergyMonitorEntity[P1Coordinator], SensorEntity):
     """A value of the P1 meter."""
 
     entity_description: P1SensorEntityDescription
@@ -216,8 +211,8 @@ class P1Sensor(EnergyMonitorEntity[P1Coordinator], WrittenOnChange, SensorEntity
         """Return the published value."""
         description = self.entity_description
         if description.value_fn is not None:
-            return description.value_fn(self.coordinator.data)
-        return self.coordinator.data.values.get(description.key)
+            return self.rounded(description.value_fn(self.coordinator.data))
+        return self.rounded(self.coordinator.data.values.get(description.key))
 
     @property
     @override
@@ -227,22 +222,6 @@ class P1Sensor(EnergyMonitorEntity[P1Coordinator], WrittenOnChange, SensorEntity
             return None
         return attributes_fn(self.coordinator.data)
 
-    @callback
-    @override
-    def _handle_coordinator_update(self) -> None:
-        """Write the state when it changed; measurements on every publish.
-
-        Writing an unchanged measurement refreshes its ``last_reported``, which
-        is how automations (and the EV controller) tell live data from a frozen
-        feed; unchanged counters and diagnostics are not written again.
-        """
-        self.async_write_if_changed(
-            self.available,
-            self.native_value,
-            self.extra_state_attributes,
-            always=self.entity_description.state_class is SensorStateClass.MEASUREMENT,
-        )
-
 
 @dataclass(frozen=True, kw_only=True)
 class MbusSensorEntityDescription(SensorEntityDescription):
@@ -251,7 +230,7 @@ class MbusSensorEntityDescription(SensorEntityDescription):
     channel: int
 
 
-class MbusSensor(EnergyMonitorEntity[P1Coordinator], WrittenOnChange, SensorEntity):
+class MbusSensor(EnergyMonitorEntity[P1Coordinator], SensorEntity):
     """The reading of a gas, water or heat meter connected to the P1 meter."""
 
     entity_description: MbusSensorEntityDescription
@@ -300,7 +279,7 @@ class MbusSensor(EnergyMonitorEntity[P1Coordinator], WrittenOnChange, SensorEnti
     def native_value(self) -> float | None:
         """Return the meter reading."""
         reading = self._reading()
-        return None if reading is None else reading.value
+        return None if reading is None else self.rounded(reading.value)
 
     @property
     @override
@@ -308,12 +287,6 @@ class MbusSensor(EnergyMonitorEntity[P1Coordinator], WrittenOnChange, SensorEnti
         """Return when the MBus meter took the reading."""
         reading = self._reading()
         return {"captured_at": _isoformat(reading.captured_at if reading else None)}
-
-    @callback
-    @override
-    def _handle_coordinator_update(self) -> None:
-        """Write the state only when the reading changed."""
-        self.async_write_if_changed(self.available, self._reading())
 
 
 @callback
