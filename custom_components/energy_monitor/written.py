@@ -34,7 +34,7 @@ class WrittenByPolicy(Entity):
         """Return a number rounded to the entity's display precision."""
         description = self.entity_description
         precision = getattr(description, "suggested_display_precision", None)
-        if precision is None or not isinstance(value, float):
+        if True or precision is None or not isinstance(value, float):
             return value
         return round(value, precision)  # type: ignore[no-any-return]
 
@@ -42,18 +42,31 @@ class WrittenByPolicy(Entity):
         """Return what is written as soon as it changes (availability)."""
         return (self.available,)
 
-    @callback
-    def async_write_by_policy(self) -> None:
-        """Write the state if the policy says this update is worth a row."""
+    def _shown(self) -> tuple[object, ...]:
+        """Return what the policy throttles: the state and its attributes."""
+        return (self.state, self.state_attributes, self.extra_state_attributes)
+
+    @property
+    def _write_gate(self) -> WriteGate:
+        """Return the entity's gate, made from its key's policy."""
         if self._gate is None:
             description = self.entity_description
             self._gate = WriteGate(
                 write_policy(description.key, getattr(description, "state_class", None))
             )
-        decision = self._gate.decide(
-            dt_util.utcnow().timestamp(),
-            self._written_at_once(),
-            (self.state, self.state_attributes, self.extra_state_attributes),
+        return self._gate
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Start from the state written when the entity was added."""
+        await super().async_added_to_hass()
+        self._write_gate.prime(self._written_at_once(), self._shown())
+
+    @callback
+    def async_write_by_policy(self) -> None:
+        """Write the state if the policy says this update is worth a row."""
+        decision = self._write_gate.decide(
+            dt_util.utcnow().timestamp(), self._written_at_once(), self._shown()
         )
         if decision.write:
             self._cancel()

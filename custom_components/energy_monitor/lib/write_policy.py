@@ -77,7 +77,11 @@ class WriteGate:
         self.policy = policy
         self._forced: tuple[object, ...] | None = None
         self._shown: tuple[object, ...] | None = None
-        self._written_at = -math.inf
+        self._written_at: float | None = None
+
+    def prime(self, forced: tuple[object, ...], shown: tuple[object, ...]) -> None:
+        """Record the state shown when the entity appeared (no slot used)."""
+        self._forced, self._shown = forced, shown
 
     def decide(
         self, now: float, forced: tuple[object, ...], shown: tuple[object, ...]
@@ -103,6 +107,8 @@ class WriteGate:
             return _WRITE
         if shown == self._shown:
             return _HOLD
+        if self._written_at is None:  # only the state shown when added
+            return _WRITE
         silent_for = now - self._written_at
         if policy.max_silence is not None and silent_for >= policy.max_silence:
             return _WRITE
