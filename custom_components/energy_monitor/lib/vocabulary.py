@@ -16,7 +16,7 @@ holds every key's write policy (:mod:`.write_policy`): which updates become
 a state change, a row in the recorder.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 import math
 
@@ -415,7 +415,10 @@ def _counter(
 
 
 def _total(
-    unit: str | None, device_class: DeviceClass | None, precision: int | None
+    unit: str | None,
+    device_class: DeviceClass | None,
+    precision: int | None,
+    write: WritePolicy = COUNTER_WRITES,
 ) -> Quantity:
     """Describe a total that may reset or dip (``total``, no limits)."""
     return Quantity(
@@ -423,15 +426,19 @@ def _total(
         device_class=device_class,
         state_class=StateClass.TOTAL,
         precision=precision,
-        write=COUNTER_WRITES,
+        write=write,
     )
 
 
 _KWH_TOTAL = _total("kWh", DeviceClass.ENERGY, 3)
-"""Energy per period, or a sum of counters (the site's consumption): ``total``,
-since counters that report at different moments may make a sum dip, which
-must not be taken for a meter reset."""
-_MONEY = _total(CURRENCY, DeviceClass.MONETARY, 2)
+"""Energy per period: ``total``, since the device resets it."""
+_KWH_SUM = _total("kWh", DeviceClass.ENERGY, 3, ON_CHANGE)
+"""A sum of counters (the site's consumption): ``total``, since counters that
+report at different moments may make a sum dip, which must not be taken for a
+meter reset. Written on every change: it changes when its inputs, whose own
+policies pace them, do."""
+_MONEY = _total(CURRENCY, DeviceClass.MONETARY, 2, ON_CHANGE)
+"""Money follows the counters it is computed from (see ``_KWH_SUM``)."""
 _W = _measurement("W", DeviceClass.POWER, _POWER_W)
 _W_ONE_WAY = _measurement("W", DeviceClass.POWER, _POWER_W_ONE_WAY)
 _KW = _measurement("kW", DeviceClass.POWER, write=DEMAND_WRITES)
@@ -538,7 +545,7 @@ VOCABULARY: dict[Key, Quantity] = {
     Key.PV_ELEC_PROD: _counter(),
     **_each(_KWH_TOTAL, Key.PV_ELEC_PROD_TODAY, Key.PV_ELEC_PROD_YEAR),
     Key.PV_POWER: _W_ONE_WAY,
-    **_each(_KWH_TOTAL, Key.SITE_ELEC_CONS, Key.PV_SELF_CONSUMED),
+    **_each(_KWH_SUM, Key.SITE_ELEC_CONS, Key.PV_SELF_CONSUMED),
     **_each(_W, Key.SITE_POWER, Key.SURPLUS_POWER, Key.BATTERY_POWER),
     **_each(_SHARE, Key.AUTONOMY, Key.SELF_CONSUMPTION),
     **_each(_counter(), Key.METER_ELEC_IMPORT, Key.METER_ELEC_EXPORT),
@@ -628,8 +635,10 @@ VOCABULARY: dict[Key, Quantity] = {
     Key.LAST_TELEGRAM: Quantity(
         device_class=DeviceClass.TIMESTAMP, write=TIMESTAMP_WRITES
     ),
-    Key.TELEGRAMS_REJECTED: _counter(
-        None, None, rate=None, limits=None, precision=None
+    # Changes only with errors, which the source reports once a window.
+    Key.TELEGRAMS_REJECTED: replace(
+        _counter(None, None, rate=None, limits=None, precision=None),
+        write=ON_CHANGE,
     ),
     # EV charging: settings, decisions, statistics.
     **_each(
@@ -647,9 +656,9 @@ VOCABULARY: dict[Key, Quantity] = {
         Key.CHARGE_RECOMMENDED,
     ),
     Key.CHARGING_REASON: _ENUM,
-    Key.CHARGED_ENERGY_TODAY: _total("kWh", DeviceClass.ENERGY, 2),
+    Key.CHARGED_ENERGY_TODAY: _total("kWh", DeviceClass.ENERGY, 2, ON_CHANGE),
     Key.SOLAR_SHARE_TODAY: _measurement("%", None, precision=0, write=ON_CHANGE),
-    Key.RELAY_SWITCHES_TODAY: _total(None, None, None),
+    Key.RELAY_SWITCHES_TODAY: _total(None, None, None, ON_CHANGE),
     Key.CHARGER_POWER: Quantity(
         unit="W",
         device_class=DeviceClass.POWER,
