@@ -2,8 +2,9 @@
 
 Each state change is a recorder row (and, without a unit, an activity-log
 entry); :mod:`.lib.write_policy` decides which updates are worth one, per
-vocabulary key. Numbers are rounded to their display precision first, so
-float noise (``4568.07516141494``) is neither shown nor taken for a change.
+vocabulary key. Numbers are rounded first (two decimals beyond their display
+precision), so float noise (``4568.07516141494``) is neither shown nor taken
+for a change.
 """
 
 from datetime import UTC, datetime
@@ -14,7 +15,7 @@ from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
-from .lib.vocabulary import write_policy
+from .lib.vocabulary import state_decimals, write_policy
 from .lib.write_policy import WriteGate
 
 
@@ -31,12 +32,13 @@ class WrittenByPolicy(Entity):
     _cancel_retry: CALLBACK_TYPE | None = None
 
     def rounded[T](self, value: T) -> T:
-        """Return a number rounded to the entity's display precision."""
-        description = self.entity_description
-        precision = getattr(description, "suggested_display_precision", None)
-        if True or precision is None or not isinstance(value, float):
+        """Return a number without float noise (see ``state_decimals``)."""
+        decimals = state_decimals(
+            getattr(self.entity_description, "suggested_display_precision", None)
+        )
+        if decimals is None or not isinstance(value, float):
             return value
-        return round(value, precision)  # type: ignore[no-any-return]
+        return round(value, decimals)  # type: ignore[return-value]
 
     def _written_at_once(self) -> tuple[object, ...]:
         """Return what is written as soon as it changes (availability)."""

@@ -21,6 +21,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
 
+from custom_components.energy_monitor.lib.vocabulary import VOCABULARY, state_decimals
 from simulators.fronius import Endpoint, FroniusSimulator
 from simulators.profile import ZONE
 from tests.common import state_for, states_by_key
@@ -72,12 +73,14 @@ def number(hass: HomeAssistant, key: str) -> float:
 
 
 def assert_values(hass: HomeAssistant, expected: dict[str, float | str]) -> None:
-    """Assert the state of each key's entity."""
+    """Assert the state of each key's entity (numbers at the state's decimals)."""
     for key, wanted in expected.items():
         if isinstance(wanted, str):
             assert state_for(hass, key).state == wanted, key
-        else:
-            assert number(hass, key) == pytest.approx(wanted, abs=1e-9), key
+            continue
+        decimals = state_decimals(VOCABULARY[key].precision)  # type: ignore[index]
+        shown = wanted if decimals is None else round(wanted, decimals)
+        assert number(hass, key) == pytest.approx(shown, abs=1e-9), key
 
 
 async def test_symo_by_day(

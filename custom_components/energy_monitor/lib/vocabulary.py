@@ -714,3 +714,18 @@ def write_policy(key: str, state_class: str | None = None) -> WritePolicy:
     if state_class in {StateClass.TOTAL, StateClass.TOTAL_INCREASING}:
         return COUNTER_WRITES
     return LIVE
+
+
+EXTRA_STATE_DECIMALS = 2
+"""Decimals a state keeps beyond its display precision (see below)."""
+
+
+def state_decimals(precision: int | None) -> int | None:
+    """Return how many decimals a state shown with ``precision`` keeps.
+
+    Two more than it is shown with (``None``: all), so float noise from
+    averages, sums and unit conversions (``47.6578411405295 %``,
+    ``4568.07516141494 kWh``) goes while a meter's finer digits stay (a
+    Fronius counter's 0.01 Wh, an Easymeter's 0.01 W).
+    """
+    return None if precision is None else precision + EXTRA_STATE_DECIMALS

@@ -107,22 +107,25 @@ class WriteGate:
             return _WRITE
         if shown == self._shown:
             return _HOLD
-        if self._written_at is None:  # only the state shown when added
+        written_at = self._written_at
+        if written_at is None:  # only the state shown when added: write at once
             return _WRITE
-        silent_for = now - self._written_at
-        if policy.max_silence is not None and silent_for >= policy.max_silence:
-            return _WRITE
-        if policy.deadband and _within(shown[0], self._shown[0], policy.deadband):
+        silent = (
+            policy.max_silence is not None and now - written_at >= policy.max_silence
+        )
+        if not silent and _within(shown[0], self._shown[0], policy.deadband):
             return _HOLD
-        if policy.every:
-            end = slot_end(self._written_at, policy.every)
-            if now < end:
-                return Decision(write=False, retry_at=end)
+        if policy.every and now < (end := slot_end(written_at, policy.every)):
+            return Decision(write=False, retry_at=end)
         return _WRITE
 
 
 def _within(value: object, written: object, deadband: float) -> bool:
     """Tell whether two numbers differ by less than ``deadband``."""
-    if not isinstance(value, int | float) or not isinstance(written, int | float):
+    if (
+        not deadband
+        or not isinstance(value, int | float)
+        or not isinstance(written, int | float)
+    ):
         return False
     return abs(value - written) < deadband
