@@ -62,7 +62,9 @@ class WrittenByPolicy(Entity):
     async def async_added_to_hass(self) -> None:
         """Start from the state written when the entity was added."""
         await super().async_added_to_hass()
-        self._write_gate.prime(self._written_at_once(), self._shown())
+        self._write_gate.prime(
+            dt_util.utcnow().timestamp(), self._written_at_once(), self._shown()
+        )
 
     @callback
     def async_write_by_policy(self) -> None:

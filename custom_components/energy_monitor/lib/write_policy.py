@@ -78,10 +78,17 @@ class WriteGate:
         self._forced: tuple[object, ...] | None = None
         self._shown: tuple[object, ...] | None = None
         self._written_at: float | None = None
+        self._slot_written_at: float | None = None
 
-    def prime(self, forced: tuple[object, ...], shown: tuple[object, ...]) -> None:
-        """Record the state shown when the entity appeared (no slot used)."""
-        self._forced, self._shown = forced, shown
+    def prime(
+        self, now: float, forced: tuple[object, ...], shown: tuple[object, ...]
+    ) -> None:
+        """Record the state shown when the entity appeared.
+
+        It starts the silence, but uses no slot: the first change is written
+        at once (a user who just set the source up sees it move).
+        """
+        self._forced, self._shown, self._written_at = forced, shown, now
 
     def decide(
         self, now: float, forced: tuple[object, ...], shown: tuple[object, ...]
@@ -95,7 +102,8 @@ class WriteGate:
         """
         decision = self._decide(now, forced, shown)
         if decision.write:
-            self._forced, self._shown, self._written_at = forced, shown, now
+            self._forced, self._shown = forced, shown
+            self._written_at = self._slot_written_at = now
         return decision
 
     def _decide(
@@ -107,16 +115,16 @@ class WriteGate:
             return _WRITE
         if shown == self._shown:
             return _HOLD
-        written_at = self._written_at
-        if written_at is None:  # only the state shown when added: write at once
-            return _WRITE
-        silent = (
-            policy.max_silence is not None and now - written_at >= policy.max_silence
+        silent = policy.max_silence is not None and (
+            self._written_at is None or now - self._written_at >= policy.max_silence
         )
         if not silent and _within(shown[0], self._shown[0], policy.deadband):
             return _HOLD
-        if policy.every and now < (end := slot_end(written_at, policy.every)):
-            return Decision(write=False, retry_at=end)
+        slot_at = self._slot_written_at
+        if policy.every and slot_at is not None:
+            end = slot_end(slot_at, policy.every)
+            if now < end:
+                return Decision(write=False, retry_at=end)
         return _WRITE
 
 
