@@ -150,7 +150,8 @@ async def measure_ours(
             else:
                 coordinator.telegram_rejected(item)
 
-    elapsed = await time_stream(hass, stream, clock, feed)
+    with simulated_wall_clock(clock):
+        elapsed = await time_stream(hass, stream, clock, feed)
     writes.stop()
     await remove(hass, entry)
     return per_telegram(elapsed, len(stream)), entities, writes.count
@@ -244,6 +245,7 @@ async def run(count: int) -> None:
     print(
         f"{'meter':<6} {'window':>6} {'(a) parser':>10} {'(b) ours':>9} "
         f"{'(c) core':>9} {'b/a':>5} {'b/c':>5}  entities b/c  state writes b/c"
+        f"  {ROWS_HEADER}"
     )
     async with async_test_home_assistant() as hass:
         hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
@@ -274,9 +276,35 @@ async def run(count: int) -> None:
                     f"{variant.value:<6} {window:>5.0f}s {floor:>10.1f} "
                     f"{ours:>9.1f} {core:>9.1f} {ours / floor:>5.2f} "
                     f"{ours / core:>5.2f}  {ours_entities:>5}/{core_entities:<5} "
-                    f"{ours_writes:>8}/{core_writes}"
+                    f"{ours_writes:>8}/{core_writes:<6}"
+                    f"  {rows_per_hour(ours_writes, core_writes, count)}"
                 )
         await hass.async_stop(force=True)
+
+
+# Recorder rows (issue 20): state writes per hour per meter, ours and core's.
+
+ROWS_HEADER = f"{'rows/h b':>8} {'rows/h c':>8} {'b/c':>5}"
+
+
+@contextmanager
+def simulated_wall_clock(clock: SteppingSeconds) -> Iterator[None]:
+    """Let our write policy (and state timestamps) see the simulated seconds.
+
+    The policy writes counters once a minute by the wall clock: replayed at
+    full speed on the real clock, an hour of telegrams would fit in a minute.
+    """
+    base = dt_util.utcnow()
+    with patch(
+        "homeassistant.util.dt.utcnow", lambda: base + timedelta(seconds=clock.now)
+    ):
+        yield
+
+
+def rows_per_hour(ours: int, core: int, telegrams: int) -> str:
+    """Return the state writes per hour of both (one telegram a second)."""
+    hours = telegrams / 3600
+    return f"{ours / hours:>8.0f} {core / hours:>8.0f} {ours / max(core, 1):>5.2f}"
 
 
 def main() -> None:

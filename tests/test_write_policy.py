@@ -193,8 +193,8 @@ async def test_voltage_wobble_writes_after_the_maximum_silence(
         START + timedelta(minutes=10, seconds=1),
     ]
     assert meter.states(Key.VOLTAGE_L1) == ["229.9", "230.1"]
-    await every_second(hass, freezer, meter, 1, lambda _: {Key.VOLTAGE_L1: 230.7})
-    assert meter.states(Key.VOLTAGE_L1)[-1] == "230.7"
+    await every_second(hass, freezer, meter, 1, lambda _: {Key.VOLTAGE_L1: 231.2})
+    assert meter.states(Key.VOLTAGE_L1)[-1] == "231.2"
     assert meter.times(Key.VOLTAGE_L1)[-1] == START + timedelta(minutes=10, seconds=2)
 
 

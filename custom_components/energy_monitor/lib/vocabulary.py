@@ -336,11 +336,16 @@ COUNTER_WRITES = WritePolicy(every=60.0)
 at most once a minute, on the minute: the Energy dashboard's statistics are
 hourly and five-minutely, so the last state before each of their boundaries
 is the latest value and nothing is lost."""
-VOLTAGE_WRITES = WritePolicy(deadband=0.5, max_silence=300.0)
-"""Voltages: a move of 0.5 V (a mains voltage wobbles in its last digit), and
-every 5 minutes a value that moved less, so the graph's line stays true."""
-CURRENT_WRITES = WritePolicy(deadband=0.05, max_silence=300.0)
-"""Currents: 0.05 A, about 12 W at 230 V; power itself is written live."""
+VOLTAGE_WRITES = WritePolicy(deadband=1.0, max_silence=300.0)
+"""Voltages: a move of 1 V (0.4 % of 230 V; mains voltage wobbles by about a
+volt from second to second), and every 5 minutes a value that moved less, so
+the graph's line stays true."""
+PHASE_POWER_WRITES = WritePolicy(deadband=25.0, max_silence=60.0)
+"""Power per phase or one way (import, export): a move of 25 W (0.1 A at
+230 V), and at least once a minute; the net grid power is written live."""
+CURRENT_WRITES = WritePolicy(deadband=0.1, max_silence=300.0)
+"""Currents: 0.1 A, about 23 W at 230 V (fast enough for load balancing);
+power itself is written live."""
 POWER_FACTOR_WRITES = WritePolicy(deadband=0.01, max_silence=300.0)
 FREQUENCY_WRITES = WritePolicy(deadband=0.02, max_silence=300.0)
 """Frequency: 0.02 Hz; the grid's normal wobble is a few hundredths."""
@@ -441,6 +446,10 @@ _MONEY = _total(CURRENCY, DeviceClass.MONETARY, 2, ON_CHANGE)
 """Money follows the counters it is computed from (see ``_KWH_SUM``)."""
 _W = _measurement("W", DeviceClass.POWER, _POWER_W)
 _W_ONE_WAY = _measurement("W", DeviceClass.POWER, _POWER_W_ONE_WAY)
+_W_PART = _measurement("W", DeviceClass.POWER, _POWER_W, write=PHASE_POWER_WRITES)
+_W_PART_ONE_WAY = _measurement(
+    "W", DeviceClass.POWER, _POWER_W_ONE_WAY, write=PHASE_POWER_WRITES
+)
 _KW = _measurement("kW", DeviceClass.POWER, write=DEMAND_WRITES)
 _DEMAND = _measurement("kW", DeviceClass.POWER, _DEMAND_KW, write=DEMAND_WRITES)
 _V_PHASE = _measurement("V", DeviceClass.VOLTAGE, _VOLTAGE_PHASE, write=VOLTAGE_WRITES)
@@ -496,15 +505,15 @@ VOCABULARY: dict[Key, Quantity] = {
     ),
     # Grid power and tariff.
     Key.GRID_POWER: _W,
-    **_each(_W_ONE_WAY, Key.GRID_POWER_IMPORT, Key.GRID_POWER_EXPORT),
+    **_each(_W_PART_ONE_WAY, Key.GRID_POWER_IMPORT, Key.GRID_POWER_EXPORT),
     Key.GRID_TARIFF: _TEXT,
     # Per-phase measurements.
     **_each(_V_PHASE, Key.VOLTAGE_L1, Key.VOLTAGE_L2, Key.VOLTAGE_L3),
     **_each(_V_LINE, Key.VOLTAGE_L1_L2, Key.VOLTAGE_L2_L3, Key.VOLTAGE_L3_L1),
     **_each(_A, Key.CURRENT_L1, Key.CURRENT_L2, Key.CURRENT_L3, Key.CURRENT_N),
-    **_each(_W, Key.POWER_L1, Key.POWER_L2, Key.POWER_L3),
+    **_each(_W_PART, Key.POWER_L1, Key.POWER_L2, Key.POWER_L3),
     **_each(
-        _W_ONE_WAY,
+        _W_PART_ONE_WAY,
         Key.POWER_IMPORT_L1,
         Key.POWER_IMPORT_L2,
         Key.POWER_IMPORT_L3,
