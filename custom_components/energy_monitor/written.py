@@ -54,7 +54,11 @@ class WrittenByPolicy(Entity):
         if self._gate is None:
             description = self.entity_description
             self._gate = WriteGate(
-                write_policy(description.key, getattr(description, "state_class", None))
+                write_policy(
+                    description.key,
+                    getattr(description, "state_class", None),
+                    getattr(description, "device_class", None),
+                )
             )
         return self._gate
 

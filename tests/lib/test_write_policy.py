@@ -48,6 +48,7 @@ def test_keys_outside_the_vocabulary_follow_their_state_class() -> None:
     """A Modbus map's own key: totals like counters, the rest live."""
     assert write_policy("my_register", "total_increasing") is COUNTER_WRITES
     assert write_policy("my_register", "measurement") is LIVE
+    assert write_policy("va_l1", "measurement", "apparent_power").deadband == 25.0
     assert write_policy(Key.GRID_ELEC_IMPORT) is COUNTER_WRITES
     assert VOCABULARY[Key.GRID_POWER].write is LIVE
 

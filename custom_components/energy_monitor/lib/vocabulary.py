@@ -341,8 +341,9 @@ VOLTAGE_WRITES = WritePolicy(deadband=1.0, max_silence=300.0)
 volt from second to second), and every 5 minutes a value that moved less, so
 the graph's line stays true."""
 PHASE_POWER_WRITES = WritePolicy(deadband=25.0, max_silence=60.0)
-"""Power per phase or one way (import, export): a move of 25 W (0.1 A at
-230 V), and at least once a minute; the net grid power is written live."""
+"""Power per phase, one way (import, export), apparent or reactive: a move of
+25 W (0.1 A at 230 V), and at least once a minute; the net grid power (and a
+site's, PV's, battery's) is written live."""
 CURRENT_WRITES = WritePolicy(deadband=0.1, max_silence=300.0)
 """Currents: 0.1 A, about 23 W at 230 V (fast enough for load balancing);
 power itself is written live."""
@@ -529,8 +530,12 @@ VOCABULARY: dict[Key, Quantity] = {
         Key.POWER_FACTOR_L2,
         Key.POWER_FACTOR_L3,
     ),
-    Key.APPARENT_POWER: _measurement("VA", DeviceClass.APPARENT_POWER, _POWER_W),
-    Key.REACTIVE_POWER: _measurement("var", DeviceClass.REACTIVE_POWER, _POWER_W),
+    Key.APPARENT_POWER: _measurement(
+        "VA", DeviceClass.APPARENT_POWER, _POWER_W, write=PHASE_POWER_WRITES
+    ),
+    Key.REACTIVE_POWER: _measurement(
+        "var", DeviceClass.REACTIVE_POWER, _POWER_W, write=PHASE_POWER_WRITES
+    ),
     # Power quality events.
     **_each(
         _EVENTS,
@@ -711,18 +716,36 @@ MAX_RATES: dict[str, float] = {
 """Largest plausible growth of a lifetime counter per hour, in its unit."""
 
 
-def write_policy(key: str, state_class: str | None = None) -> WritePolicy:
+WRITES_BY_DEVICE_CLASS: dict[str, WritePolicy] = {
+    DeviceClass.POWER: PHASE_POWER_WRITES,
+    DeviceClass.APPARENT_POWER: PHASE_POWER_WRITES,
+    DeviceClass.REACTIVE_POWER: PHASE_POWER_WRITES,
+    DeviceClass.VOLTAGE: VOLTAGE_WRITES,
+    DeviceClass.CURRENT: CURRENT_WRITES,
+    DeviceClass.FREQUENCY: FREQUENCY_WRITES,
+    DeviceClass.POWER_FACTOR: POWER_FACTOR_WRITES,
+    DeviceClass.TEMPERATURE: TEMPERATURE_WRITES,
+}
+"""Policies of measurements outside the vocabulary (a Modbus map's per-phase
+VA, var, ...), by device class: like the vocabulary's of the same class (a
+power outside the vocabulary is never the grid's net power)."""
+
+
+def write_policy(
+    key: str, state_class: str | None = None, device_class: str | None = None
+) -> WritePolicy:
     """Return the write policy of a key.
 
     A key outside the vocabulary (a Modbus map's own) is written as its
-    state class says: totals like counters, anything else live.
+    classes say: totals like counters, measurements by their device class
+    (:data:`WRITES_BY_DEVICE_CLASS`), anything else live.
     """
     quantity = VOCABULARY.get(key)  # type: ignore[call-overload]
     if quantity is not None:
         return quantity.write  # type: ignore[no-any-return]
     if state_class in {StateClass.TOTAL, StateClass.TOTAL_INCREASING}:
         return COUNTER_WRITES
-    return LIVE
+    return WRITES_BY_DEVICE_CLASS.get(device_class or "", LIVE)
 
 
 EXTRA_STATE_DECIMALS = 2
