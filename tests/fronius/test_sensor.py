@@ -21,7 +21,11 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
 
-from custom_components.energy_monitor.lib.vocabulary import VOCABULARY, state_decimals
+from custom_components.energy_monitor.lib.vocabulary import (
+    VOCABULARY,
+    Key,
+    state_decimals,
+)
 from simulators.fronius import Endpoint, FroniusSimulator
 from simulators.profile import ZONE
 from tests.common import state_for, states_by_key
@@ -78,7 +82,7 @@ def assert_values(hass: HomeAssistant, expected: dict[str, float | str]) -> None
         if isinstance(wanted, str):
             assert state_for(hass, key).state == wanted, key
             continue
-        decimals = state_decimals(VOCABULARY[key].precision)  # type: ignore[index]
+        decimals = state_decimals(VOCABULARY[Key(key)].precision)
         shown = wanted if decimals is None else round(wanted, decimals)
         assert number(hass, key) == pytest.approx(shown, abs=1e-9), key
 
@@ -274,7 +278,9 @@ async def test_every_pyfronius_sample_at_its_path(
         if isinstance(wanted, str):
             assert set(states) == {wanted}, key
         else:
-            assert [float(state) for state in states] == pytest.approx([wanted] * 5)
+            decimals = state_decimals(VOCABULARY[Key(key)].precision)
+            shown = wanted if decimals is None else round(wanted, decimals)
+            assert [float(state) for state in states] == pytest.approx([shown] * 5)
     names = {
         device.name
         for device in dr.async_get(hass).devices
