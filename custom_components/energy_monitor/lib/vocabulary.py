@@ -353,6 +353,9 @@ FREQUENCY_WRITES = WritePolicy(deadband=0.02, max_silence=300.0)
 DEMAND_WRITES = WritePolicy(deadband=0.01, max_silence=300.0)
 """Capacity-tariff demand (kW): 10 W of a quarter's average."""
 TEMPERATURE_WRITES = WritePolicy(deadband=0.5, max_silence=300.0)
+SHARE_WRITES = WritePolicy(deadband=1.0, max_silence=300.0)
+"""A device's live shares of the power flow (autonomy, self-consumption, %):
+a move of one percentage point, as shown."""
 TIMESTAMP_WRITES = WritePolicy(every=300.0)
 """A "last seen" time: once every 5 minutes (and when the source fails)."""
 
@@ -466,7 +469,7 @@ _POWER_FACTOR = _measurement(
     write=POWER_FACTOR_WRITES,
 )
 _RATIO = _measurement("%", None, precision=1, write=ON_CHANGE)
-_SHARE = _measurement("%", None, _PERCENT, precision=0, write=ON_CHANGE)
+_SHARE = _measurement("%", None, _PERCENT, precision=0, write=SHARE_WRITES)
 _EVENTS = _counter(None, None, rate=None, limits=_COUNT, precision=None)
 _PRICE_KWH = _measurement(f"{CURRENCY}/kWh", None, precision=4, write=ON_CHANGE)
 
