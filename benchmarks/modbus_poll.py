@@ -11,11 +11,18 @@ a. our way: the reads :mod:`...lib.modbus.batching` plans (as few as
 b. the seed's way (lotus-leaf): one request per metric.
 
 Printed per map: requests per full poll and the median poll time of each, and
-the ratio. Run: ``.venv/bin/python benchmarks/modbus_poll.py [--delay 0.005]``
+the ratio. A second table counts recorder rows: the state changes per hour of
+one meter polled at the default intervals (fast group 5 s, counters 30 s), its
+values following the simulator's household over an hour of simulated time,
+written on every changed poll (as Home Assistant core's ``modbus`` does) and
+as our write policy says.
+
+Run: ``.venv/bin/python benchmarks/modbus_poll.py [--delay 0.005]``
 """
 
 import argparse
 import asyncio
+from datetime import datetime, timedelta
 from pathlib import Path
 import statistics
 import sys
@@ -29,8 +36,12 @@ from custom_components.energy_monitor.lib.modbus.catalog import (
 )
 from custom_components.energy_monitor.lib.modbus.client import ModbusLink, TcpEndpoint
 from custom_components.energy_monitor.lib.modbus.meter import MeterReader
-from custom_components.energy_monitor.lib.modbus.schema import RegisterMap
-from simulators.modbus import ModbusMeterSimulator
+from custom_components.energy_monitor.lib.modbus.schema import RegisterMap, ScanGroup
+from custom_components.energy_monitor.lib.vocabulary import state_decimals, write_policy
+from custom_components.energy_monitor.lib.write_policy import WriteGate
+from custom_components.energy_monitor.sources.modbus.sensor import describe
+from simulators.modbus import LiveValues, ModbusMeterSimulator
+from simulators.profile import ZONE
 
 UNIT = 1
 
@@ -116,6 +127,72 @@ async def _run(delay: float, polls: int) -> None:
     )
 
 
+# Recorder rows (issue 20): state changes per hour, every changed poll vs ours.
+
+FAST_INTERVAL = 5
+SLOW_INTERVAL = 30
+HOUR_START = datetime(2026, 11, 20, 12, 0, tzinfo=ZONE)
+
+
+def rows_per_hour(model: str) -> tuple[int, int, int]:
+    """Return (sensors, rows written on every changed poll, rows of ours)."""
+    sensors = [
+        register
+        for register in load_bundled_map(model).sensors
+        if register.enabled and register.scan_group is not ScanGroup.ONCE
+    ]
+    live = LiveValues()
+    gates = {
+        r.key: WriteGate(write_policy(r.key, r.state_class, r.device_class))
+        for r in sensors
+    }
+    decimals = {
+        r.key: state_decimals(describe(r).suggested_display_precision) for r in sensors
+    }
+    core: dict[str, object] = {}
+    shown: dict[str, tuple[object, ...]] = {}
+    retries: dict[str, float] = {}
+    core_rows = our_rows = 0
+    for second in range(0, 3600, FAST_INTERVAL):
+        moment = HOUR_START + timedelta(seconds=second)
+        now = moment.timestamp()
+        for key, retry_at in list(retries.items()):
+            if retry_at <= now:
+                del retries[key]
+                our_rows += gates[key].decide(retry_at, (True,), shown[key]).write
+        values = live.values(moment)
+        for register in sensors:
+            if register.scan_group is ScanGroup.SLOW and second % SLOW_INTERVAL:
+                continue
+            value = values.get(register.key, 0.0)
+            core_rows += value != core.get(register.key)
+            core[register.key] = value
+            places = decimals[register.key]
+            if isinstance(value, float) and places is not None:
+                value = round(value, places)
+            shown[register.key] = (value,)
+            if second == 0:
+                gates[register.key].prime(now, (True,), (value,))
+                continue
+            decision = gates[register.key].decide(now, (True,), (value,))
+            our_rows += decision.write
+            if decision.retry_at is not None:
+                retries.setdefault(register.key, decision.retry_at)
+    return len(sensors), core_rows, our_rows
+
+
+def print_rows() -> None:
+    """Print the recorder rows per hour of every bundled map."""
+    header = f"{'map':<22}{'sensors':>8}{'rows/h core':>12}{'rows/h ours':>12}{'÷':>6}"
+    print()
+    print("Recorder rows per hour of one meter (5 s fast group, 30 s counters)")
+    print(header)
+    print("-" * len(header))
+    for model in bundled_models():
+        sensors, core, ours = rows_per_hour(model)
+        print(f"{model:<22}{sensors:>8}{core:>12}{ours:>12}{ours / max(core, 1):>6.2f}")
+
+
 def main() -> None:
     """Parse the arguments and run."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -123,6 +200,7 @@ def main() -> None:
     parser.add_argument("--polls", type=int, default=5)
     args = parser.parse_args()
     asyncio.run(_run(args.delay, args.polls))
+    print_rows()
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """Base entity of Energy Monitor, and how to find its entities by key."""
 
-from typing import Any
+from typing import Any, override
 
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
@@ -14,16 +14,18 @@ from homeassistant.helpers.update_coordinator import (
 
 from .const import CONF_SOURCE, DOMAIN
 from .lib.vocabulary import Key
+from .written import WrittenByPolicy
 
 
 class EnergyMonitorEntity[CoordinatorT: DataUpdateCoordinator[Any]](
-    CoordinatorEntity[CoordinatorT]
+    CoordinatorEntity[CoordinatorT], WrittenByPolicy
 ):
     """An entity fed by one of the sources' coordinators.
 
     The unique ID is ``<device id>_<key>``, where the key comes from the shared
     measurement vocabulary, so an entity is found by its key whatever the
-    device.
+    device. Its state is written as the key's write policy says (see
+    :class:`~.written.WrittenByPolicy`).
     """
 
     _attr_has_entity_name = True
@@ -41,6 +43,17 @@ class EnergyMonitorEntity[CoordinatorT: DataUpdateCoordinator[Any]](
         self.entity_description = description
         self._attr_unique_id = f"{device_id}_{description.key}"
         self._attr_device_info = device_info
+
+    @override
+    def _written_at_once(self) -> tuple[object, ...]:
+        """Availability, and whether the source answers (for health sensors)."""
+        return (self.available, self.coordinator.last_update_success)
+
+    @callback
+    @override
+    def _handle_coordinator_update(self) -> None:
+        """Write the state as the key's write policy says."""
+        self.async_write_by_policy()
 
 
 def sensors_by_key(

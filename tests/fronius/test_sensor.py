@@ -21,6 +21,11 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
 
+from custom_components.energy_monitor.lib.vocabulary import (
+    VOCABULARY,
+    Key,
+    state_decimals,
+)
 from simulators.fronius import Endpoint, FroniusSimulator
 from simulators.profile import ZONE
 from tests.common import state_for, states_by_key
@@ -72,12 +77,14 @@ def number(hass: HomeAssistant, key: str) -> float:
 
 
 def assert_values(hass: HomeAssistant, expected: dict[str, float | str]) -> None:
-    """Assert the state of each key's entity."""
+    """Assert the state of each key's entity (numbers at the state's decimals)."""
     for key, wanted in expected.items():
         if isinstance(wanted, str):
             assert state_for(hass, key).state == wanted, key
-        else:
-            assert number(hass, key) == pytest.approx(wanted, abs=1e-9), key
+            continue
+        decimals = state_decimals(VOCABULARY[Key(key)].precision)
+        shown = wanted if decimals is None else round(wanted, decimals)
+        assert number(hass, key) == pytest.approx(shown, abs=1e-9), key
 
 
 async def test_symo_by_day(
@@ -253,7 +260,7 @@ async def test_every_pyfronius_sample_at_its_path(
 
     # The site: a meter in the load path, no PV at this hour.
     assert_values(hass, {"pv_power": 0, "grid_power": 367.722145})
-    assert number(hass, "site_power") == pytest.approx(367.722145)
+    assert_values(hass, {"site_power": 367.722145})  # shown as 367.72 W
     # Five inverters, each its own device, all asleep (status 3, error 523).
     for key, wanted in {
         "inverter_status": "startup",
@@ -271,7 +278,9 @@ async def test_every_pyfronius_sample_at_its_path(
         if isinstance(wanted, str):
             assert set(states) == {wanted}, key
         else:
-            assert [float(state) for state in states] == pytest.approx([wanted] * 5)
+            decimals = state_decimals(VOCABULARY[Key(key)].precision)
+            shown = wanted if decimals is None else round(wanted, decimals)
+            assert [float(state) for state in states] == pytest.approx([shown] * 5)
     names = {
         device.name
         for device in dr.async_get(hass).devices

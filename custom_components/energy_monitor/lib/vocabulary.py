@@ -11,12 +11,16 @@ energy in kWh, power in W, demand in kW, voltage in V, current in A, volume in
 m³. :data:`VOCABULARY` holds, for every key, its unit, device and state class,
 display precision, physical limits and (for lifetime counters) maximum rate:
 the Home Assistant layer builds every sensor description from it, and
-:func:`plausible` checks every number a device reports against it.
+:func:`plausible` checks every number a device reports against it. It also
+holds every key's write policy (:mod:`.write_policy`): which updates become
+a state change, a row in the recorder.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 import math
+
+from .write_policy import LIVE, ON_CHANGE, WritePolicy
 
 
 class Key(StrEnum):
@@ -391,6 +395,37 @@ class Quantity:
     """The physical range of a reading, in the unit (``None``: unchecked)."""
     max_rate_per_hour: float | None = None
     """A lifetime counter's largest plausible increase per hour."""
+    write: WritePolicy = LIVE
+    """Which updates are written as a state change (default: every one)."""
+
+
+COUNTER_WRITES = WritePolicy(every=60.0)
+"""Counters and totals: a change of the shown value (the meter's resolution)
+at most once a minute, on the minute: the Energy dashboard's statistics are
+hourly and five-minutely, so the last state before each of their boundaries
+is the latest value and nothing is lost."""
+VOLTAGE_WRITES = WritePolicy(deadband=1.0, max_silence=300.0)
+"""Voltages: a move of 1 V (0.4 % of 230 V; mains voltage wobbles by about a
+volt from second to second), and every 5 minutes a value that moved less, so
+the graph's line stays true."""
+PHASE_POWER_WRITES = WritePolicy(deadband=25.0, max_silence=60.0)
+"""Power per phase, one way (import, export), apparent or reactive: a move of
+25 W (0.1 A at 230 V), and at least once a minute; the net grid power (and a
+site's, PV's, battery's) is written live."""
+CURRENT_WRITES = WritePolicy(deadband=0.1, max_silence=300.0)
+"""Currents: 0.1 A, about 23 W at 230 V (fast enough for load balancing);
+power itself is written live."""
+POWER_FACTOR_WRITES = WritePolicy(deadband=0.01, max_silence=300.0)
+FREQUENCY_WRITES = WritePolicy(deadband=0.02, max_silence=300.0)
+"""Frequency: 0.02 Hz; the grid's normal wobble is a few hundredths."""
+DEMAND_WRITES = WritePolicy(deadband=0.01, max_silence=300.0)
+"""Capacity-tariff demand (kW): 10 W of a quarter's average."""
+TEMPERATURE_WRITES = WritePolicy(deadband=0.5, max_silence=300.0)
+SHARE_WRITES = WritePolicy(deadband=1.0, max_silence=300.0)
+"""A device's live shares of the power flow (autonomy, self-consumption, %):
+a move of one percentage point, as shown."""
+TIMESTAMP_WRITES = WritePolicy(every=300.0)
+"""A "last seen" time: once every 5 minutes (and when the source fails)."""
 
 
 _POWER_W = (-1_000_000.0, 1_000_000.0)
@@ -411,8 +446,8 @@ flows differ too widely."""
 
 _SETTING = Quantity()
 """A setting or state of a control, described by its own platform."""
-_TEXT = Quantity()
-_ENUM = Quantity(device_class=DeviceClass.ENUM)
+_TEXT = Quantity(write=ON_CHANGE)
+_ENUM = Quantity(device_class=DeviceClass.ENUM, write=ON_CHANGE)
 
 
 def _measurement(
@@ -421,6 +456,7 @@ def _measurement(
     limits: tuple[float, float] | None = None,
     *,
     precision: int | None = None,
+    write: WritePolicy = LIVE,
 ) -> Quantity:
     """Describe an instantaneous measurement (precision: the unit's)."""
     if precision is None and unit is not None:
@@ -431,6 +467,7 @@ def _measurement(
         state_class=StateClass.MEASUREMENT,
         precision=precision,
         limits=limits,
+        write=write,
     )
 
 
@@ -450,11 +487,15 @@ def _counter(
         precision=precision,
         limits=limits,
         max_rate_per_hour=rate,
+        write=COUNTER_WRITES,
     )
 
 
 def _total(
-    unit: str | None, device_class: DeviceClass | None, precision: int | None
+    unit: str | None,
+    device_class: DeviceClass | None,
+    precision: int | None,
+    write: WritePolicy = COUNTER_WRITES,
 ) -> Quantity:
     """Describe a total that may reset or dip (``total``, no limits)."""
     return Quantity(
@@ -462,28 +503,43 @@ def _total(
         device_class=device_class,
         state_class=StateClass.TOTAL,
         precision=precision,
+        write=write,
     )
 
 
 _KWH_TOTAL = _total("kWh", DeviceClass.ENERGY, 3)
-"""Energy per period, or a sum of counters (the site's consumption): ``total``,
-since counters that report at different moments may make a sum dip, which
-must not be taken for a meter reset."""
-_MONEY = _total(CURRENCY, DeviceClass.MONETARY, 2)
+"""Energy per period: ``total``, since the device resets it."""
+_KWH_SUM = _total("kWh", DeviceClass.ENERGY, 3, ON_CHANGE)
+"""A sum of counters (the site's consumption): ``total``, since counters that
+report at different moments may make a sum dip, which must not be taken for a
+meter reset. Written on every change: it changes when its inputs, whose own
+policies pace them, do."""
+_MONEY = _total(CURRENCY, DeviceClass.MONETARY, 2, ON_CHANGE)
+"""Money follows the counters it is computed from (see ``_KWH_SUM``)."""
 _W = _measurement("W", DeviceClass.POWER, _POWER_W)
 _W_ONE_WAY = _measurement("W", DeviceClass.POWER, _POWER_W_ONE_WAY)
-_KW = _measurement("kW", DeviceClass.POWER)
-_DEMAND = _measurement("kW", DeviceClass.POWER, _DEMAND_KW)
-_V_PHASE = _measurement("V", DeviceClass.VOLTAGE, _VOLTAGE_PHASE)
-_V_LINE = _measurement("V", DeviceClass.VOLTAGE, _VOLTAGE_LINE)
-_V_DC = _measurement("V", DeviceClass.VOLTAGE, _VOLTAGE_DC)
-_A = _measurement("A", DeviceClass.CURRENT, _CURRENT_A)
-_HZ = _measurement("Hz", DeviceClass.FREQUENCY, _FREQUENCY_HZ)
-_POWER_FACTOR = _measurement(None, DeviceClass.POWER_FACTOR, (-1.0, 1.0), precision=3)
-_RATIO = _measurement("%", None, precision=1)
-_SHARE = _measurement("%", None, _PERCENT, precision=0)
+_W_PART = _measurement("W", DeviceClass.POWER, _POWER_W, write=PHASE_POWER_WRITES)
+_W_PART_ONE_WAY = _measurement(
+    "W", DeviceClass.POWER, _POWER_W_ONE_WAY, write=PHASE_POWER_WRITES
+)
+_KW = _measurement("kW", DeviceClass.POWER, write=DEMAND_WRITES)
+_DEMAND = _measurement("kW", DeviceClass.POWER, _DEMAND_KW, write=DEMAND_WRITES)
+_V_PHASE = _measurement("V", DeviceClass.VOLTAGE, _VOLTAGE_PHASE, write=VOLTAGE_WRITES)
+_V_LINE = _measurement("V", DeviceClass.VOLTAGE, _VOLTAGE_LINE, write=VOLTAGE_WRITES)
+_V_DC = _measurement("V", DeviceClass.VOLTAGE, _VOLTAGE_DC, write=VOLTAGE_WRITES)
+_A = _measurement("A", DeviceClass.CURRENT, _CURRENT_A, write=CURRENT_WRITES)
+_HZ = _measurement("Hz", DeviceClass.FREQUENCY, _FREQUENCY_HZ, write=FREQUENCY_WRITES)
+_POWER_FACTOR = _measurement(
+    None,
+    DeviceClass.POWER_FACTOR,
+    (-1.0, 1.0),
+    precision=3,
+    write=POWER_FACTOR_WRITES,
+)
+_RATIO = _measurement("%", None, precision=1, write=ON_CHANGE)
+_SHARE = _measurement("%", None, _PERCENT, precision=0, write=SHARE_WRITES)
 _EVENTS = _counter(None, None, rate=None, limits=_COUNT, precision=None)
-_PRICE_KWH = _measurement(f"{CURRENCY}/kWh", None, precision=4)
+_PRICE_KWH = _measurement(f"{CURRENCY}/kWh", None, precision=4, write=ON_CHANGE)
 
 
 def _each(quantity: Quantity, *keys: Key) -> dict[Key, Quantity]:
@@ -521,15 +577,15 @@ VOCABULARY: dict[Key, Quantity] = {
     ),
     # Grid power and tariff.
     Key.GRID_POWER: _W,
-    **_each(_W_ONE_WAY, Key.GRID_POWER_IMPORT, Key.GRID_POWER_EXPORT),
+    **_each(_W_PART_ONE_WAY, Key.GRID_POWER_IMPORT, Key.GRID_POWER_EXPORT),
     Key.GRID_TARIFF: _TEXT,
     # Per-phase measurements.
     **_each(_V_PHASE, Key.VOLTAGE_L1, Key.VOLTAGE_L2, Key.VOLTAGE_L3),
     **_each(_V_LINE, Key.VOLTAGE_L1_L2, Key.VOLTAGE_L2_L3, Key.VOLTAGE_L3_L1),
     **_each(_A, Key.CURRENT_L1, Key.CURRENT_L2, Key.CURRENT_L3, Key.CURRENT_N),
-    **_each(_W, Key.POWER_L1, Key.POWER_L2, Key.POWER_L3),
+    **_each(_W_PART, Key.POWER_L1, Key.POWER_L2, Key.POWER_L3),
     **_each(
-        _W_ONE_WAY,
+        _W_PART_ONE_WAY,
         Key.POWER_IMPORT_L1,
         Key.POWER_IMPORT_L2,
         Key.POWER_IMPORT_L3,
@@ -545,8 +601,12 @@ VOCABULARY: dict[Key, Quantity] = {
         Key.POWER_FACTOR_L2,
         Key.POWER_FACTOR_L3,
     ),
-    Key.APPARENT_POWER: _measurement("VA", DeviceClass.APPARENT_POWER, _POWER_W),
-    Key.REACTIVE_POWER: _measurement("var", DeviceClass.REACTIVE_POWER, _POWER_W),
+    Key.APPARENT_POWER: _measurement(
+        "VA", DeviceClass.APPARENT_POWER, _POWER_W, write=PHASE_POWER_WRITES
+    ),
+    Key.REACTIVE_POWER: _measurement(
+        "var", DeviceClass.REACTIVE_POWER, _POWER_W, write=PHASE_POWER_WRITES
+    ),
     # Power quality events.
     **_each(
         _EVENTS,
@@ -570,15 +630,21 @@ VOCABULARY: dict[Key, Quantity] = {
     Key.PV_ELEC_PROD: _counter(),
     **_each(_KWH_TOTAL, Key.PV_ELEC_PROD_TODAY, Key.PV_ELEC_PROD_YEAR),
     Key.PV_POWER: _W_ONE_WAY,
-    **_each(_KWH_TOTAL, Key.SITE_ELEC_CONS, Key.PV_SELF_CONSUMED),
+    **_each(_KWH_SUM, Key.SITE_ELEC_CONS, Key.PV_SELF_CONSUMED),
     **_each(_W, Key.SITE_POWER, Key.SURPLUS_POWER, Key.BATTERY_POWER),
     **_each(_SHARE, Key.AUTONOMY, Key.SELF_CONSUMPTION),
     **_each(_counter(), Key.METER_ELEC_IMPORT, Key.METER_ELEC_EXPORT),
-    Key.BATTERY_SOC: _measurement("%", DeviceClass.BATTERY, _PERCENT, precision=1),
+    Key.BATTERY_SOC: _measurement(
+        "%", DeviceClass.BATTERY, _PERCENT, precision=1, write=ON_CHANGE
+    ),
     Key.BATTERY_VOLTAGE_DC: _V_DC,
     Key.BATTERY_CURRENT_DC: _A,
     Key.BATTERY_TEMPERATURE: _measurement(
-        "°C", DeviceClass.TEMPERATURE, (-50.0, 150.0), precision=1
+        "°C",
+        DeviceClass.TEMPERATURE,
+        (-50.0, 150.0),
+        precision=1,
+        write=TEMPERATURE_WRITES,
     ),
     # Inverters.
     Key.INVERTER_POWER_AC: _W_ONE_WAY,
@@ -613,7 +679,7 @@ VOCABULARY: dict[Key, Quantity] = {
     Key.INVERTER_ONLINE: _SETTING,
     # Energy site: prices, money, ratios.
     **_each(_PRICE_KWH, Key.PRICE_IMPORT, Key.PRICE_EXPORT),
-    Key.PRICE_GAS: _measurement(f"{CURRENCY}/m³", None, precision=4),
+    Key.PRICE_GAS: _measurement(f"{CURRENCY}/m³", None, precision=4, write=ON_CHANGE),
     **_each(
         _MONEY,
         Key.COST_IMPORT_TODAY,
@@ -636,7 +702,10 @@ VOCABULARY: dict[Key, Quantity] = {
         Key.PV_SAVINGS_TOTAL,
     ),
     Key.CAPACITY_COST_MONTH_ESTIMATED: Quantity(
-        unit=CURRENCY, device_class=DeviceClass.MONETARY, precision=2
+        unit=CURRENCY,
+        device_class=DeviceClass.MONETARY,
+        precision=2,
+        write=ON_CHANGE,
     ),
     **_each(
         _RATIO,
@@ -648,9 +717,13 @@ VOCABULARY: dict[Key, Quantity] = {
         Key.SELF_SUFFICIENCY_RATIO_MONTH,
     ),
     # Source health.
-    Key.LAST_TELEGRAM: Quantity(device_class=DeviceClass.TIMESTAMP),
-    Key.TELEGRAMS_REJECTED: _counter(
-        None, None, rate=None, limits=None, precision=None
+    Key.LAST_TELEGRAM: Quantity(
+        device_class=DeviceClass.TIMESTAMP, write=TIMESTAMP_WRITES
+    ),
+    # Changes only with errors, which the source reports once a window.
+    Key.TELEGRAMS_REJECTED: replace(
+        _counter(None, None, rate=None, limits=None, precision=None),
+        write=ON_CHANGE,
     ),
     # EV charging: settings, decisions, statistics.
     **_each(
@@ -668,9 +741,9 @@ VOCABULARY: dict[Key, Quantity] = {
         Key.CHARGE_RECOMMENDED,
     ),
     Key.CHARGING_REASON: _ENUM,
-    Key.CHARGED_ENERGY_TODAY: _total("kWh", DeviceClass.ENERGY, 2),
-    Key.SOLAR_SHARE_TODAY: _measurement("%", None, precision=0),
-    Key.RELAY_SWITCHES_TODAY: _total(None, None, None),
+    Key.CHARGED_ENERGY_TODAY: _total("kWh", DeviceClass.ENERGY, 2, ON_CHANGE),
+    Key.SOLAR_SHARE_TODAY: _measurement("%", None, precision=0, write=ON_CHANGE),
+    Key.RELAY_SWITCHES_TODAY: _total(None, None, None, ON_CHANGE),
     Key.CHARGER_POWER: Quantity(
         unit="W",
         device_class=DeviceClass.POWER,
@@ -773,3 +846,50 @@ MAX_RATES: dict[str, float] = {
     if quantity.max_rate_per_hour is not None
 }
 """Largest plausible growth of a lifetime counter per hour, in its unit."""
+
+
+WRITES_BY_DEVICE_CLASS: dict[str, WritePolicy] = {
+    DeviceClass.POWER: PHASE_POWER_WRITES,
+    DeviceClass.APPARENT_POWER: PHASE_POWER_WRITES,
+    DeviceClass.REACTIVE_POWER: PHASE_POWER_WRITES,
+    DeviceClass.VOLTAGE: VOLTAGE_WRITES,
+    DeviceClass.CURRENT: CURRENT_WRITES,
+    DeviceClass.FREQUENCY: FREQUENCY_WRITES,
+    DeviceClass.POWER_FACTOR: POWER_FACTOR_WRITES,
+    DeviceClass.TEMPERATURE: TEMPERATURE_WRITES,
+}
+"""Policies of measurements outside the vocabulary (a Modbus map's per-phase
+VA, var, ...), by device class: like the vocabulary's of the same class (a
+power outside the vocabulary is never the grid's net power)."""
+
+
+def write_policy(
+    key: str, state_class: str | None = None, device_class: str | None = None
+) -> WritePolicy:
+    """Return the write policy of a key.
+
+    A key outside the vocabulary (a Modbus map's own) is written as its
+    classes say: totals like counters, measurements by their device class
+    (:data:`WRITES_BY_DEVICE_CLASS`), anything else live.
+    """
+    quantity = VOCABULARY.get(key)  # type: ignore[call-overload]
+    if quantity is not None:
+        return quantity.write  # type: ignore[no-any-return]
+    if state_class in {StateClass.TOTAL, StateClass.TOTAL_INCREASING}:
+        return COUNTER_WRITES
+    return WRITES_BY_DEVICE_CLASS.get(device_class or "", LIVE)
+
+
+EXTRA_STATE_DECIMALS = 2
+"""Decimals a state keeps beyond its display precision (see below)."""
+
+
+def state_decimals(precision: int | None) -> int | None:
+    """Return how many decimals a state shown with ``precision`` keeps.
+
+    Two more than it is shown with (``None``: all), so float noise from
+    averages, sums and unit conversions (``47.6578411405295 %``,
+    ``4568.07516141494 kWh``) goes while a meter's finer digits stay (a
+    Fronius counter's 0.01 Wh, an Easymeter's 0.01 W).
+    """
+    return None if precision is None else precision + EXTRA_STATE_DECIMALS

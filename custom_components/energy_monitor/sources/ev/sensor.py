@@ -69,7 +69,9 @@ class EvSensor(EvChargerEntity, SensorEntity):
     @override
     def native_value(self) -> StateType:
         """Return the value."""
-        return self.entity_description.value_fn(self.coordinator.controller)
+        return self.rounded(
+            self.entity_description.value_fn(self.coordinator.controller)
+        )
 
     @property
     @override

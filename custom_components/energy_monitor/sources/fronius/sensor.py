@@ -100,7 +100,7 @@ class FroniusSensor(FroniusEntity, SensorEntity):
     @override
     def native_value(self) -> StateType:
         """Return the device's value (unknown when it reports none now)."""
-        return self.value
+        return self.rounded(self.value)
 
     @property
     @override

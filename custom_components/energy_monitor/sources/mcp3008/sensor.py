@@ -79,9 +79,11 @@ class Mcp3008Sensor(EnergyMonitorEntity[Mcp3008Coordinator], SensorEntity):
     @property
     @override
     def native_value(self) -> StateType:
-        """Return the value."""
-        return self.coordinator.data.get(self._channel, {}).get(
-            self.entity_description.key
+        """Return the value (rounded below the channel's resolution)."""
+        return self.rounded(
+            self.coordinator.data.get(self._channel, {}).get(
+                self.entity_description.key
+            )
         )
 
 

@@ -83,7 +83,7 @@ class ModbusSensor(EnergyMonitorEntity[ModbusGroupCoordinator], SensorEntity):
     @override
     def native_value(self) -> StateType:
         """Return the value."""
-        return self.coordinator.data.get(self.entity_description.key)
+        return self.rounded(self.coordinator.data.get(self.entity_description.key))
 
 
 @callback

@@ -141,8 +141,6 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
         self._decryption_failures = 0
         self._window_start = 0.0
         self._health_at = 0.0
-        self.publishes = 0
-        """How many times telegram data was published (not health updates)."""
         self._last_valid = 0.0
         self._health_listeners: list[CALLBACK_TYPE] = []
         self._pending: P1Telegram | None = None
@@ -331,7 +329,6 @@ class P1Coordinator(DataUpdateCoordinator[P1Data]):
         )
         values.update(held)
         mbus, expired_mbus = self._hold_mbus(telegram.mbus, now)
-        self.publishes += 1
         self.async_set_updated_data(
             P1Data(
                 values=values,

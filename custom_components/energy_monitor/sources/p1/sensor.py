@@ -10,11 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, override
 
-from homeassistant.components.sensor import (
-    SensorEntity,
-    SensorEntityDescription,
-    SensorStateClass,
-)
+from homeassistant.components.sensor import SensorEntity, SensorEntityDescription
 from homeassistant.const import EntityCategory, UnitOfEnergy, UnitOfVolume
 from homeassistant.core import callback
 from homeassistant.helpers import device_registry as dr
@@ -27,7 +23,6 @@ from ...descriptions import describe
 from ...entity import EnergyMonitorEntity
 from ...lib.p1.model import SWITCH_STATES, MbusKind, MbusReading, PeakDemand
 from ...lib.vocabulary import Key
-from ...written import WrittenOnChange
 from .const import MANUFACTURERS
 from .coordinator import P1Coordinator, P1Data, mbus_device_id
 
@@ -239,12 +234,11 @@ def meter_device_info(coordinator: P1Coordinator) -> DeviceInfo:
     )
 
 
-class P1Sensor(EnergyMonitorEntity[P1Coordinator], WrittenOnChange, SensorEntity):
+class P1Sensor(EnergyMonitorEntity[P1Coordinator], SensorEntity):
     """A value of the P1 meter."""
 
     entity_description: P1SensorEntityDescription
     _unrecorded_attributes = frozenset({"history"})
-    _publishes_seen = 0
 
     def __init__(
         self, coordinator: P1Coordinator, description: P1SensorEntityDescription
@@ -272,8 +266,8 @@ class P1Sensor(EnergyMonitorEntity[P1Coordinator], WrittenOnChange, SensorEntity
         """Return the published value."""
         description = self.entity_description
         if description.value_fn is not None:
-            return description.value_fn(self.coordinator.data)
-        return self.coordinator.data.values.get(description.key)
+            return self.rounded(description.value_fn(self.coordinator.data))
+        return self.rounded(self.coordinator.data.values.get(description.key))
 
     @property
     @override
@@ -294,28 +288,6 @@ class P1Sensor(EnergyMonitorEntity[P1Coordinator], WrittenOnChange, SensorEntity
                 )
             )
 
-    @callback
-    @override
-    def _handle_coordinator_update(self) -> None:
-        """Write the state when it changed; measurements on every publish.
-
-        Writing an unchanged measurement refreshes its ``last_reported``, which
-        is how automations (and the EV controller) tell live data from a frozen
-        feed; unchanged counters and diagnostics are not written again. Only
-        data from a new telegram counts as a publish: a refresh that returns
-        the same data does not make an old measurement look new.
-        """
-        publishes = self.coordinator.publishes
-        published = publishes != self._publishes_seen
-        self._publishes_seen = publishes
-        self.async_write_if_changed(
-            self.available,
-            self.native_value,
-            self.extra_state_attributes,
-            always=published
-            and self.entity_description.state_class is SensorStateClass.MEASUREMENT,
-        )
-
 
 @dataclass(frozen=True, kw_only=True)
 class MbusSensorEntityDescription(SensorEntityDescription):
@@ -324,7 +296,7 @@ class MbusSensorEntityDescription(SensorEntityDescription):
     channel: int
 
 
-class MbusSensor(EnergyMonitorEntity[P1Coordinator], WrittenOnChange, SensorEntity):
+class MbusSensor(EnergyMonitorEntity[P1Coordinator], SensorEntity):
     """The reading of a gas, water or heat meter connected to the P1 meter."""
 
     entity_description: MbusSensorEntityDescription
@@ -373,7 +345,7 @@ class MbusSensor(EnergyMonitorEntity[P1Coordinator], WrittenOnChange, SensorEnti
     def native_value(self) -> float | None:
         """Return the meter reading."""
         reading = self._reading()
-        return None if reading is None else reading.value
+        return None if reading is None else self.rounded(reading.value)
 
     @property
     @override
@@ -381,12 +353,6 @@ class MbusSensor(EnergyMonitorEntity[P1Coordinator], WrittenOnChange, SensorEnti
         """Return when the MBus meter took the reading."""
         reading = self._reading()
         return {"captured_at": _isoformat(reading.captured_at if reading else None)}
-
-    @callback
-    @override
-    def _handle_coordinator_update(self) -> None:
-        """Write the state only when the reading changed."""
-        self.async_write_if_changed(self.available, self._reading())
 
 
 _MBUS_STATES: dict[Key, Callable[[MbusReading], str | None]] = {
@@ -396,9 +362,7 @@ _MBUS_STATES: dict[Key, Callable[[MbusReading], str | None]] = {
 """The states of an MBus device's valve (gas) and breaker, where it has them."""
 
 
-class MbusStateSensor(
-    EnergyMonitorEntity[P1Coordinator], WrittenOnChange, SensorEntity
-):
+class MbusStateSensor(EnergyMonitorEntity[P1Coordinator], SensorEntity):
     """The valve or breaker of a gas, water or heat meter (off by default)."""
 
     def __init__(
@@ -450,12 +414,6 @@ class MbusStateSensor(
         """Return the valve's or breaker's state."""
         reading = self._reading()
         return None if reading is None else self._state_of(reading)
-
-    @callback
-    @override
-    def _handle_coordinator_update(self) -> None:
-        """Write the state only when it changed."""
-        self.async_write_if_changed(self.available, self.native_value)
 
 
 @callback

@@ -21,7 +21,6 @@ from ...descriptions import currency_unit, describe
 from ...entity import EnergyMonitorEntity
 from ...lib.site.outputs import PERIOD_FIGURES
 from ...lib.vocabulary import Key
-from ...written import WrittenOnChange
 from .coordinator import SiteCoordinator
 
 SITE_SENSORS: dict[str, SensorEntityDescription] = {
@@ -56,7 +55,7 @@ def site_device_info(coordinator: SiteCoordinator) -> DeviceInfo:
     )
 
 
-class SiteSensor(EnergyMonitorEntity[SiteCoordinator], WrittenOnChange, SensorEntity):
+class SiteSensor(EnergyMonitorEntity[SiteCoordinator], SensorEntity):
     """A figure of the energy site."""
 
     _unrecorded_attributes = frozenset({"forecast", "history", "next_change"})
@@ -88,7 +87,9 @@ class SiteSensor(EnergyMonitorEntity[SiteCoordinator], WrittenOnChange, SensorEn
     @override
     def native_value(self) -> float | None:
         """Return the figure."""
-        return self.coordinator.data.values.get(self.entity_description.key)
+        return self.rounded(
+            self.coordinator.data.values.get(self.entity_description.key)
+        )
 
     @property
     @override
@@ -102,17 +103,6 @@ class SiteSensor(EnergyMonitorEntity[SiteCoordinator], WrittenOnChange, SensorEn
     def extra_state_attributes(self) -> dict[str, Any] | None:
         """Return the figure's details (energies of a ratio, peak time, ...)."""
         return self.coordinator.data.attributes.get(self.entity_description.key)
-
-    @callback
-    @override
-    def _handle_coordinator_update(self) -> None:
-        """Write the state only when something the user sees changed."""
-        self.async_write_if_changed(
-            self.available,
-            self.native_value,
-            self.last_reset,
-            self.extra_state_attributes,
-        )
 
 
 @callback
