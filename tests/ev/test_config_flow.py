@@ -1,12 +1,13 @@
 """The setup wizard for EV chargers: every path, every error, then recovery."""
 
+from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 import pytest
 
 from custom_components.energy_monitor.const import DOMAIN
-from tests.common import walk_to_form
+from tests.common import register_meter, walk_to_form
 from tests.ev.helpers import GRID, PEAK, PRICE, RELAY, ev_entry, set_grid, set_up_relay
 
 pytestmark = pytest.mark.usefixtures("mock_setup_entry")
@@ -145,3 +146,50 @@ async def test_options(hass: HomeAssistant) -> None:
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert entry.options == {"stale_after": 120, "peak_limit": 4.0}
+
+
+async def test_several_grid_meters_ask_which_one(hass: HomeAssistant) -> None:
+    """With two P1 meters and a Modbus meter, the chosen one's entities are used."""
+    register_meter(hass, "modbus", "SDM630", {"SDM630": ("grid_power",)})
+    register_meter(hass, "p1", "Dutch P1", {"Dutch meter": ("grid_power",)})
+    meters = register_meter(
+        hass,
+        "p1",
+        "Belgian P1",
+        {
+            "Belgian meter": (
+                "grid_power",
+                "demand_current_quarter",
+                "demand_month_peak",
+            )
+        },
+    )
+    register_meter(hass, "site", "Home", {"Home": ("price_import", "grid_power")})
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "ev_charger"}
+    )
+    assert result["step_id"] == "ev_charger_meter"
+    options = result["data_schema"].schema["meter"].config["options"]
+    assert [option["label"] for option in options] == [
+        "Belgian meter (Belgian P1)",
+        "Dutch meter (Dutch P1)",
+        "SDM630 (SDM630)",
+    ]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"meter": meters["Belgian meter"]}
+    )
+    assert result["step_id"] == "ev_charger"
+    suggested = {
+        key.schema: key.description["suggested_value"]
+        for key in result["data_schema"].schema
+        if key.description and "suggested_value" in key.description
+    }
+    assert suggested == {
+        "grid_power_entity": "sensor.belgian_meter_grid_power",
+        "price_entity": "sensor.home_price_import",
+        "demand_quarter_entity": "sensor.belgian_meter_demand_current_quarter",
+        "month_peak_entity": "sensor.belgian_meter_demand_month_peak",
+    }

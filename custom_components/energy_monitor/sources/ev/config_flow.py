@@ -20,9 +20,10 @@ from homeassistant.helpers.selector import EntitySelector, EntitySelectorConfig
 import probatio as vol
 
 from ...const import CONF_SOURCE
-from ...entity import sensors_by_key
+from ...entity import GridMeter, grid_meters, sensors_by_key
 from ...lib.vocabulary import Key
-from ...selectors import number_box
+from ...selectors import CONF_METER, grid_meter_schema, number_box
+from ..site.const import SOURCE as SITE
 from .const import (
     CONF_CHARGER_POWER,
     CONF_DEMAND_QUARTER,
@@ -60,21 +61,26 @@ SCHEMA = vol.Schema(
     }
 )
 
-_SUGGESTED_KEYS = {
+_METER_KEYS = {
     CONF_GRID_POWER: Key.GRID_POWER,
-    CONF_SURPLUS_POWER: Key.SURPLUS_POWER,
-    CONF_PRICE: Key.PRICE_IMPORT,
     CONF_DEMAND_QUARTER: Key.DEMAND_CURRENT_QUARTER,
     CONF_MONTH_PEAK: Key.DEMAND_MONTH_PEAK,
 }
+"""Inputs the grid meter fills in."""
+_SITE_KEYS = {
+    CONF_SURPLUS_POWER: Key.SURPLUS_POWER,
+    CONF_PRICE: Key.PRICE_IMPORT,
+}
+"""Inputs the energy site fills in."""
 
 
-def suggested_inputs(hass: HomeAssistant) -> dict[str, str]:
-    """Suggest Energy Monitor's own entities as inputs (by unique-ID suffix)."""
+def suggested_inputs(hass: HomeAssistant, meter: GridMeter | None) -> dict[str, str]:
+    """Suggest the grid meter's and the site's entities as inputs."""
+    grid = meter.sensors if meter is not None else {}
     found = sensors_by_key(hass)
     suggestions = {
-        field: found[key][0] for field, key in _SUGGESTED_KEYS.items() if key in found
-    }
+        field: grid[key] for field, key in _METER_KEYS.items() if key in grid
+    } | {field: found[key][0] for field, key in _SITE_KEYS.items() if key in found}
     if CONF_GRID_POWER in suggestions:
         suggestions.pop(CONF_SURPLUS_POWER, None)
     return suggestions
@@ -83,11 +89,23 @@ def suggested_inputs(hass: HomeAssistant) -> dict[str, str]:
 class EvChargerConfigFlow(ConfigFlow):
     """The EV charger steps of Energy Monitor's setup wizard."""
 
+    _ev_meters: list[GridMeter] | None = None
+    _ev_meter: GridMeter | None = None
+
     async def async_step_ev_charger(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Pick the relay, the inputs and the charger's power."""
+        """Pick the relay, the inputs and the charger's power.
+
+        With several grid meters, the wizard first asks which one's entities
+        to suggest.
+        """
         errors: dict[str, str] = {}
+        if self._ev_meters is None and self.source != SOURCE_RECONFIGURE:
+            self._ev_meters = grid_meters(self.hass, exclude=SITE)
+            if len(self._ev_meters) > 1:
+                return await self.async_step_ev_charger_meter()
+            self._ev_meter = next(iter(self._ev_meters), None)
         if user_input is not None:
             errors = self._ev_validate(user_input)
             if not errors:
@@ -96,11 +114,25 @@ class EvChargerConfigFlow(ConfigFlow):
         elif self.source == SOURCE_RECONFIGURE:
             suggested = dict(self._get_reconfigure_entry().data)
         else:
-            suggested = suggested_inputs(self.hass)
+            suggested = suggested_inputs(self.hass, self._ev_meter)
         return self.async_show_form(
             step_id="ev_charger",
             data_schema=self.add_suggested_values_to_schema(SCHEMA, suggested),
             errors=errors,
+        )
+
+    async def async_step_ev_charger_meter(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask which of several grid meters fills in the charger's inputs."""
+        meters = self._ev_meters or []
+        if user_input is not None:
+            self._ev_meter = next(
+                meter for meter in meters if meter.meter_id == user_input[CONF_METER]
+            )
+            return await self.async_step_ev_charger()
+        return self.async_show_form(
+            step_id="ev_charger_meter", data_schema=grid_meter_schema(meters)
         )
 
     async def async_step_ev_charger_reconfigure(self) -> ConfigFlowResult:
