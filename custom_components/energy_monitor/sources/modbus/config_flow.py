@@ -41,6 +41,7 @@ from ...lib.modbus.client import (
     Transport,
 )
 from ...lib.modbus.meter import MeterReader, Value, identity_text
+from ...lib.modbus.plausibility import doubts
 from ...lib.modbus.schema import MapError, RegisterMap, ScanGroup
 from ...selectors import CodedSelect, number_box
 from .connection import (
@@ -69,7 +70,9 @@ from .const import (
     SOURCE,
 )
 
-_UNIT_ID = vol.All(vol.Coerce(int), vol.Range(min=0, max=255))
+_UNIT_ID = number_box(minimum=0, maximum=255, step=1)
+CONF_FORCE = "force"
+"""Add a meter whose first answers do not look like its model's."""
 _CONNECTION_FIELDS = (
     CONF_HOST,
     CONF_PORT,
@@ -111,6 +114,25 @@ def _error_for(err: ModbusError) -> str:
     return "invalid_response"
 
 
+def _serial_of(unique_id: str | None, model: str) -> str | None:
+    """Return the serial number a meter's unique ID holds (None: it has none).
+
+    Unique IDs are ``<model>_<serial>``, or ``<model>@<where>/<unit>`` for a
+    meter without a readable serial; entries of older versions have the bare
+    serial number.
+    """
+    if unique_id is None or "@" in unique_id:
+        return None
+    return unique_id.removeprefix(f"{model}_")
+
+
+def _product(register_map: RegisterMap) -> str:
+    """Return the meter's make and product, or the custom map's name."""
+    if register_map.product:
+        return f"{register_map.manufacturer} {register_map.product}"
+    return Path(register_map.model).stem
+
+
 class ModbusConfigFlow(ConfigFlow):
     """The Modbus steps of Energy Monitor's setup wizard."""
 
@@ -118,6 +140,7 @@ class ModbusConfigFlow(ConfigFlow):
         """Start without any Modbus settings."""
         super().__init__()
         self._modbus_data: dict[str, Any] = {}
+        self._modbus_doubtful = False
 
     async def async_step_modbus(
         self, user_input: dict[str, Any] | None = None
@@ -202,6 +225,8 @@ class ModbusConfigFlow(ConfigFlow):
         placeholders = {
             "maps_folder": str(custom_maps_dir(self.hass)),
             "problems": "",
+            "model": "",
+            "doubts": "",
         }
         previous = self._modbus_data
         if user_input is not None:
@@ -210,12 +235,18 @@ class ModbusConfigFlow(ConfigFlow):
                 **{k: v for k, v in previous.items() if k not in _CONNECTION_FIELDS},
                 **user_input,
             }
+            force = bool(data.pop(CONF_FORCE, False))
+            data[CONF_UNIT_ID] = int(data[CONF_UNIT_ID])
             if step_id == "modbus_serial":
                 data = _PARITY.stored(data, CONF_PARITY)
                 data[CONF_TRANSPORT] = Transport.SERIAL.value
-            result = await self._async_modbus_try(data, errors, placeholders)
+            result = await self._async_modbus_try(
+                data, errors, placeholders, force=force
+            )
             if result is not None:
                 return result
+        if self._modbus_doubtful:
+            schema = schema.extend({vol.Optional(CONF_FORCE, default=False): bool})
         suggested = (
             user_input
             if user_input is not None
@@ -229,21 +260,28 @@ class ModbusConfigFlow(ConfigFlow):
         )
 
     async def _async_modbus_try(
-        self, data: dict[str, Any], errors: dict[str, str], placeholders: dict[str, str]
+        self,
+        data: dict[str, Any],
+        errors: dict[str, str],
+        placeholders: dict[str, str],
+        *,
+        force: bool,
     ) -> ConfigFlowResult | None:
-        """Probe the meter with ``data``; return the next step, or fill ``errors``."""
+        """Probe the meter with ``data``; return the next step, or fill ``errors``.
+
+        Answers that do not look like the chosen model's are an error too,
+        unless ``force`` (the user adds the meter anyway).
+        """
         self._modbus_data = data
         try:
             register_map = await async_load_map(self.hass, data)
-        except MapError as err:
+        except (MapError, OSError) as err:
             errors[CONF_METER_MODEL] = "invalid_map"
-            placeholders["problems"] = "; ".join(
-                str(problem) for problem in err.problems[:_MAX_PROBLEMS]
+            placeholders["problems"] = (
+                "; ".join(str(problem) for problem in err.problems[:_MAX_PROBLEMS])
+                if isinstance(err, MapError)
+                else str(err)
             )
-            return None
-        except OSError as err:
-            errors[CONF_METER_MODEL] = "invalid_map"
-            placeholders["problems"] = str(err)
             return None
         pool = link_pool(self.hass)
         try:
@@ -253,7 +291,7 @@ class ModbusConfigFlow(ConfigFlow):
             return None
         try:
             reader = MeterReader(link, unit_of(data), register_map)
-            await reader.probe()
+            probed = await reader.probe()
             identity = await self._async_modbus_identity(reader)
         except ModbusError as err:
             errors["base"] = _error_for(err)
@@ -264,6 +302,13 @@ class ModbusConfigFlow(ConfigFlow):
             return None
         finally:
             await pool.release(link)
+        found = doubts(probed.values, identity)
+        if found and not force:
+            self._modbus_doubtful = True
+            errors["base"] = "implausible"
+            placeholders["model"] = _product(register_map)
+            placeholders["doubts"] = ", ".join(found)
+            return None
         return await self._async_modbus_finish(data, register_map, identity)
 
     async def _async_modbus_identity(self, reader: MeterReader) -> dict[str, Value]:
@@ -285,27 +330,39 @@ class ModbusConfigFlow(ConfigFlow):
         serial = identity_text(identity.get("serial_number"))
         if self.source == SOURCE_RECONFIGURE:
             entry = self._get_reconfigure_entry()
-            if entry.unique_id is not None and serial is not None:
-                await self.async_set_unique_id(serial, raise_on_progress=False)
-                self._abort_if_unique_id_mismatch(reason="wrong_meter")
+            known = _serial_of(entry.unique_id, entry.data[CONF_METER_MODEL])
+            if known is not None and serial is not None and known != serial:
+                return self.async_abort(reason="wrong_meter")
             return self.async_update_reload_and_abort(entry, data=data)
-        if serial is not None:
-            await self.async_set_unique_id(serial, raise_on_progress=False)
-            self._abort_if_unique_id_configured()
         transport = transport_of(data)
         where = (
             {CONF_SERIAL_PORT: data[CONF_SERIAL_PORT]}
             if transport is Transport.SERIAL
             else {CONF_HOST: data[CONF_HOST], CONF_PORT: data[CONF_PORT]}
         )
-        self._async_abort_entries_match({**where, CONF_UNIT_ID: unit_of(data)})
-        product = (
-            f"{register_map.manufacturer} {register_map.product}"
-            if register_map.product
-            else Path(register_map.model).stem
-        )
+        unit = unit_of(data)
+        model = data[CONF_METER_MODEL]
+        place = ":".join(str(value) for value in where.values())
+        unique_id = f"{model}_{serial}" if serial else f"{model}@{place}/{unit}"
+        for entry in self._async_current_entries(include_ignore=False):
+            same_meter = entry.unique_id == unique_id or (
+                serial is not None
+                and entry.unique_id == serial
+                and entry.data.get(CONF_METER_MODEL) == model
+            )
+            same_place = (
+                all(entry.data.get(key) == value for key, value in where.items())
+                and unit_of(entry.data) == unit
+            )
+            if same_meter or same_place:
+                return self.async_abort(
+                    reason="modbus_already_configured",
+                    description_placeholders={"title": entry.title},
+                )
+        await self.async_set_unique_id(unique_id, raise_on_progress=False)
+        self._abort_if_unique_id_configured()
         return self.async_create_entry(
-            title=f"{product} (unit {unit_of(data)})", data=data
+            title=f"{_product(register_map)} (unit {unit_of(data)})", data=data
         )
 
 
