@@ -154,7 +154,7 @@ async def test_rtu_over_tcp_and_serial(
 @pytest.mark.parametrize(
     ("fault", "error"),
     [
-        ({"fault": "timeout"}, "no_response"),
+        ({"fault": "timeout"}, "modbus_tcp_no_answer"),
         ({"fault": "exception", "code": ExceptionCode.DEVICE_FAILURE}, "device_error"),
         (
             {"fault": "exception", "code": ExceptionCode.GATEWAY_NO_RESPONSE},
@@ -184,14 +184,14 @@ async def test_connection_errors_then_recovery(
     simulator = await start_modbus({1: SDM630}, strict=True)
     result = await walk_to_form(hass, "modbus", "modbus_tcp")
     result = await submit(hass, result, tcp_input(await closed_port()))
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "modbus_tcp_cannot_connect"}
     result = await submit(hass, result, tcp_input(simulator.port, unit_id=9))
     assert result["errors"] == {"base": "no_response"}
     result = await submit(hass, result, tcp_input(simulator.port, "eaton_pxm4000"))
     assert result["errors"] == {"base": "illegal_address"}
     with patch.object(MeterReader, "probe", side_effect=ModbusFrameError("short")):
         result = await submit(hass, result, tcp_input(simulator.port))
-    assert result["errors"] == {"base": "invalid_response"}
+    assert result["errors"] == {"base": "modbus_tcp_no_answer"}
     with patch.object(MeterReader, "probe", side_effect=RuntimeError("bug")):
         result = await submit(hass, result, tcp_input(simulator.port))
     assert result["errors"] == {"base": "unknown"}
@@ -410,3 +410,51 @@ async def test_entry_of_an_older_version_is_recognised(
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "modbus_already_configured"
     assert result["description_placeholders"] == {"title": entry.title}
+
+
+@pytest.mark.parametrize(
+    ("transport", "gateway_rtu", "error"),
+    [
+        ("rtuovertcp", False, "modbus_rtuovertcp_no_answer"),
+        ("tcp", True, "modbus_tcp_no_answer"),
+    ],
+)
+async def test_wrong_framing_suggests_the_other(
+    hass: HomeAssistant,
+    start_modbus: StartModbus,
+    transport: str,
+    gateway_rtu: bool,
+    error: str,
+) -> None:
+    """RTU over TCP to a Modbus TCP gateway (and the reverse) names the other."""
+    simulator = await start_modbus({1: SDM630}, rtu_framing=gateway_rtu)
+    result = await walk_to_form(hass, "modbus", "modbus_tcp")
+    result = await submit(hass, result, tcp_input(simulator.port, transport=transport))
+    assert result["errors"] == {"base": error}
+    other = "tcp" if transport == "rtuovertcp" else "rtuovertcp"
+    result = await submit(hass, result, tcp_input(simulator.port, transport=other))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_serial_errors(hass: HomeAssistant, start_modbus: StartModbus) -> None:
+    """On a serial line: a missing port, silence, a garbled answer, then fixed."""
+    simulator = await start_modbus({1: SDM630}, rtu_framing=True)
+    answers = {
+        "serial_port": "/dev/no-such-adapter",
+        "baudrate": "9600",
+        "parity": "none",
+        "unit_id": 1,
+        "meter_model": "eastron_sdm630",
+    }
+    result = await walk_to_form(hass, "modbus", "modbus_serial")
+    result = await submit(hass, result, answers)
+    assert result["errors"] == {"base": "modbus_serial_cannot_connect"}
+    simulator.inject("timeout", count=3)
+    answers["serial_port"] = f"socket://127.0.0.1:{simulator.port}"
+    result = await submit(hass, result, answers)
+    assert result["errors"] == {"base": "no_response"}
+    with patch.object(MeterReader, "probe", side_effect=ModbusFrameError("short")):
+        result = await submit(hass, result, answers)
+    assert result["errors"] == {"base": "invalid_response"}
+    result = await submit(hass, result, answers)
+    assert result["type"] is FlowResultType.CREATE_ENTRY

@@ -48,7 +48,7 @@ async def test_network_errors_then_recovery(
     result = await hass.config_entries.flow.async_configure(
         flow_id, {**form, "port": await closed_port()}
     )
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "p1_network_cannot_connect"}
 
     result = await hass.config_entries.flow.async_configure(
         flow_id, {**form, "port": await serve_bytes(b"")}
@@ -158,7 +158,7 @@ async def test_key_step_connection_lost_then_recovery(hass: HomeAssistant) -> No
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"encryption_key": KEY}
     )
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "p1_network_cannot_connect"}
     await simulator.start()
     try:
         result = await hass.config_entries.flow.async_configure(
@@ -193,7 +193,7 @@ async def test_serial_port_missing_then_found(
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"serial_port": "/dev/nothing-here", "dsmr_version": "4"}
     )
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "p1_serial_cannot_connect"}
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
         {"serial_port": f"socket://127.0.0.1:{p1_simulator.port}", "dsmr_version": "5"},
@@ -219,7 +219,7 @@ async def test_reconfigure_to_another_port(
         result["flow_id"],
         {"host": "127.0.0.1", "port": await closed_port(), "dsmr_version": "auto"},
     )
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "p1_network_cannot_connect"}
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
         {"host": "127.0.0.1", "port": p1_simulator.port, "dsmr_version": "auto"},
@@ -297,3 +297,12 @@ def test_only_p1_entries_have_options() -> None:
     assert not flow.async_supports_options_flow(
         MockConfigEntry(domain=DOMAIN, data={"source": "other"})
     )
+
+
+async def test_port_starts_at_the_dongle_port(hass: HomeAssistant) -> None:
+    """The port is a box with the common dongle port, not a field at 1."""
+    result = await walk_to_form(hass, "p1", "p1_network")
+    schema = result["data_schema"].schema  # type: ignore[union-attr]
+    port = next(key for key in schema if key == "port")
+    assert port.default() == 8088
+    assert schema["port"].validators[0].config["mode"] == "box"

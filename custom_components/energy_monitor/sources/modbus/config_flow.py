@@ -99,19 +99,23 @@ def _model_options(custom_dir: Path) -> list[SelectOptionDict]:
     return options
 
 
-def _error_for(err: ModbusError) -> str:
-    """Translate why the probe read failed into a form error."""
+def _error_for(err: ModbusError, transport: Transport) -> str:
+    """Translate why the probe read failed into the form's error.
+
+    Over the network, silence or a garbled answer often means the other
+    framing (Modbus TCP against a transparent RS485 gateway, or the other
+    way round): those errors suggest it.
+    """
+    serial = transport is Transport.SERIAL
     if isinstance(err, ModbusConnectionError):
-        return "cannot_connect"
-    if isinstance(err, ModbusTimeoutError):
-        return "no_response"
+        return f"modbus_{'serial' if serial else 'tcp'}_cannot_connect"
     if isinstance(err, ModbusExceptionError):
         if err.no_response:
             return "no_response"
-        if err.illegal_address:
-            return "illegal_address"
-        return "device_error"
-    return "invalid_response"
+        return "illegal_address" if err.illegal_address else "device_error"
+    if not serial:
+        return f"modbus_{transport.value}_no_answer"
+    return "no_response" if isinstance(err, ModbusTimeoutError) else "invalid_response"
 
 
 def _serial_of(unique_id: str | None, model: str) -> str | None:
@@ -294,7 +298,7 @@ class ModbusConfigFlow(ConfigFlow):
             probed = await reader.probe()
             identity = await self._async_modbus_identity(reader)
         except ModbusError as err:
-            errors["base"] = _error_for(err)
+            errors["base"] = _error_for(err, transport_of(data))
             return None
         except Exception:  # noqa: BLE001
             LOGGER.exception("Unexpected error while probing the Modbus meter")
