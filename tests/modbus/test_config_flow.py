@@ -7,6 +7,7 @@ from unittest.mock import patch
 from homeassistant import config_entries
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
+import probatio as vol
 import pytest
 
 from custom_components.energy_monitor.const import DOMAIN
@@ -458,3 +459,23 @@ async def test_serial_errors(hass: HomeAssistant, start_modbus: StartModbus) -> 
     assert result["errors"] == {"base": "invalid_response"}
     result = await submit(hass, result, answers)
     assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_model_must_be_chosen(
+    hass: HomeAssistant, start_modbus: StartModbus
+) -> None:
+    """No model is pre-selected: submitting none asks for one; labels are short."""
+    simulator = await start_modbus({1: load_bundled_map("sunspec_203")})
+    result = await walk_to_form(hass, "modbus", "modbus_tcp")
+    schema = result["data_schema"].schema  # type: ignore[union-attr]
+    field = next(key for key in schema if key == "meter_model")
+    assert field.default is vol.UNDEFINED
+    models = schema["meter_model"].config["options"]
+    assert {"value": "sunspec_203", "label": "SunSpec meter (model 203)"} in models
+    answers = tcp_input(simulator.port)
+    del answers["meter_model"]
+    result = await submit(hass, result, answers)
+    assert result["errors"] == {"meter_model": "model_required"}
+    result = await submit(hass, result, {**answers, "meter_model": "sunspec_203"})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "SunSpec meter (model 203) (unit 1)"

@@ -216,7 +216,9 @@ class ModbusConfigFlow(ConfigFlow):
         )
         return {
             vol.Required(CONF_UNIT_ID, default=DEFAULT_UNIT_ID): _UNIT_ID,
-            vol.Required(CONF_METER_MODEL): SelectSelector(
+            # Optional: the frontend pre-selects a required list's first
+            # option, and a model picked unnoticed reads nonsense.
+            vol.Optional(CONF_METER_MODEL): SelectSelector(
                 SelectSelectorConfig(options=options, mode=SelectSelectorMode.DROPDOWN)
             ),
         }
@@ -244,10 +246,11 @@ class ModbusConfigFlow(ConfigFlow):
             if step_id == "modbus_serial":
                 data = _PARITY.stored(data, CONF_PARITY)
                 data[CONF_TRANSPORT] = Transport.SERIAL.value
-            result = await self._async_modbus_try(
+            if not data.get(CONF_METER_MODEL):
+                errors[CONF_METER_MODEL] = "model_required"
+            elif result := await self._async_modbus_try(
                 data, errors, placeholders, force=force
-            )
-            if result is not None:
+            ):
                 return result
         if self._modbus_doubtful:
             schema = schema.extend({vol.Optional(CONF_FORCE, default=False): bool})
