@@ -2,7 +2,7 @@
 
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.helpers import entity_registry as er
 import pytest
 
@@ -140,7 +140,7 @@ async def test_options(hass: HomeAssistant) -> None:
     entry = ev_entry()
     entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(entry.entry_id)
-    assert result["step_id"] == "init"
+    assert result["step_id"] == "ev_charger"
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"stale_after": 120, "peak_limit": 4.0}
     )
@@ -193,3 +193,29 @@ async def test_several_grid_meters_ask_which_one(hass: HomeAssistant) -> None:
         "demand_quarter_entity": "sensor.belgian_meter_demand_current_quarter",
         "month_peak_entity": "sensor.belgian_meter_demand_month_peak",
     }
+
+
+async def test_relay_picker_leaves_out_own_switches(hass: HomeAssistant) -> None:
+    """Energy Monitor's own "Smart charging" switch is not offered as a relay."""
+    await set_up_relay(hass)
+    set_grid(hass, 0)
+    own = er.async_get(hass).async_get_or_create(
+        "switch", DOMAIN, "charger_smart_charging", suggested_object_id="smart_charging"
+    )
+    result = await walk_to_form(hass, "ev_charger")
+    relay = result["data_schema"].schema["relay_entity"].config
+    assert relay["exclude_entities"] == [own.entity_id]
+    with pytest.raises(InvalidData):
+        await hass.config_entries.flow.async_configure(
+            result["flow_id"],
+            {
+                "relay_entity": own.entity_id,
+                "grid_power_entity": GRID,
+                "charger_power": 2300,
+            },
+        )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"relay_entity": RELAY, "grid_power_entity": GRID, "charger_power": 2300},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY

@@ -283,6 +283,7 @@ async def test_options_set_the_update_interval(hass: HomeAssistant) -> None:
     entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "p1"  # titled "P1 meter options"
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"update_interval": 10}
     )

@@ -6,6 +6,7 @@ from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
 from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -518,7 +519,9 @@ async def test_new_version_of_an_undated_tariff(hass: HomeAssistant) -> None:
     entry = site_entry(tariffs=[{"import": {"mode": "fixed", "rate": 0.3}}])
     entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(entry.entry_id)
-    assert result["description_placeholders"]["valid_from"] == "-"
+    # The first version has no start day: it applies since the site's setup.
+    created = dt_util.as_local(entry.created_at).date().isoformat()
+    assert result["description_placeholders"]["valid_from"] == created
     result = await choose(hass, result, "site_new_version")
     await hass.config_entries.options.async_configure(
         result["flow_id"], {"valid_from": "2020-01-01"}

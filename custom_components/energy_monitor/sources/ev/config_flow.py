@@ -16,10 +16,11 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import Platform, UnitOfPower
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.selector import EntitySelector, EntitySelectorConfig
 import probatio as vol
 
-from ...const import CONF_SOURCE
+from ...const import CONF_SOURCE, DOMAIN
 from ...entity import GridMeter, grid_meters, sensors_by_key
 from ...lib.vocabulary import Key
 from ...selectors import CONF_METER, grid_meter_schema, number_box
@@ -40,13 +41,14 @@ from .const import (
     SOURCE,
 )
 
+_RELAY_DOMAINS = [Platform.SWITCH, "input_boolean"]
 _POWER_SENSOR = EntitySelector(
     EntitySelectorConfig(domain=Platform.SENSOR, device_class="power")
 )
 SCHEMA = vol.Schema(
     {
         vol.Required(CONF_RELAY): EntitySelector(
-            EntitySelectorConfig(domain=[Platform.SWITCH, "input_boolean"])
+            EntitySelectorConfig(domain=_RELAY_DOMAINS)
         ),
         vol.Optional(CONF_GRID_POWER): _POWER_SENSOR,
         vol.Optional(CONF_SURPLUS_POWER): _POWER_SENSOR,
@@ -86,6 +88,22 @@ def suggested_inputs(hass: HomeAssistant, meter: GridMeter | None) -> dict[str, 
     return suggestions
 
 
+def form_schema(hass: HomeAssistant) -> vol.Schema:
+    """Return the form; the relay picker leaves out Energy Monitor's own switches.
+
+    (The charger's own "Smart charging" switch is no relay.)
+    """
+    own = [
+        entity.entity_id
+        for entity in er.async_get(hass).entities.values()
+        if entity.platform == DOMAIN and entity.domain in _RELAY_DOMAINS
+    ]
+    if not own:
+        return SCHEMA
+    relay = EntitySelectorConfig(domain=_RELAY_DOMAINS, exclude_entities=own)
+    return SCHEMA.extend({vol.Required(CONF_RELAY): EntitySelector(relay)})
+
+
 class EvChargerConfigFlow(ConfigFlow):
     """The EV charger steps of Energy Monitor's setup wizard."""
 
@@ -117,7 +135,9 @@ class EvChargerConfigFlow(ConfigFlow):
             suggested = suggested_inputs(self.hass, self._ev_meter)
         return self.async_show_form(
             step_id="ev_charger",
-            data_schema=self.add_suggested_values_to_schema(SCHEMA, suggested),
+            data_schema=self.add_suggested_values_to_schema(
+                form_schema(self.hass), suggested
+            ),
             errors=errors,
         )
 
@@ -174,6 +194,12 @@ class EvChargerOptionsFlow(OptionsFlowWithReload):
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
+        """Show the charger options (the ``ev_charger`` step has their title)."""
+        return await self.async_step_ev_charger(user_input)
+
+    async def async_step_ev_charger(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
         """Set the stale-data limit and the capacity-tariff cap."""
         if user_input is not None:
             return self.async_create_entry(data=user_input)
@@ -189,4 +215,4 @@ class EvChargerOptionsFlow(OptionsFlowWithReload):
                 ): number_box("kW", minimum=0, maximum=50, step=0.1),
             }
         )
-        return self.async_show_form(step_id="init", data_schema=schema)
+        return self.async_show_form(step_id="ev_charger", data_schema=schema)

@@ -262,6 +262,12 @@ class P1OptionsFlow(OptionsFlowWithReload):
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
+        """Show the P1 options (the ``p1`` step has their title)."""
+        return await self.async_step_p1(user_input)
+
+    async def async_step_p1(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
         """Set the interval over which power values are averaged."""
         if user_input is not None:
             return self.async_create_entry(data=user_input)
@@ -275,4 +281,4 @@ class P1OptionsFlow(OptionsFlowWithReload):
                 ): number_box("s", minimum=0, maximum=300, step=1),
             }
         )
-        return self.async_show_form(step_id="init", data_schema=schema)
+        return self.async_show_form(step_id="p1", data_schema=schema)

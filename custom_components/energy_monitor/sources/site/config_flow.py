@@ -421,11 +421,18 @@ class SiteOptionsFlow(OptionsFlowWithReload):
         return self._versions[-1]
 
     def _placeholders(self) -> dict[str, str]:
-        """Return the currency and the start of the edited version."""
-        start = self._newest.valid_from
+        """Return the currency and the start of the edited version.
+
+        The first version has no start day: it applies since the site was
+        set up.
+        """
+        start = (
+            self._newest.valid_from
+            or dt_util.as_local(self.config_entry.created_at).date()
+        )
         return {
             "currency": self.hass.config.currency,
-            "valid_from": "-" if start is None else start.isoformat(),
+            "valid_from": start.isoformat(),
             "direction": self._direction.value,
         }
 
