@@ -56,6 +56,11 @@ class EnergyMonitorEntity[CoordinatorT: DataUpdateCoordinator[Any]](
         self._attr_device_info = device_info
 
 
+def id_tail(identifier: str, length: int = 4) -> str:
+    """Return the last letters or digits of an ID, to tell devices apart by name."""
+    return "".join(c for c in identifier if c.isalnum())[-length:] or identifier
+
+
 def sensors_by_key(
     hass: HomeAssistant, *, exclude: str | None = None
 ) -> dict[Key, list[str]]:

@@ -31,7 +31,12 @@ import probatio as vol
 
 from ...const import CONF_SOURCE, LOGGER
 from ...lib.modbus.batching import DEFAULT_MAX_GAP, MAX_COUNT
-from ...lib.modbus.catalog import bundled_models, custom_map_files, load_bundled_map
+from ...lib.modbus.catalog import (
+    bundled_models,
+    custom_map_files,
+    load_bundled_map,
+    product_name,
+)
 from ...lib.modbus.client import (
     LinkConflictError,
     ModbusConnectionError,
@@ -128,13 +133,6 @@ def _serial_of(unique_id: str | None, model: str) -> str | None:
     if unique_id is None or "@" in unique_id:
         return None
     return unique_id.removeprefix(f"{model}_")
-
-
-def _product(register_map: RegisterMap) -> str:
-    """Return the meter's make and product, or the custom map's name."""
-    if register_map.product:
-        return f"{register_map.manufacturer} {register_map.product}"
-    return Path(register_map.model).stem
 
 
 class ModbusConfigFlow(ConfigFlow):
@@ -313,7 +311,7 @@ class ModbusConfigFlow(ConfigFlow):
         if found and not force:
             self._modbus_doubtful = True
             errors["base"] = "implausible"
-            placeholders["model"] = _product(register_map)
+            placeholders["model"] = product_name(register_map)
             placeholders["doubts"] = ", ".join(found)
             return None
         return await self._async_modbus_finish(data, register_map, identity)
@@ -369,7 +367,7 @@ class ModbusConfigFlow(ConfigFlow):
         await self.async_set_unique_id(unique_id, raise_on_progress=False)
         self._abort_if_unique_id_configured()
         return self.async_create_entry(
-            title=f"{_product(register_map)} (unit {unit_of(data)})", data=data
+            title=f"{product_name(register_map)} (unit {unit_of(data)})", data=data
         )
 
 
