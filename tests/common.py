@@ -185,7 +185,8 @@ def register_meter(
     """Register a source's entry with its devices' sensors (device name: keys).
 
     Unique IDs and entity IDs are ``<device slug>_<key>``, as the sources
-    make them; every sensor gets a state. Return the device IDs by name.
+    make them; every sensor gets a state. Return the devices' identifiers
+    (the grid-meter choices) by name.
     """
     entry = MockConfigEntry(domain=DOMAIN, title=title, data={"source": source})
     entry.add_to_hass(hass)
@@ -206,5 +207,5 @@ def register_meter(
                 suggested_object_id=f"{slug}_{key}",
             )
             hass.states.async_set(entity.entity_id, "1")
-        device_ids[name] = device.id
+        device_ids[name] = slug
     return device_ids

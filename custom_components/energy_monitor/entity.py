@@ -101,11 +101,18 @@ class GridMeter:
     """One device of Energy Monitor that measures the grid connection."""
 
     meter_id: str
-    """The device's registry ID (its config entry's ID without a device)."""
+    """The device's own identifier (a meter's serial number: stable, so the
+    development instance's wizard answers can name it), else its registry
+    ID, or its config entry's ID for sensors without a device."""
     name: str
     entry_id: str | None
     sensors: dict[Key, str]
     """The device's sensor (the first by entity ID) per key."""
+
+
+def _own_identifier(identifiers: set[tuple[str, str]]) -> str | None:
+    """Return the identifier Energy Monitor gave a device (None: none)."""
+    return next((value for domain, value in identifiers if domain == DOMAIN), None)
 
 
 def grid_meters(hass: HomeAssistant, *, exclude: str | None = None) -> list[GridMeter]:
@@ -126,19 +133,19 @@ def grid_meters(hass: HomeAssistant, *, exclude: str | None = None) -> list[Grid
     devices = dr.async_get(hass)
     meters: dict[str, GridMeter] = {}
     for entity, key in _own_sensors(hass, excluded):
-        meter_id = entity.device_id or entity.config_entry_id or ""
-        if meter_id not in meters:
-            device = devices.async_get(meter_id)
+        group = entity.device_id or entity.config_entry_id or ""
+        if group not in meters:
+            device = devices.async_get(group)
             entry = entries.get(entity.config_entry_id or "")
             title = entry.title if entry is not None else ""
             name = (device.name_by_user or device.name) if device else None
-            meters[meter_id] = GridMeter(
-                meter_id,
-                f"{name} ({title})" if name and title else name or title or meter_id,
+            meters[group] = GridMeter(
+                (device and _own_identifier(device.identifiers)) or group,
+                f"{name} ({title})" if name and title else name or title or group,
                 entity.config_entry_id,
                 {},
             )
-        meters[meter_id].sensors.setdefault(key, entity.entity_id)
+        meters[group].sensors.setdefault(key, entity.entity_id)
     found = [meter for meter in meters.values() if GRID_METER_KEYS & set(meter.sensors)]
 
     def source(meter: GridMeter) -> Any:

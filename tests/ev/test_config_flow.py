@@ -3,10 +3,12 @@
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_monitor.const import DOMAIN
+from simulators.ev_charger import DEV
 from tests.common import register_meter, walk_to_form
 from tests.ev.helpers import GRID, PEAK, PRICE, RELAY, ev_entry, set_grid, set_up_relay
 
@@ -219,3 +221,37 @@ async def test_relay_picker_leaves_out_own_switches(hass: HomeAssistant) -> None
         {"relay_entity": RELAY, "grid_power_entity": GRID, "charger_power": 2300},
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_dev_charger(hass: HomeAssistant) -> None:
+    """The development instance's wizard answers add its charger."""
+    await set_up_relay(hass)
+    hass.states.async_set("input_boolean.ev_charger_relay", "off")
+    devices = dr.async_get(hass)
+    entities = er.async_get(hass)
+    for equipment_id in ("E0044007382246019", "1SAG3100721326"):
+        entry = MockConfigEntry(domain=DOMAIN, data={"source": "p1"})
+        entry.add_to_hass(hass)
+        device = devices.async_get_or_create(
+            config_entry_id=entry.entry_id,
+            identifiers={(DOMAIN, equipment_id)},
+            name=f"P1 meter {equipment_id[-4:]}",
+        )
+        sensor = entities.async_get_or_create(
+            "sensor",
+            DOMAIN,
+            f"{equipment_id}_grid_power",
+            config_entry=entry,
+            device_id=device.id,
+            suggested_object_id=f"p1_meter_{equipment_id[-4:]}_grid_power",
+        )
+        hass.states.async_set(sensor.entity_id, "500")
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    for answers in DEV.devices[0].wizard:
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], answers
+        )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"]["grid_power_entity"] == "sensor.p1_meter_1326_grid_power"
