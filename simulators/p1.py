@@ -43,6 +43,26 @@ def _hex_id(text: str) -> str:
     return text.encode().hex().upper()
 
 
+def _month_start(moment: datetime) -> datetime:
+    """Return the start of the (local) month of ``moment``."""
+    local = moment.astimezone(ZONE)
+    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def _earlier_peak(local: datetime) -> tuple[float, datetime | None]:
+    """Return the month's peak before the simulator started, as a meter keeps it.
+
+    Yesterday evening's quarter hour (1.5 to 4.5 kW), unless the month
+    started since; then no peak yet (0 kW, stamped at the month's start).
+    """
+    start = _month_start(local)
+    evening = local.replace(hour=18, minute=15, second=0, microsecond=0)
+    when = evening - timedelta(days=1)
+    if when < start:
+        return (0.0, None)
+    return (1.5 + 3.0 * moment_noise(start, "month peak"), when)
+
+
 def _stamp(moment: datetime) -> str:
     """Format a DSMR timestamp with its summer/winter flag."""
     local = moment.astimezone(ZONE)
@@ -118,7 +138,7 @@ class P1TelegramBuilder:
         quarter = quarter.replace(microsecond=0)
         if (local.year, local.month) != self._month:
             self._month = (local.year, local.month)
-            self._month_peak = (0.0, None)
+            self._month_peak = _earlier_peak(local)
         if quarter != self._quarter_start:
             if self._quarter_start is not None:
                 demand = self._quarter_energy * 4
@@ -162,9 +182,10 @@ class P1TelegramBuilder:
         ]
         if self.variant is P1Variant.BELGIUM:
             peak, peak_time = self._month_peak
+            peak_stamp = _stamp(peak_time or _month_start(moment))
             lines += [
                 f"1-0:1.4.0({self.quarter_demand(moment):06.3f}*kW)",
-                f"1-0:1.6.0({_stamp(peak_time or moment)})({peak:06.3f}*kW)",
+                f"1-0:1.6.0({peak_stamp})({peak:06.3f}*kW)",
                 self._peak_history(moment),
             ]
         lines += [

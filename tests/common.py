@@ -11,8 +11,9 @@ from homeassistant import config_entries
 from homeassistant.const import EVENT_STATE_CHANGED
 from homeassistant.core import Event, HomeAssistant, State, callback
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_monitor.const import DOMAIN
 
@@ -173,3 +174,38 @@ def form_field(result: FlowResult, name: str) -> tuple[Any, Any, list[str]]:
             options = selector.config["options"]
             return key.default(), suggested, options
     pytest.fail(f"no field {name}")
+
+
+def register_meter(
+    hass: HomeAssistant,
+    source: str,
+    title: str,
+    devices: dict[str, tuple[str, ...]],
+) -> dict[str, str]:
+    """Register a source's entry with its devices' sensors (device name: keys).
+
+    Unique IDs and entity IDs are ``<device slug>_<key>``, as the sources
+    make them; every sensor gets a state. Return the devices' identifiers
+    (the grid-meter choices) by name.
+    """
+    entry = MockConfigEntry(domain=DOMAIN, title=title, data={"source": source})
+    entry.add_to_hass(hass)
+    entities = er.async_get(hass)
+    device_ids: dict[str, str] = {}
+    for name, keys in devices.items():
+        slug = name.lower().replace(" ", "_")
+        device = dr.async_get(hass).async_get_or_create(
+            config_entry_id=entry.entry_id, identifiers={(DOMAIN, slug)}, name=name
+        )
+        for key in keys:
+            entity = entities.async_get_or_create(
+                "sensor",
+                DOMAIN,
+                f"{slug}_{key}",
+                config_entry=entry,
+                device_id=device.id,
+                suggested_object_id=f"{slug}_{key}",
+            )
+            hass.states.async_set(entity.entity_id, "1")
+        device_ids[name] = slug
+    return device_ids

@@ -1,16 +1,22 @@
 """Form fields that the setup wizards of several sources share."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
+    SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
 )
+import probatio as vol
+
+from .entity import GridMeter
+
+CONF_METER = "meter"
 
 
 def number_box(
@@ -65,3 +71,20 @@ class CodedSelect:
         if key not in values:
             return dict(values)
         return {**values, key: self._options[values[key]]}
+
+
+def grid_meter_schema(meters: Sequence[GridMeter]) -> vol.Schema:
+    """Return the form asking which grid meter fills in a wizard's entities."""
+    return vol.Schema(
+        {
+            vol.Required(CONF_METER, default=meters[0].meter_id): SelectSelector(
+                SelectSelectorConfig(
+                    options=[
+                        SelectOptionDict(value=meter.meter_id, label=meter.name)
+                        for meter in meters
+                    ],
+                    mode=SelectSelectorMode.LIST,
+                )
+            )
+        }
+    )

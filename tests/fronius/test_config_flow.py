@@ -1,5 +1,6 @@
 """The setup wizard for Fronius systems: every path, every error, then recovery."""
 
+import asyncio
 from collections.abc import Iterator
 from unittest.mock import patch
 
@@ -87,7 +88,7 @@ async def test_errors_then_recovery(
     result = await hass.config_entries.flow.async_configure(
         flow_id, {"host": f"127.0.0.1:{await closed_port()}"}
     )
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "fronius_cannot_connect"}
 
     fronius_simulator.only_answers = True
     result = await hass.config_entries.flow.async_configure(
@@ -146,7 +147,7 @@ async def test_reconfigure_to_a_new_address(
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"host": f"127.0.0.1:{await closed_port()}"}
     )
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "fronius_cannot_connect"}
 
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"host": fronius_simulator.address}
@@ -259,3 +260,36 @@ async def test_dhcp_device_that_does_not_answer(
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "cannot_connect"
+
+
+@pytest.mark.parametrize(
+    "greeting",
+    [b"SSH-2.0-OpenSSH_9.6\r\n", b"/ISK5\\2M550E-1012\r\n\r\n1-3:0.2.8(50)\r\n"],
+)
+async def test_other_service_on_the_port_is_not_fronius(
+    hass: HomeAssistant,
+    fronius_simulator: FroniusSimulator,
+    greeting: bytes,
+) -> None:
+    """A port that answers no HTTP (SSH, a P1 dongle) is not a Fronius."""
+
+    async def answer(
+        _reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        writer.write(greeting)
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(answer, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    result = await walk_to_form(hass, "fronius")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"host": f"127.0.0.1:{port}"}
+    )
+    server.close()
+    await server.wait_closed()
+    assert result["errors"] == {"base": "not_fronius"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"host": fronius_simulator.address}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY

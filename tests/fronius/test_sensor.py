@@ -168,7 +168,7 @@ async def test_devices_hang_under_the_system(
         for device in dr.async_get(hass).devices
     }
     system = devices["solar_net_1234567"]
-    assert system.name == "Fronius SolarNet"
+    assert system.name == "Fronius SolarNet 4567"  # the Datamanager ID's last digits
     assert system.configuration_url == f"http://{fronius_simulator.address}"
     inverter = devices["1234567"]
     assert inverter.name == "Symo 20"

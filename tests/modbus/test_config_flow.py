@@ -7,6 +7,7 @@ from unittest.mock import patch
 from homeassistant import config_entries
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
+import probatio as vol
 import pytest
 
 from custom_components.energy_monitor.const import DOMAIN
@@ -65,20 +66,23 @@ async def test_network_meter(hass: HomeAssistant, start_modbus: StartModbus) -> 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "Eastron SDM630-Modbus V2 (unit 1)"
     assert result["data"] == {"source": "modbus", **tcp_input(simulator.port)}
-    assert result["result"].unique_id == "22000001"
+    assert result["result"].unique_id == "eastron_sdm630_22000001"
     # The wizard let go of the connection: the gateway's link is a new one.
     link = link_pool(hass).acquire(TcpEndpoint("127.0.0.1", simulator.port))
     assert not link.connected
     await link_pool(hass).release(link)
 
-    # The same meter again: refused by its serial number.
+    # The same meter again: refused by its serial number, naming the entry.
     result = await submit(
         hass,
         await walk_to_form(hass, "modbus", "modbus_tcp"),
         tcp_input(simulator.port),
     )
     assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
+    assert result["reason"] == "modbus_already_configured"
+    assert result["description_placeholders"] == {
+        "title": "Eastron SDM630-Modbus V2 (unit 1)"
+    }
 
 
 async def test_meter_without_serial(
@@ -91,12 +95,12 @@ async def test_meter_without_serial(
         hass, await walk_to_form(hass, "modbus", "modbus_tcp"), answers
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["result"].unique_id is None
+    assert result["result"].unique_id == f"eaton_pxm4000@127.0.0.1:{simulator.port}/1"
     result = await submit(
         hass, await walk_to_form(hass, "modbus", "modbus_tcp"), answers
     )
     assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
+    assert result["reason"] == "modbus_already_configured"
 
 
 async def test_identity_unreadable(
@@ -111,7 +115,7 @@ async def test_identity_unreadable(
         tcp_input(simulator.port),
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["result"].unique_id is None
+    assert result["result"].unique_id == f"eastron_sdm630@127.0.0.1:{simulator.port}/1"
 
 
 async def test_rtu_over_tcp_and_serial(
@@ -151,7 +155,7 @@ async def test_rtu_over_tcp_and_serial(
 @pytest.mark.parametrize(
     ("fault", "error"),
     [
-        ({"fault": "timeout"}, "no_response"),
+        ({"fault": "timeout"}, "modbus_tcp_no_answer"),
         ({"fault": "exception", "code": ExceptionCode.DEVICE_FAILURE}, "device_error"),
         (
             {"fault": "exception", "code": ExceptionCode.GATEWAY_NO_RESPONSE},
@@ -181,14 +185,14 @@ async def test_connection_errors_then_recovery(
     simulator = await start_modbus({1: SDM630}, strict=True)
     result = await walk_to_form(hass, "modbus", "modbus_tcp")
     result = await submit(hass, result, tcp_input(await closed_port()))
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "modbus_tcp_cannot_connect"}
     result = await submit(hass, result, tcp_input(simulator.port, unit_id=9))
     assert result["errors"] == {"base": "no_response"}
     result = await submit(hass, result, tcp_input(simulator.port, "eaton_pxm4000"))
     assert result["errors"] == {"base": "illegal_address"}
     with patch.object(MeterReader, "probe", side_effect=ModbusFrameError("short")):
         result = await submit(hass, result, tcp_input(simulator.port))
-    assert result["errors"] == {"base": "invalid_response"}
+    assert result["errors"] == {"base": "modbus_tcp_no_answer"}
     with patch.object(MeterReader, "probe", side_effect=RuntimeError("bug")):
         result = await submit(hass, result, tcp_input(simulator.port))
     assert result["errors"] == {"base": "unknown"}
@@ -322,3 +326,156 @@ async def test_dev_devices(hass: HomeAssistant, start_modbus: StartModbus) -> No
                 answers = {**answers, "port": simulator.port}  # noqa: PLW2901
             result = await submit(hass, result, answers)
         assert result["type"] is FlowResultType.CREATE_ENTRY, device.name
+
+
+@pytest.mark.parametrize("step", ["modbus_tcp", "modbus_serial"])
+async def test_unit_id_is_a_number_box(hass: HomeAssistant, step: str) -> None:
+    """The unit ID is typed into a box (0-255), not set with a slider."""
+    result = await walk_to_form(hass, "modbus", step)
+    config = result["data_schema"].schema["unit_id"].config  # type: ignore[union-attr]
+    assert (config["mode"], config["min"], config["max"], config["step"]) == (
+        "box",
+        0,
+        255,
+        1,
+    )
+
+
+async def test_wrong_model_is_questioned_then_forced(
+    hass: HomeAssistant, start_modbus: StartModbus
+) -> None:
+    """A SunSpec meter read with the SDM630 map answers zeros: said, then forced."""
+    simulator = await start_modbus({1: load_bundled_map("sunspec_203")})
+    result = await walk_to_form(hass, "modbus", "modbus_tcp")
+    assert "force" not in result["data_schema"].schema  # type: ignore[union-attr]
+    result = await submit(hass, result, tcp_input(simulator.port))
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "implausible"}
+    placeholders = result["description_placeholders"]
+    assert placeholders is not None
+    assert placeholders["model"] == "Eastron SDM630-Modbus V2"
+    assert placeholders["doubts"] == "every value is 0"
+    assert "force" in result["data_schema"].schema  # type: ignore[union-attr]
+    result = await submit(hass, result, tcp_input(simulator.port, force=True))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert "force" not in result["data"]
+
+
+async def test_right_model_is_not_questioned(
+    hass: HomeAssistant, start_modbus: StartModbus
+) -> None:
+    """The SunSpec map on the SunSpec meter is accepted at once."""
+    simulator = await start_modbus({1: load_bundled_map("sunspec_203")})
+    result = await submit(
+        hass,
+        await walk_to_form(hass, "modbus", "modbus_tcp"),
+        tcp_input(simulator.port, "sunspec_203"),
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_same_serial_different_make(
+    hass: HomeAssistant, start_modbus: StartModbus
+) -> None:
+    """An EM24 and a SunSpec meter with the same serial are two meters."""
+    em24 = await start_modbus({2: load_bundled_map("carlo_gavazzi_em24")})
+    sunspec = await start_modbus({2: load_bundled_map("sunspec_203")})
+    ids = []
+    for port, model in [
+        (em24.port, "carlo_gavazzi_em24"),
+        (sunspec.port, "sunspec_203"),
+    ]:
+        result = await submit(
+            hass,
+            await walk_to_form(hass, "modbus", "modbus_tcp"),
+            tcp_input(port, model, unit_id=2),
+        )
+        assert result["type"] is FlowResultType.CREATE_ENTRY, result.get("errors")
+        ids.append(result["result"].unique_id)
+    assert ids == ["carlo_gavazzi_em24_SIM000002", "sunspec_203_SIM000002"]
+
+
+async def test_entry_of_an_older_version_is_recognised(
+    hass: HomeAssistant, start_modbus: StartModbus
+) -> None:
+    """An entry whose unique ID is the bare serial still refuses its meter twice."""
+    simulator = await start_modbus({1: SDM630})
+    entry = modbus_entry(1, "eastron_sdm630")
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, unique_id="22000001")
+    result = await submit(
+        hass,
+        await walk_to_form(hass, "modbus", "modbus_tcp"),
+        tcp_input(simulator.port),
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "modbus_already_configured"
+    assert result["description_placeholders"] == {"title": entry.title}
+
+
+@pytest.mark.parametrize(
+    ("transport", "gateway_rtu", "error"),
+    [
+        ("rtuovertcp", False, "modbus_rtuovertcp_no_answer"),
+        ("tcp", True, "modbus_tcp_no_answer"),
+    ],
+)
+async def test_wrong_framing_suggests_the_other(
+    hass: HomeAssistant,
+    start_modbus: StartModbus,
+    transport: str,
+    gateway_rtu: bool,
+    error: str,
+) -> None:
+    """RTU over TCP to a Modbus TCP gateway (and the reverse) names the other."""
+    simulator = await start_modbus({1: SDM630}, rtu_framing=gateway_rtu)
+    result = await walk_to_form(hass, "modbus", "modbus_tcp")
+    result = await submit(hass, result, tcp_input(simulator.port, transport=transport))
+    assert result["errors"] == {"base": error}
+    other = "tcp" if transport == "rtuovertcp" else "rtuovertcp"
+    result = await submit(hass, result, tcp_input(simulator.port, transport=other))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_serial_errors(hass: HomeAssistant, start_modbus: StartModbus) -> None:
+    """On a serial line: a missing port, silence, a garbled answer, then fixed."""
+    simulator = await start_modbus({1: SDM630}, rtu_framing=True)
+    answers = {
+        "serial_port": "/dev/no-such-adapter",
+        "baudrate": "9600",
+        "parity": "none",
+        "unit_id": 1,
+        "meter_model": "eastron_sdm630",
+    }
+    result = await walk_to_form(hass, "modbus", "modbus_serial")
+    result = await submit(hass, result, answers)
+    assert result["errors"] == {"base": "modbus_serial_cannot_connect"}
+    simulator.inject("timeout", count=3)
+    answers["serial_port"] = f"socket://127.0.0.1:{simulator.port}"
+    result = await submit(hass, result, answers)
+    assert result["errors"] == {"base": "no_response"}
+    with patch.object(MeterReader, "probe", side_effect=ModbusFrameError("short")):
+        result = await submit(hass, result, answers)
+    assert result["errors"] == {"base": "invalid_response"}
+    result = await submit(hass, result, answers)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_model_must_be_chosen(
+    hass: HomeAssistant, start_modbus: StartModbus
+) -> None:
+    """No model is pre-selected: submitting none asks for one; labels are short."""
+    simulator = await start_modbus({1: load_bundled_map("sunspec_203")})
+    result = await walk_to_form(hass, "modbus", "modbus_tcp")
+    schema = result["data_schema"].schema  # type: ignore[union-attr]
+    field = next(key for key in schema if key == "meter_model")
+    assert field.default is vol.UNDEFINED
+    models = schema["meter_model"].config["options"]
+    assert {"value": "sunspec_203", "label": "SunSpec meter (model 203)"} in models
+    answers = tcp_input(simulator.port)
+    del answers["meter_model"]
+    result = await submit(hass, result, answers)
+    assert result["errors"] == {"meter_model": "model_required"}
+    result = await submit(hass, result, {**answers, "meter_model": "sunspec_203"})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "SunSpec meter (model 203) (unit 1)"

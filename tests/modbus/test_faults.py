@@ -1,10 +1,12 @@
 """A Modbus gateway that misbehaves on command, seen through Home Assistant."""
 
 from datetime import timedelta
+import logging
 
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
+import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.energy_monitor.lib.modbus.catalog import load_bundled_map
@@ -92,3 +94,33 @@ async def test_connection_drop_and_reconnect(
     await simulator.start()
     await _advance(hass, clock, 6)
     assert state_for(hass, "grid_power").state == "-1234.5"
+
+
+async def test_an_outage_is_logged_once(
+    hass: HomeAssistant, start_modbus: StartModbus, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A stopped gateway: one line when it starts, one when it ends, nothing between.
+
+    Neither one error per scan group nor pymodbus' per-attempt warnings.
+    """
+    clock = LinkClock(hass)
+    simulator = await _start(hass, start_modbus)
+    caplog.clear()
+    caplog.set_level(logging.DEBUG, "custom_components.energy_monitor")
+    await simulator.stop()
+    for _ in range(15):  # 90 s: the fast group 18 times, the slow one 3 times
+        await _advance(hass, clock, 6)
+    assert state_for(hass, "grid_power").state == STATE_UNAVAILABLE
+    await simulator.start()
+    for _ in range(12):
+        await _advance(hass, clock, 6)
+    assert state_for(hass, "grid_power").state == "-1234.5"
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("eastron_sdm630 (unit 1) does not answer (")
+    infos = [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno == logging.INFO and r.name.startswith("custom_components")
+    ]
+    assert infos == ["eastron_sdm630 (unit 1) answers again"]

@@ -49,7 +49,7 @@ async def test_network_errors_then_recovery(
     result = await hass.config_entries.flow.async_configure(
         flow_id, {**form, "port": await closed_port()}
     )
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "p1_network_cannot_connect"}
 
     result = await hass.config_entries.flow.async_configure(
         flow_id, {**form, "port": await serve_bytes(b"")}
@@ -159,7 +159,7 @@ async def test_key_step_connection_lost_then_recovery(hass: HomeAssistant) -> No
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"encryption_key": KEY}
     )
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "p1_network_cannot_connect"}
     await simulator.start()
     try:
         result = await hass.config_entries.flow.async_configure(
@@ -194,7 +194,7 @@ async def test_serial_port_missing_then_found(
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"serial_port": "/dev/nothing-here", "dsmr_version": "4"}
     )
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "p1_serial_cannot_connect"}
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
         {"serial_port": f"socket://127.0.0.1:{p1_simulator.port}", "dsmr_version": "5"},
@@ -220,7 +220,7 @@ async def test_reconfigure_to_another_port(
         result["flow_id"],
         {"host": "127.0.0.1", "port": await closed_port(), "dsmr_version": "auto"},
     )
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "p1_network_cannot_connect"}
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
         {"host": "127.0.0.1", "port": p1_simulator.port, "dsmr_version": "auto"},
@@ -284,6 +284,7 @@ async def test_options_set_the_update_interval(hass: HomeAssistant) -> None:
     entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "p1"  # titled "P1 meter options"
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"update_interval": 10}
     )
@@ -366,3 +367,12 @@ async def test_encrypted_meter_is_recognised_on_its_first_frame(
         assert result["type"] is FlowResultType.CREATE_ENTRY
     finally:
         await simulator.stop()
+
+
+async def test_port_starts_at_the_dongle_port(hass: HomeAssistant) -> None:
+    """The port is a box with the common dongle port, not a field at 1."""
+    result = await walk_to_form(hass, "p1", "p1_network")
+    schema = result["data_schema"].schema  # type: ignore[union-attr]
+    port = next(key for key in schema if key == "port")
+    assert port.default() == 8088
+    assert schema["port"].validators[0].config["mode"] == "box"

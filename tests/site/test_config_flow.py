@@ -2,14 +2,16 @@
 
 from typing import Any
 
+from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
 from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_monitor.const import DOMAIN
-from tests.common import walk_to_form
+from tests.common import register_meter, walk_to_form
 from tests.site.helpers import (
     BATTERY_CHARGE,
     BATTERY_DISCHARGE,
@@ -517,7 +519,9 @@ async def test_new_version_of_an_undated_tariff(hass: HomeAssistant) -> None:
     entry = site_entry(tariffs=[{"import": {"mode": "fixed", "rate": 0.3}}])
     entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(entry.entry_id)
-    assert result["description_placeholders"]["valid_from"] == "-"
+    # The first version has no start day: it applies since the site's setup.
+    created = dt_util.as_local(entry.created_at).date().isoformat()
+    assert result["description_placeholders"]["valid_from"] == created
     result = await choose(hass, result, "site_new_version")
     await hass.config_entries.options.async_configure(
         result["flow_id"], {"valid_from": "2020-01-01"}
@@ -540,3 +544,137 @@ async def test_unreadable_tariffs_can_be_entered_anew(hass: HomeAssistant) -> No
     await hass.config_entries.options.async_configure(result["flow_id"], {"rate": 0.3})
     (version,) = entry.options["tariffs"]
     assert version["import"] == {"mode": "fixed", "rate": 0.3}
+
+
+def register_three_grid_meters(hass: HomeAssistant) -> dict[str, str]:
+    """Register a Dutch P1, a Belgian P1, a Modbus meter and sub-meters.
+
+    Return the grid meters' device IDs by name.
+    """
+    p1_keys = (
+        "grid_elec_import_t1",
+        "grid_elec_import_t2",
+        "grid_elec_export_t1",
+        "grid_elec_export_t2",
+        "grid_power",
+        "grid_tariff",
+    )
+    meters = register_meter(
+        hass,
+        "modbus",
+        "SDM630",
+        {"SDM630": ("grid_elec_import", "grid_elec_export", "grid_power")},
+    )
+    meters |= register_meter(
+        hass,
+        "p1",
+        "Dutch P1",
+        {"Dutch meter": p1_keys, "Dutch gas": ("grid_gas_import",)},
+    )
+    meters |= register_meter(
+        hass,
+        "p1",
+        "Belgian P1",
+        {
+            "Belgian meter": (*p1_keys, "demand_current_quarter", "demand_month_peak"),
+            "Belgian gas": ("grid_gas_import",),
+        },
+    )
+    register_meter(
+        hass,
+        "mcp3008",
+        "CT clamps",
+        {"Heat pump": ("circuit_power", "meter_elec_import")},
+    )
+    register_meter(hass, "fronius", "Fronius", {"Inverter": ("pv_elec_prod",)})
+    return meters
+
+
+async def test_wizard_asks_which_grid_meter(hass: HomeAssistant) -> None:
+    """Several grid meters: the wizard asks which one; P1 meters come first.
+
+    Every grid field comes from the chosen meter, gas from its P1 source;
+    sub-meters (CT circuits) are no grid meters.
+    """
+    meters = register_three_grid_meters(hass)
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "site"}
+    )
+    assert result["step_id"] == "site_meter"
+    field = result["data_schema"].schema["meter"]
+    assert [option["label"] for option in field.config["options"]] == [
+        "Belgian meter (Belgian P1)",
+        "Dutch meter (Dutch P1)",
+        "SDM630 (SDM630)",
+    ]
+    assert suggested(result) == {"meter": None}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"meter": meters["Dutch meter"]}
+    )
+    assert result["step_id"] == "site"
+    assert suggested(result) == {
+        "name": None,
+        "grid_import": [
+            "sensor.dutch_meter_grid_elec_import_t1",
+            "sensor.dutch_meter_grid_elec_import_t2",
+        ],
+        "grid_export": [
+            "sensor.dutch_meter_grid_elec_export_t1",
+            "sensor.dutch_meter_grid_elec_export_t2",
+        ],
+        "grid_power": "sensor.dutch_meter_grid_power",
+        "grid_tariff": "sensor.dutch_meter_grid_tariff",
+        "demand_current_quarter": None,
+        "demand_month_peak": None,
+    }
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"name": "Home", "grid_import": ["sensor.dutch_meter_grid_elec_import_t1"]},
+    )
+    assert result["step_id"] == "site_solar"
+    assert suggested(result)["gas"] == "sensor.dutch_gas_grid_gas_import"
+    assert suggested(result)["pv_energy"] == ["sensor.inverter_pv_elec_prod"]
+
+
+@pytest.mark.parametrize(
+    ("meter", "expected"),
+    [
+        (
+            "Belgian meter",
+            {
+                "grid_power": "sensor.belgian_meter_grid_power",
+                "demand_current_quarter": "sensor.belgian_meter_demand_current_quarter",
+                "demand_month_peak": "sensor.belgian_meter_demand_month_peak",
+            },
+        ),
+        ("SDM630", {"grid_power": "sensor.sdm630_grid_power"}),
+    ],
+)
+async def test_wizard_prefills_from_the_chosen_meter_only(
+    hass: HomeAssistant, meter: str, expected: dict[str, str]
+) -> None:
+    """The Belgian P1 brings its demand; the Modbus meter nobody else's."""
+    meters = register_three_grid_meters(hass)
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "site"}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"meter": meters[meter]}
+    )
+    prefilled = {
+        field: value
+        for field, value in suggested(result).items()
+        if field in {"grid_power", "demand_current_quarter", "demand_month_peak"}
+        and value is not None
+    }
+    assert prefilled == expected
+    imports = suggested(result)["grid_import"]
+    slug = meter.lower().replace(" ", "_")
+    assert imports
+    assert all(entity_id.startswith(f"sensor.{slug}_") for entity_id in imports)

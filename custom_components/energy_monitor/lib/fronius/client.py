@@ -61,6 +61,11 @@ STATUS_LN_REQUEST_TIMEOUT = 8
 """The Datamanager timed out asking the inverter (about 1% of requests)."""
 
 
+_NOT_HTTP = (aiohttp.ClientResponseError, aiohttp.ServerDisconnectedError)
+"""Errors of a device that took the connection but answered no HTTP (another
+service on that port): not a Fronius, rather than unreachable."""
+
+
 class SolarApiError(Exception):
     """A request to the Solar API failed."""
 
@@ -220,6 +225,10 @@ class FroniusClient:
                     _code(status.get("Code")), str(status.get("Reason") or "")
                 ) from err
             except FroniusConnectionError as err:
+                if isinstance(err.__context__, _NOT_HTTP):
+                    raise SolarApiUnsupportedError(
+                        f"{self.url} does not answer in HTTP"
+                    ) from err
                 raise SolarApiConnectionError(str(err)) from err
             except (NotSupportedError, InvalidAnswerError) as err:
                 raise SolarApiUnsupportedError(str(err)) from err

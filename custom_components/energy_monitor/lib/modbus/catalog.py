@@ -26,6 +26,13 @@ def _normalize(name: str) -> str:
 
 
 @cache
+def product_name(register_map: RegisterMap) -> str:
+    """Return a meter's make and product, or a custom map's file name."""
+    if register_map.product:
+        return f"{register_map.manufacturer} {register_map.product}"
+    return Path(register_map.model).stem
+
+
 def bundled_models() -> tuple[str, ...]:
     """Return the names of the bundled maps, sorted."""
     return tuple(sorted(path.stem for path in MAPS_DIR.glob("*.json")))

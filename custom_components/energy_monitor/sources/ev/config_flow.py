@@ -16,13 +16,15 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import Platform, UnitOfPower
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.selector import EntitySelector, EntitySelectorConfig
 import probatio as vol
 
-from ...const import CONF_SOURCE
-from ...entity import sensors_by_key
+from ...const import CONF_SOURCE, DOMAIN
+from ...entity import GridMeter, grid_meters, sensors_by_key
 from ...lib.vocabulary import Key
-from ...selectors import number_box
+from ...selectors import CONF_METER, grid_meter_schema, number_box
+from ..site.const import SOURCE as SITE
 from .const import (
     CONF_CHARGER_POWER,
     CONF_DEMAND_QUARTER,
@@ -39,13 +41,14 @@ from .const import (
     SOURCE,
 )
 
+_RELAY_DOMAINS = [Platform.SWITCH, "input_boolean"]
 _POWER_SENSOR = EntitySelector(
     EntitySelectorConfig(domain=Platform.SENSOR, device_class="power")
 )
 SCHEMA = vol.Schema(
     {
         vol.Required(CONF_RELAY): EntitySelector(
-            EntitySelectorConfig(domain=[Platform.SWITCH, "input_boolean"])
+            EntitySelectorConfig(domain=_RELAY_DOMAINS)
         ),
         vol.Optional(CONF_GRID_POWER): _POWER_SENSOR,
         vol.Optional(CONF_SURPLUS_POWER): _POWER_SENSOR,
@@ -60,34 +63,67 @@ SCHEMA = vol.Schema(
     }
 )
 
-_SUGGESTED_KEYS = {
+_METER_KEYS = {
     CONF_GRID_POWER: Key.GRID_POWER,
-    CONF_SURPLUS_POWER: Key.SURPLUS_POWER,
-    CONF_PRICE: Key.PRICE_IMPORT,
     CONF_DEMAND_QUARTER: Key.DEMAND_CURRENT_QUARTER,
     CONF_MONTH_PEAK: Key.DEMAND_MONTH_PEAK,
 }
+"""Inputs the grid meter fills in."""
+_SITE_KEYS = {
+    CONF_SURPLUS_POWER: Key.SURPLUS_POWER,
+    CONF_PRICE: Key.PRICE_IMPORT,
+}
+"""Inputs the energy site fills in."""
 
 
-def suggested_inputs(hass: HomeAssistant) -> dict[str, str]:
-    """Suggest Energy Monitor's own entities as inputs (by unique-ID suffix)."""
+def suggested_inputs(hass: HomeAssistant, meter: GridMeter | None) -> dict[str, str]:
+    """Suggest the grid meter's and the site's entities as inputs."""
+    grid = meter.sensors if meter is not None else {}
     found = sensors_by_key(hass)
     suggestions = {
-        field: found[key][0] for field, key in _SUGGESTED_KEYS.items() if key in found
-    }
+        field: grid[key] for field, key in _METER_KEYS.items() if key in grid
+    } | {field: found[key][0] for field, key in _SITE_KEYS.items() if key in found}
     if CONF_GRID_POWER in suggestions:
         suggestions.pop(CONF_SURPLUS_POWER, None)
     return suggestions
 
 
+def form_schema(hass: HomeAssistant) -> vol.Schema:
+    """Return the form; the relay picker leaves out Energy Monitor's own switches.
+
+    (The charger's own "Smart charging" switch is no relay.)
+    """
+    own = [
+        entity.entity_id
+        for entity in er.async_get(hass).entities.values()
+        if entity.platform == DOMAIN and entity.domain in _RELAY_DOMAINS
+    ]
+    if not own:
+        return SCHEMA
+    relay = EntitySelectorConfig(domain=_RELAY_DOMAINS, exclude_entities=own)
+    return SCHEMA.extend({vol.Required(CONF_RELAY): EntitySelector(relay)})
+
+
 class EvChargerConfigFlow(ConfigFlow):
     """The EV charger steps of Energy Monitor's setup wizard."""
+
+    _ev_meters: list[GridMeter] | None = None
+    _ev_meter: GridMeter | None = None
 
     async def async_step_ev_charger(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Pick the relay, the inputs and the charger's power."""
+        """Pick the relay, the inputs and the charger's power.
+
+        With several grid meters, the wizard first asks which one's entities
+        to suggest.
+        """
         errors: dict[str, str] = {}
+        if self._ev_meters is None and self.source != SOURCE_RECONFIGURE:
+            self._ev_meters = grid_meters(self.hass, exclude=SITE)
+            if len(self._ev_meters) > 1:
+                return await self.async_step_ev_charger_meter()
+            self._ev_meter = next(iter(self._ev_meters), None)
         if user_input is not None:
             errors = self._ev_validate(user_input)
             if not errors:
@@ -96,11 +132,27 @@ class EvChargerConfigFlow(ConfigFlow):
         elif self.source == SOURCE_RECONFIGURE:
             suggested = dict(self._get_reconfigure_entry().data)
         else:
-            suggested = suggested_inputs(self.hass)
+            suggested = suggested_inputs(self.hass, self._ev_meter)
         return self.async_show_form(
             step_id="ev_charger",
-            data_schema=self.add_suggested_values_to_schema(SCHEMA, suggested),
+            data_schema=self.add_suggested_values_to_schema(
+                form_schema(self.hass), suggested
+            ),
             errors=errors,
+        )
+
+    async def async_step_ev_charger_meter(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask which of several grid meters fills in the charger's inputs."""
+        meters = self._ev_meters or []
+        if user_input is not None:
+            self._ev_meter = next(
+                meter for meter in meters if meter.meter_id == user_input[CONF_METER]
+            )
+            return await self.async_step_ev_charger()
+        return self.async_show_form(
+            step_id="ev_charger_meter", data_schema=grid_meter_schema(meters)
         )
 
     async def async_step_ev_charger_reconfigure(self) -> ConfigFlowResult:
@@ -142,6 +194,12 @@ class EvChargerOptionsFlow(OptionsFlowWithReload):
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
+        """Show the charger options (the ``ev_charger`` step has their title)."""
+        return await self.async_step_ev_charger(user_input)
+
+    async def async_step_ev_charger(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
         """Set the stale-data limit and the capacity-tariff cap."""
         if user_input is not None:
             return self.async_create_entry(data=user_input)
@@ -157,4 +215,4 @@ class EvChargerOptionsFlow(OptionsFlowWithReload):
                 ): number_box("kW", minimum=0, maximum=50, step=0.1),
             }
         )
-        return self.async_show_form(step_id="init", data_schema=schema)
+        return self.async_show_form(step_id="ev_charger", data_schema=schema)

@@ -21,7 +21,7 @@ class EvChargerEntity(EnergyMonitorEntity[EvChargerCoordinator]):
             device_id=coordinator.device_id,
             device_info=DeviceInfo(
                 identifiers={(DOMAIN, coordinator.device_id)},
-                translation_key="ev_charger",
+                name=coordinator.config_entry.title,
             ),
         )
 

@@ -129,7 +129,7 @@ class FroniusConfigFlow(ConfigFlow):
             except ValueError:
                 errors[CONF_HOST] = "invalid_host"
             except SolarApiConnectionError:
-                errors["base"] = "cannot_connect"
+                errors["base"] = "fronius_cannot_connect"
             except NoInverterError:
                 errors["base"] = "no_inverter"
             except SolarApiError:

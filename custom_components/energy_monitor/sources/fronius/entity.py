@@ -10,7 +10,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from ...const import DOMAIN
-from ...entity import EnergyMonitorEntity
+from ...entity import EnergyMonitorEntity, id_tail
 from .coordinator import DeviceKind, DeviceState, FroniusCoordinator, FroniusDevice
 
 _DEVICE_NAMES = {
@@ -51,7 +51,10 @@ def device_info(device: FroniusDevice, *, via: str | None, url: str) -> DeviceIn
         info["name"] = name
     else:
         info["translation_key"] = _DEVICE_NAMES[device.kind]
-        info["translation_placeholders"] = {"number": device.number or ""}
+        info["translation_placeholders"] = {
+            "number": device.number or "",
+            "id": id_tail(device.device_id),
+        }
     return info
 
 

@@ -31,7 +31,12 @@ import probatio as vol
 
 from ...const import CONF_SOURCE, LOGGER
 from ...lib.modbus.batching import DEFAULT_MAX_GAP, MAX_COUNT
-from ...lib.modbus.catalog import bundled_models, custom_map_files, load_bundled_map
+from ...lib.modbus.catalog import (
+    bundled_models,
+    custom_map_files,
+    load_bundled_map,
+    product_name,
+)
 from ...lib.modbus.client import (
     LinkConflictError,
     ModbusConnectionError,
@@ -41,6 +46,7 @@ from ...lib.modbus.client import (
     Transport,
 )
 from ...lib.modbus.meter import MeterReader, Value, identity_text
+from ...lib.modbus.plausibility import doubts
 from ...lib.modbus.schema import MapError, RegisterMap, ScanGroup
 from ...selectors import CodedSelect, number_box
 from .connection import (
@@ -69,7 +75,9 @@ from .const import (
     SOURCE,
 )
 
-_UNIT_ID = vol.All(vol.Coerce(int), vol.Range(min=0, max=255))
+_UNIT_ID = number_box(minimum=0, maximum=255, step=1)
+CONF_FORCE = "force"
+"""Add a meter whose first answers do not look like its model's."""
 _CONNECTION_FIELDS = (
     CONF_HOST,
     CONF_PORT,
@@ -96,19 +104,35 @@ def _model_options(custom_dir: Path) -> list[SelectOptionDict]:
     return options
 
 
-def _error_for(err: ModbusError) -> str:
-    """Translate why the probe read failed into a form error."""
+def _error_for(err: ModbusError, transport: Transport) -> str:
+    """Translate why the probe read failed into the form's error.
+
+    Over the network, silence or a garbled answer often means the other
+    framing (Modbus TCP against a transparent RS485 gateway, or the other
+    way round): those errors suggest it.
+    """
+    serial = transport is Transport.SERIAL
     if isinstance(err, ModbusConnectionError):
-        return "cannot_connect"
-    if isinstance(err, ModbusTimeoutError):
-        return "no_response"
+        return f"modbus_{'serial' if serial else 'tcp'}_cannot_connect"
     if isinstance(err, ModbusExceptionError):
         if err.no_response:
             return "no_response"
-        if err.illegal_address:
-            return "illegal_address"
-        return "device_error"
-    return "invalid_response"
+        return "illegal_address" if err.illegal_address else "device_error"
+    if not serial:
+        return f"modbus_{transport.value}_no_answer"
+    return "no_response" if isinstance(err, ModbusTimeoutError) else "invalid_response"
+
+
+def _serial_of(unique_id: str | None, model: str) -> str | None:
+    """Return the serial number a meter's unique ID holds (None: it has none).
+
+    Unique IDs are ``<model>_<serial>``, or ``<model>@<where>/<unit>`` for a
+    meter without a readable serial; entries of older versions have the bare
+    serial number.
+    """
+    if unique_id is None or "@" in unique_id:
+        return None
+    return unique_id.removeprefix(f"{model}_")
 
 
 class ModbusConfigFlow(ConfigFlow):
@@ -118,6 +142,7 @@ class ModbusConfigFlow(ConfigFlow):
         """Start without any Modbus settings."""
         super().__init__()
         self._modbus_data: dict[str, Any] = {}
+        self._modbus_doubtful = False
 
     async def async_step_modbus(
         self, user_input: dict[str, Any] | None = None
@@ -189,7 +214,9 @@ class ModbusConfigFlow(ConfigFlow):
         )
         return {
             vol.Required(CONF_UNIT_ID, default=DEFAULT_UNIT_ID): _UNIT_ID,
-            vol.Required(CONF_METER_MODEL): SelectSelector(
+            # Optional: the frontend pre-selects a required list's first
+            # option, and a model picked unnoticed reads nonsense.
+            vol.Optional(CONF_METER_MODEL): SelectSelector(
                 SelectSelectorConfig(options=options, mode=SelectSelectorMode.DROPDOWN)
             ),
         }
@@ -202,6 +229,8 @@ class ModbusConfigFlow(ConfigFlow):
         placeholders = {
             "maps_folder": str(custom_maps_dir(self.hass)),
             "problems": "",
+            "model": "",
+            "doubts": "",
         }
         previous = self._modbus_data
         if user_input is not None:
@@ -210,12 +239,19 @@ class ModbusConfigFlow(ConfigFlow):
                 **{k: v for k, v in previous.items() if k not in _CONNECTION_FIELDS},
                 **user_input,
             }
+            force = bool(data.pop(CONF_FORCE, False))
+            data[CONF_UNIT_ID] = int(data[CONF_UNIT_ID])
             if step_id == "modbus_serial":
                 data = _PARITY.stored(data, CONF_PARITY)
                 data[CONF_TRANSPORT] = Transport.SERIAL.value
-            result = await self._async_modbus_try(data, errors, placeholders)
-            if result is not None:
+            if not data.get(CONF_METER_MODEL):
+                errors[CONF_METER_MODEL] = "model_required"
+            elif result := await self._async_modbus_try(
+                data, errors, placeholders, force=force
+            ):
                 return result
+        if self._modbus_doubtful:
+            schema = schema.extend({vol.Optional(CONF_FORCE, default=False): bool})
         suggested = (
             user_input
             if user_input is not None
@@ -229,21 +265,28 @@ class ModbusConfigFlow(ConfigFlow):
         )
 
     async def _async_modbus_try(
-        self, data: dict[str, Any], errors: dict[str, str], placeholders: dict[str, str]
+        self,
+        data: dict[str, Any],
+        errors: dict[str, str],
+        placeholders: dict[str, str],
+        *,
+        force: bool,
     ) -> ConfigFlowResult | None:
-        """Probe the meter with ``data``; return the next step, or fill ``errors``."""
+        """Probe the meter with ``data``; return the next step, or fill ``errors``.
+
+        Answers that do not look like the chosen model's are an error too,
+        unless ``force`` (the user adds the meter anyway).
+        """
         self._modbus_data = data
         try:
             register_map = await async_load_map(self.hass, data)
-        except MapError as err:
+        except (MapError, OSError) as err:
             errors[CONF_METER_MODEL] = "invalid_map"
-            placeholders["problems"] = "; ".join(
-                str(problem) for problem in err.problems[:_MAX_PROBLEMS]
+            placeholders["problems"] = (
+                "; ".join(str(problem) for problem in err.problems[:_MAX_PROBLEMS])
+                if isinstance(err, MapError)
+                else str(err)
             )
-            return None
-        except OSError as err:
-            errors[CONF_METER_MODEL] = "invalid_map"
-            placeholders["problems"] = str(err)
             return None
         pool = link_pool(self.hass)
         try:
@@ -253,10 +296,10 @@ class ModbusConfigFlow(ConfigFlow):
             return None
         try:
             reader = MeterReader(link, unit_of(data), register_map)
-            await reader.probe()
+            probed = await reader.probe()
             identity = await self._async_modbus_identity(reader)
         except ModbusError as err:
-            errors["base"] = _error_for(err)
+            errors["base"] = _error_for(err, transport_of(data))
             return None
         except Exception:  # noqa: BLE001
             LOGGER.exception("Unexpected error while probing the Modbus meter")
@@ -264,6 +307,13 @@ class ModbusConfigFlow(ConfigFlow):
             return None
         finally:
             await pool.release(link)
+        found = doubts(probed.values, identity)
+        if found and not force:
+            self._modbus_doubtful = True
+            errors["base"] = "implausible"
+            placeholders["model"] = product_name(register_map)
+            placeholders["doubts"] = ", ".join(found)
+            return None
         return await self._async_modbus_finish(data, register_map, identity)
 
     async def _async_modbus_identity(self, reader: MeterReader) -> dict[str, Value]:
@@ -285,27 +335,39 @@ class ModbusConfigFlow(ConfigFlow):
         serial = identity_text(identity.get("serial_number"))
         if self.source == SOURCE_RECONFIGURE:
             entry = self._get_reconfigure_entry()
-            if entry.unique_id is not None and serial is not None:
-                await self.async_set_unique_id(serial, raise_on_progress=False)
-                self._abort_if_unique_id_mismatch(reason="wrong_meter")
+            known = _serial_of(entry.unique_id, entry.data[CONF_METER_MODEL])
+            if known is not None and serial is not None and known != serial:
+                return self.async_abort(reason="wrong_meter")
             return self.async_update_reload_and_abort(entry, data=data)
-        if serial is not None:
-            await self.async_set_unique_id(serial, raise_on_progress=False)
-            self._abort_if_unique_id_configured()
         transport = transport_of(data)
         where = (
             {CONF_SERIAL_PORT: data[CONF_SERIAL_PORT]}
             if transport is Transport.SERIAL
             else {CONF_HOST: data[CONF_HOST], CONF_PORT: data[CONF_PORT]}
         )
-        self._async_abort_entries_match({**where, CONF_UNIT_ID: unit_of(data)})
-        product = (
-            f"{register_map.manufacturer} {register_map.product}"
-            if register_map.product
-            else Path(register_map.model).stem
-        )
+        unit = unit_of(data)
+        model = data[CONF_METER_MODEL]
+        place = ":".join(str(value) for value in where.values())
+        unique_id = f"{model}_{serial}" if serial else f"{model}@{place}/{unit}"
+        for entry in self._async_current_entries(include_ignore=False):
+            same_meter = entry.unique_id == unique_id or (
+                serial is not None
+                and entry.unique_id == serial
+                and entry.data.get(CONF_METER_MODEL) == model
+            )
+            same_place = (
+                all(entry.data.get(key) == value for key, value in where.items())
+                and unit_of(entry.data) == unit
+            )
+            if same_meter or same_place:
+                return self.async_abort(
+                    reason="modbus_already_configured",
+                    description_placeholders={"title": entry.title},
+                )
+        await self.async_set_unique_id(unique_id, raise_on_progress=False)
+        self._abort_if_unique_id_configured()
         return self.async_create_entry(
-            title=f"{product} (unit {unit_of(data)})", data=data
+            title=f"{product_name(register_map)} (unit {unit_of(data)})", data=data
         )
 
 

@@ -7,12 +7,14 @@ values out. Every value must be plausible for its key (a register of
 ``0x7F7FFFFF`` is dropped and counted), and lifetime counters pass through a
 :class:`CounterGuard` whose values are stored, so a 0, a value going
 backwards or a torn 32-bit read is never published, not even right after a
-restart. Home Assistant's coordinator logs an outage once when it starts and
-once when it ends.
+restart. An outage of the meter is logged once when it starts (whichever
+group fails first) and once when it ends (every group reads again); the
+coordinators' own per-group messages are demoted to debug.
 """
 
 from collections.abc import Callable
 from datetime import timedelta
+import logging
 from typing import Any, override
 
 from homeassistant.core import HomeAssistant
@@ -27,6 +29,30 @@ from ...lib.modbus.schema import ScanGroup
 from ...lib.readings import ReadingFilter
 from ...lib.vocabulary import MAX_RATES, Key
 from ...storage import CounterStore
+
+_POLL_LOGGER = LOGGER.getChild("modbus")
+_PER_GROUP_MESSAGES = ("Error fetching", "Fetching %s data recovered")
+
+
+class _DemotePerGroupMessages(logging.Filter):
+    """Turn the coordinators' per-group outage messages into debug messages.
+
+    Each scan group is a coordinator, and each would log the same outage;
+    :class:`ModbusMeter` logs it once for the meter instead.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Demote the per-group messages to debug."""
+        if record.levelno > logging.DEBUG and str(record.msg).startswith(
+            _PER_GROUP_MESSAGES
+        ):
+            record.levelno = logging.DEBUG
+            record.levelname = logging.getLevelName(logging.DEBUG)
+            return _POLL_LOGGER.isEnabledFor(logging.DEBUG)
+        return True
+
+
+_POLL_LOGGER.addFilter(_DemotePerGroupMessages())
 
 COUNTERS = "counters"
 """The section of the stored document that holds the counter values."""
@@ -46,7 +72,9 @@ class ModbusMeter:
         """Guard the meter's lifetime counters."""
         self.hass = hass
         self.reader = reader
+        self.name = entry.title
         self.device_id = entry.unique_id or entry.entry_id
+        self._failing: set[ScanGroup] = set()
         self.clock: Callable[[], float] = hass.loop.time
         counters = [r for r in reader.register_map.registers if r.is_counter]
         self._counters = {r.key for r in counters}
@@ -77,6 +105,23 @@ class ModbusMeter:
             self._store.async_schedule_save()
         return values
 
+    def group_failed(self, group: ScanGroup, err: ModbusError) -> None:
+        """Note a failed group; log the meter's outage when it starts."""
+        if not self._failing:
+            LOGGER.error(
+                "%s does not answer (%s); its entities are unavailable until it does",
+                self.name,
+                str(err) or type(err).__name__,
+            )
+        self._failing.add(group)
+
+    def group_read(self, group: ScanGroup) -> None:
+        """Note a group read; log the end of the outage when none fails."""
+        if group in self._failing:
+            self._failing.discard(group)
+            if not self._failing:
+                LOGGER.info("%s answers again", self.name)
+
     async def async_save(self) -> None:
         """Store the counter values now (on unload)."""
         await self._store.async_save()
@@ -106,7 +151,7 @@ class ModbusGroupCoordinator(DataUpdateCoordinator[dict[str, Value]]):
         """Create the coordinator of ``group`` (``interval`` None: on demand)."""
         super().__init__(
             hass,
-            LOGGER,
+            _POLL_LOGGER,
             config_entry=entry,
             name=f"{entry.title} ({group})",
             update_interval=None if interval is None else timedelta(seconds=interval),
@@ -124,6 +169,7 @@ class ModbusGroupCoordinator(DataUpdateCoordinator[dict[str, Value]]):
         try:
             result = await self.meter.reader.read_group(self.group)
         except ModbusError as err:
+            self.meter.group_failed(self.group, err)
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="modbus_read_failed",
@@ -131,6 +177,7 @@ class ModbusGroupCoordinator(DataUpdateCoordinator[dict[str, Value]]):
             ) from err
         for error in result.errors:
             LOGGER.debug("%s: a read of %s failed: %s", self.name, self.group, error)
+        self.meter.group_read(self.group)
         return self.meter.guard(result.values)
 
     def diagnostics(self) -> dict[str, Any]:

@@ -16,6 +16,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ...const import DOMAIN
 from ...coordinator import EnergyMonitorConfigEntry, SourceRuntime
+from ...entity import id_tail
+from ...lib.modbus.catalog import product_name
 from ...lib.modbus.client import LinkConflictError, ModbusLink
 from ...lib.modbus.meter import MeterReader, Value, identity_text
 from ...lib.modbus.schema import MapError, RegisterMap, ScanGroup
@@ -90,9 +92,13 @@ def _device_info(
 ) -> DeviceInfo:
     """Describe the meter's device (its identity where the meter tells it)."""
     register_map: RegisterMap = meter.reader.register_map
+    serial = identity_text(identity.get("serial_number"))
     return DeviceInfo(
         identifiers={(DOMAIN, meter.device_id)},
-        name=entry.title,
+        # Two meters of a model differ by serial; without one, by the title's unit.
+        name=f"{product_name(register_map)} {id_tail(serial)}"
+        if serial
+        else entry.title,
         manufacturer=identity_text(identity.get("manufacturer"))
         or register_map.manufacturer,
         model=identity_text(identity.get("model")) or register_map.product,

@@ -45,6 +45,8 @@ from .const import (
     VALIDATION_TIMEOUT,
 )
 
+DEFAULT_DONGLE_PORT = 8088
+"""The raw-telegram port of most Wi-Fi P1 dongles."""
 _VERSION = CodedSelect(CONF_DSMR_VERSION, DSMR_VERSION_CODES)
 _VERSION_FIELD = vol.Required(
     CONF_DSMR_VERSION, default=_VERSION.option(DSMR_VERSION_AUTO)
@@ -54,7 +56,9 @@ _KEY_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 NETWORK_SCHEMA = vol.Schema(
     {
         vol.Required(CONF_HOST): str,
-        vol.Required(CONF_PORT): vol.All(vol.Coerce(int), vol.Range(min=1, max=65535)),
+        vol.Required(CONF_PORT, default=DEFAULT_DONGLE_PORT): vol.All(
+            number_box(minimum=1, maximum=65535, step=1), vol.Coerce(int)
+        ),
         _VERSION_FIELD: _VERSION.selector,
     }
 )
@@ -206,7 +210,8 @@ class P1ConfigFlow(ConfigFlow):
         except ValueError:
             errors[CONF_ENCRYPTION_KEY] = "invalid_key_format"
         except P1ConnectionError:
-            errors["base"] = "cannot_connect"
+            link = "serial" if CONF_SERIAL_PORT in data else "network"
+            errors["base"] = f"p1_{link}_cannot_connect"
         except _NeedsKeyError:
             return await self.async_step_p1_keys()
         except NoTelegramError as err:
@@ -267,6 +272,12 @@ class P1OptionsFlow(OptionsFlowWithReload):
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
+        """Show the P1 options (the ``p1`` step has their title)."""
+        return await self.async_step_p1(user_input)
+
+    async def async_step_p1(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
         """Set the interval over which power values are averaged."""
         if user_input is not None:
             return self.async_create_entry(data=user_input)
@@ -280,4 +291,4 @@ class P1OptionsFlow(OptionsFlowWithReload):
                 ): number_box("s", minimum=0, maximum=300, step=1),
             }
         )
-        return self.async_show_form(step_id="init", data_schema=schema)
+        return self.async_show_form(step_id="p1", data_schema=schema)

@@ -20,7 +20,7 @@ from homeassistant.helpers.typing import StateType
 
 from ...const import DOMAIN
 from ...descriptions import describe
-from ...entity import EnergyMonitorEntity
+from ...entity import EnergyMonitorEntity, id_tail
 from ...lib.p1.model import SWITCH_STATES, MbusKind, MbusReading, PeakDemand
 from ...lib.vocabulary import Key
 from .const import MANUFACTURERS
@@ -227,6 +227,9 @@ def meter_device_info(coordinator: P1Coordinator) -> DeviceInfo:
     return DeviceInfo(
         identifiers={(DOMAIN, coordinator.meter_id)},
         translation_key="p1_meter",
+        translation_placeholders={
+            "id": id_tail((telegram and telegram.equipment_id) or coordinator.meter_id)
+        },
         manufacturer=MANUFACTURERS.get((header or "")[:3].upper()),
         model=header,
         sw_version=f"{variant} ({version})" if version else variant,
@@ -319,6 +322,7 @@ class MbusSensor(EnergyMonitorEntity[P1Coordinator], SensorEntity):
             device_info=DeviceInfo(
                 identifiers={(DOMAIN, device_id)},
                 translation_key=f"{reading.kind}_meter",
+                translation_placeholders={"id": id_tail(device_id)},
                 serial_number=reading.equipment_id,
                 via_device_id=meter_device_id,
             ),

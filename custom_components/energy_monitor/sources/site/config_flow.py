@@ -22,6 +22,7 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, CONF_NAME
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.selector import (
     DateSelector,
     EntitySelector,
@@ -42,7 +43,7 @@ from homeassistant.util.unit_conversion import (
 import probatio as vol
 
 from ...const import CONF_SOURCE
-from ...entity import sensors_by_key
+from ...entity import GridMeter, grid_meters, sensors_by_key
 from ...lib.site.schedule import TariffError, format_text, parse_text
 from ...lib.site.tariff import (
     Direction,
@@ -53,7 +54,7 @@ from ...lib.site.tariff import (
     start_version,
 )
 from ...lib.vocabulary import Key
-from ...selectors import number_box
+from ...selectors import CONF_METER, grid_meter_schema, number_box
 from .const import (
     CONF_BATTERY_CHARGE,
     CONF_BATTERY_DISCHARGE,
@@ -154,16 +155,18 @@ _CONVERTERS: dict[str, type[BaseUnitConverter]] = {
     CONF_DEMAND_MONTH_PEAK: PowerConverter,
     CONF_GAS: VolumeConverter,
 }
-_PREFILL: dict[str, tuple[Key, ...]] = {
-    CONF_GRID_POWER: (Key.GRID_POWER,),
-    CONF_GRID_TARIFF: (Key.GRID_TARIFF,),
-    CONF_DEMAND_CURRENT_QUARTER: (Key.DEMAND_CURRENT_QUARTER,),
-    CONF_DEMAND_MONTH_PEAK: (Key.DEMAND_MONTH_PEAK,),
-    CONF_PV_ENERGY: (Key.PV_ELEC_PROD,),
-    CONF_PV_POWER: (Key.PV_POWER,),
-    CONF_GAS: (Key.GRID_GAS_IMPORT,),
+_GRID_PREFILL: dict[str, Key] = {
+    CONF_GRID_POWER: Key.GRID_POWER,
+    CONF_GRID_TARIFF: Key.GRID_TARIFF,
+    CONF_DEMAND_CURRENT_QUARTER: Key.DEMAND_CURRENT_QUARTER,
+    CONF_DEMAND_MONTH_PEAK: Key.DEMAND_MONTH_PEAK,
 }
-"""Energy Monitor entities that pre-fill a field, by unique-ID suffix."""
+"""The grid meter's entities that pre-fill a field, by unique-ID suffix."""
+_SOLAR_PREFILL: dict[str, Key] = {
+    CONF_PV_ENERGY: Key.PV_ELEC_PROD,
+    CONF_PV_POWER: Key.PV_POWER,
+}
+"""Energy Monitor entities (any device) that pre-fill a field."""
 _REGISTERS: dict[str, tuple[Key, tuple[Key, ...]]] = {
     CONF_GRID_IMPORT: (
         Key.GRID_ELEC_IMPORT,
@@ -177,19 +180,36 @@ _REGISTERS: dict[str, tuple[Key, tuple[Key, ...]]] = {
 """Import and export are pre-filled per register, else with the total."""
 
 
-def suggested_inputs(hass: HomeAssistant) -> dict[str, Any]:
-    """Return the inputs Energy Monitor's own sources can fill in."""
-    found = sensors_by_key(hass, exclude=SOURCE)
+def suggested_inputs(hass: HomeAssistant, meter: GridMeter | None) -> dict[str, Any]:
+    """Return the inputs Energy Monitor's own sources can fill in.
+
+    The grid fields all come from one grid meter; gas preferably from the
+    same source (a P1 meter's gas meter), solar from any device.
+    """
     suggested: dict[str, Any] = {}
+    grid = meter.sensors if meter is not None else {}
     for field, (total, registers) in _REGISTERS.items():
-        if all(key in found for key in registers):
-            suggested[field] = [found[key][0] for key in registers]
-        elif total in found:
-            suggested[field] = found[total][:1]
-    for field, keys in _PREFILL.items():
-        matches = [entity_id for key in keys for entity_id in found.get(key, [])]
-        if matches:
-            suggested[field] = matches if field in LIST_INPUTS else matches[0]
+        if all(key in grid for key in registers):
+            suggested[field] = [grid[key] for key in registers]
+        elif total in grid:
+            suggested[field] = [grid[total]]
+    for field, key in _GRID_PREFILL.items():
+        if key in grid:
+            suggested[field] = grid[key]
+    found = sensors_by_key(hass, exclude=SOURCE)
+    for field, key in _SOLAR_PREFILL.items():
+        if key in found:
+            suggested[field] = found[key]
+    if gas := found.get(Key.GRID_GAS_IMPORT):
+        registry = er.async_get(hass)
+        same_source = [
+            entity_id
+            for entity_id in gas
+            if meter is not None
+            and (entity := registry.async_get(entity_id)) is not None
+            and entity.config_entry_id == meter.entry_id
+        ]
+        suggested[CONF_GAS] = (same_source or gas)[0]
     return suggested
 
 
@@ -244,12 +264,19 @@ class SiteConfigFlow(ConfigFlow):
         super().__init__()
         self._site_data: dict[str, Any] = {}
         self._site_name = DEFAULT_NAME
+        self._site_meter: GridMeter | None = None
+        self._site_meters: list[GridMeter] | None = None
 
     async def async_step_site(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Ask for the grid meter's entities."""
+        """Ask for the grid meter's entities (first which meter, if several)."""
         errors: dict[str, str] = {}
+        if self._site_meters is None and self.source != SOURCE_RECONFIGURE:
+            self._site_meters = grid_meters(self.hass, exclude=SOURCE)
+            if len(self._site_meters) > 1:
+                return await self.async_step_site_meter()
+            self._site_meter = next(iter(self._site_meters), None)
         if user_input is not None:
             errors = _validate_inputs(self.hass, user_input, GRID_FIELDS, set())
             grid = _clean(user_input, GRID_FIELDS)
@@ -269,12 +296,26 @@ class SiteConfigFlow(ConfigFlow):
         elif self.source == SOURCE_RECONFIGURE:
             suggested = {**self._site_data, CONF_NAME: self._site_name}
         else:
-            suggested = suggested_inputs(self.hass)
+            suggested = suggested_inputs(self.hass, self._site_meter)
             self._site_data = {k: v for k, v in suggested.items() if k in SOLAR_FIELDS}
         return self.async_show_form(
             step_id="site",
             data_schema=self.add_suggested_values_to_schema(GRID_SCHEMA, suggested),
             errors=errors,
+        )
+
+    async def async_step_site_meter(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask which of several grid meters fills in the site's entities."""
+        meters = self._site_meters or []
+        if user_input is not None:
+            self._site_meter = next(
+                meter for meter in meters if meter.meter_id == user_input[CONF_METER]
+            )
+            return await self.async_step_site()
+        return self.async_show_form(
+            step_id="site_meter", data_schema=grid_meter_schema(meters)
         )
 
     async def async_step_site_solar(
@@ -384,11 +425,18 @@ class SiteOptionsFlow(OptionsFlowWithReload):
         return self._versions[-1]
 
     def _placeholders(self) -> dict[str, str]:
-        """Return the currency and the start of the edited version."""
-        start = self._newest.valid_from
+        """Return the currency and the start of the edited version.
+
+        The first version has no start day: it applies since the site was
+        set up.
+        """
+        start = (
+            self._newest.valid_from
+            or dt_util.as_local(self.config_entry.created_at).date()
+        )
         return {
             "currency": self.hass.config.currency,
-            "valid_from": "-" if start is None else start.isoformat(),
+            "valid_from": start.isoformat(),
             "direction": self._direction.value,
         }
 
