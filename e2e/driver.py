@@ -13,6 +13,7 @@ the right answers recover.
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 import importlib
 import json
 from pathlib import Path
@@ -21,6 +22,7 @@ import socket
 import tempfile
 import time
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Locator, Page, expect, sync_playwright
 
@@ -371,7 +373,9 @@ class Wizard:
                 expect(self.dialog.get_by_text("Name and assign")).to_be_visible()
                 names = self.dialog.get_by_role("textbox", name="Device name")
                 expect(names.first).not_to_have_value("")
-                finish = self.dialog.get_by_role("button", name=re.compile("finish", re.I))
+                finish = self.dialog.get_by_role(
+                    "button", name=re.compile("finish", re.I)
+                )
                 finish.click()
                 expect(finish).to_be_hidden()
                 break
@@ -632,7 +636,11 @@ def configure_energy(run: Run) -> None:
             "cost_adjustment_day": 0,
         },
         *(
-            {"type": "solar", "stat_energy_from": pv, "config_entry_solar_forecast": None}
+            {
+                "type": "solar",
+                "stat_energy_from": pv,
+                "config_entry_solar_forecast": None,
+            }
             for pv in solar
         ),
         {
@@ -651,10 +659,7 @@ def configure_energy(run: Run) -> None:
                 "device_consumption": [],
             }
         )
-        run.page.evaluate(
-            "() => document.querySelector('home-assistant').hass.callService("
-            "'energy_monitor_dev', 'compile_statistics', {})"
-        )
+        _import_history(run, sources)
         result = run.ws({"type": "energy/validate"})
         issues = [
             issue
@@ -669,10 +674,69 @@ def configure_energy(run: Run) -> None:
             expect(run.page.get_by_text(str(name)).first).to_be_visible()
     with run.step("energy dashboard /energy"):
         run.goto("/energy")
-        expect(run.page.get_by_text("kWh").first).to_be_visible(timeout=30_000)
-        for text in ("Grid", "Solar", "Gas"):
+        for text in ("Grid", "Solar", "Gas", "Grid total", "Solar total"):
             expect(run.page.get_by_text(text, exact=True).first).to_be_visible()
-        run.page.wait_for_timeout(2000)
+        # The imported hours show: non-zero energy with units and a cost in €.
+        for pattern in (
+            r"^[1-9][\d,.]* kWh$",
+            r"^0\.[0-9]*[1-9][0-9]* m³$|^[1-9][\d,.]* m³$",
+            r"€[1-9]",
+        ):
+            expect(run.page.get_by_text(re.compile(pattern)).first).to_be_visible(
+                timeout=30_000
+            )
+        run.page.wait_for_timeout(1000)
+
+
+HISTORY_PER_HOUR = {"kWh": 0.8, "m³": 0.15, "EUR": 0.25}
+"""What each imported hour adds to a statistic, by unit."""
+
+
+def _import_history(run: Run, sources: list[dict[str, Any]]) -> None:
+    """Give the dashboard's statistics the last hours of today.
+
+    A fresh instance has no hourly statistics until the next full hour, so
+    the dashboard would show nothing; ``recorder/import_statistics`` (the
+    recorder's own API) fills up to three past hours of today.
+    """
+    now = datetime.now(ZoneInfo("Europe/Brussels"))
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    hours = [
+        midnight + timedelta(hours=h) for h in range(max(0, now.hour - 3), now.hour)
+    ]
+    stat_ids = {
+        value
+        for source in sources
+        for key, value in source.items()
+        if key.startswith("stat_") and isinstance(value, str)
+    }
+    for stat_id in sorted(stat_ids):
+        unit = str(run.hass(f"hass.states['{stat_id}'].attributes.unit_of_measurement"))
+        step = HISTORY_PER_HOUR.get(unit, 1.0)
+        run.ws(
+            {
+                "type": "recorder/import_statistics",
+                "metadata": {
+                    "has_sum": True,
+                    "name": None,
+                    "source": "recorder",
+                    "statistic_id": stat_id,
+                    "unit_of_measurement": unit,
+                },
+                "stats": [
+                    {"start": hour.isoformat(), "state": step * n, "sum": step * n}
+                    for n, hour in enumerate(hours, start=1)
+                ],
+            }
+        )
+    # The recorder imports in its own thread: wait until it has them all.
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        known = run.ws({"type": "recorder/list_statistic_ids", "statistic_type": "sum"})
+        if stat_ids <= {item["statistic_id"] for item in known}:
+            return
+        time.sleep(0.5)
+    raise E2EFailure(f"statistics not imported: {sorted(stat_ids)}")
 
 
 def run(url: str, artifacts: Path, chromium: str, *, only: frozenset[str]) -> None:
@@ -738,7 +802,7 @@ def _wait_for_home_assistant(url: str, timeout: float = 600.0) -> None:
             with urllib.request.urlopen(f"{url}/manifest.json", timeout=5) as reply:  # noqa: S310
                 if reply.status == 200:  # noqa: PLR2004
                     return
-        except (urllib.error.URLError, OSError):
+        except urllib.error.URLError, OSError:
             pass
         time.sleep(2)
     raise E2EFailure(f"Home Assistant did not answer at {url} in {timeout:.0f} s")
