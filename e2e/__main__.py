@@ -4,7 +4,7 @@ import argparse
 from pathlib import Path
 import sys
 
-from .driver import E2EFailure, run
+from .driver import E2EError, run
 
 
 def main() -> int:
@@ -19,7 +19,7 @@ def main() -> int:
     args = parser.parse_args()
     try:
         run(args.url, args.artifacts, args.chromium, only=frozenset(args.only))
-    except E2EFailure as err:
+    except E2EError as err:
         print(f"e2e: FAILED: {err}", file=sys.stderr)  # noqa: T201
         return 1
     return 0

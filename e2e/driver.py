@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from http import HTTPStatus
 import importlib
 import json
 from pathlib import Path
@@ -66,6 +67,15 @@ STEP_TIMEOUT_MS = 60_000
 """A wizard step may wait for a device (a P1 telegram: up to 30 s)."""
 NO_VALUE_YET = {
     "solar_share_today": "the EV's solar share is undefined until it charged today",
+    **dict.fromkeys(
+        (
+            "self_consumption_ratio",
+            "self_consumption_ratio_today",
+            "self_consumption_ratio_month",
+        ),
+        "a share of solar production is undefined until the panels produced"
+        " (the simulators follow the sun)",
+    ),
 }
 """Measurement keys whose entity may rightly show Unknown on a fresh instance."""
 _CURRENCY_SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$"}
@@ -87,13 +97,17 @@ window.__e2e = {
   },
   dialog() { return this.deep(document, 'dialog-data-entry-flow'); },
   step() { const d = this.dialog(); return d && d._step ? d._step : null; },
-  form() { const d = this.dialog(); return d ? this.deep(d.shadowRoot, 'ha-form') : null; },
+  form() {
+    const d = this.dialog();
+    return d ? this.deep(d.shadowRoot, 'ha-form') : null;
+  },
   text(node) {
     if (node.nodeType === Node.TEXT_NODE) return node.textContent;
     if (node.nodeType !== Node.ELEMENT_NODE && node.nodeType !== 11) return '';
     if (node.nodeName === 'STYLE' || node.nodeName === 'SCRIPT') return '';
     if (node.nodeName === 'INPUT') return node.value;
-    const kids = [...(node.shadowRoot ? node.shadowRoot.childNodes : []), ...node.childNodes];
+    const shadow = node.shadowRoot ? node.shadowRoot.childNodes : [];
+    const kids = [...shadow, ...node.childNodes];
     return kids.map((kid) => this.text(kid)).join(' ');
   },
   rows() {
@@ -113,7 +127,7 @@ window.__e2e = {
 """
 
 
-class E2EFailure(Exception):
+class E2EError(Exception):
     """What the user would have seen go wrong."""
 
 
@@ -187,7 +201,7 @@ def walks(only: frozenset[str]) -> list[Walk]:
             continue
         if spec.simulator is not None:
             module = importlib.import_module(f"simulators.{spec.simulator}")
-            setup = cast(DevSetup, module.DEV)
+            setup = cast("DevSetup", module.DEV)
             result.extend(Walk(spec.source, device) for device in setup.devices)
         elif spec.source == "site":
             result.append(Walk(spec.source, SITE_WALK))
@@ -246,7 +260,7 @@ class Wizard:
     def current(self) -> dict[str, Any]:
         """Return the dialog's current step (the flow result it shows)."""
         return cast(
-            dict[str, Any],
+            "dict[str, Any]",
             self.page.evaluate("() => JSON.parse(JSON.stringify(__e2e.step()))"),
         )
 
@@ -276,7 +290,7 @@ class Wizard:
     def form_data(self) -> dict[str, Any]:
         """Return the values the open form holds."""
         return cast(
-            dict[str, Any],
+            "dict[str, Any]",
             self.page.evaluate("() => ({ ...(__e2e.form()?.data || {}) })"),
         )
 
@@ -289,7 +303,7 @@ class Wizard:
             if name not in schema:
                 continue
             if name not in texts:
-                raise E2EFailure(f"step {step['step_id']}: field {name} has no label")
+                raise E2EError(f"step {step['step_id']}: field {name} has no label")
             label = _label_pattern(texts[name])
             box = self.dialog.get_by_role("spinbutton", name=label).or_(
                 self.dialog.get_by_role("textbox", name=label)
@@ -328,11 +342,11 @@ class Wizard:
         """Check that the page shows the texts of the step's errors."""
         errors: dict[str, str] = step.get("errors") or {}
         if step.get("type") != "form" or not errors:
-            raise E2EFailure(f"{what}: the wizard accepted it ({step.get('type')})")
+            raise E2EError(f"{what}: the wizard accepted it ({step.get('type')})")
         for key in errors.values():
             text = STRINGS["error"].get(key)
             if text is None:
-                raise E2EFailure(f"{what}: error {key} has no text")
+                raise E2EError(f"{what}: error {key} has no text")
             expect(
                 self.dialog.get_by_text(text.split("{")[0].strip()[:60]).first
             ).to_be_visible()
@@ -367,34 +381,34 @@ class Wizard:
                 self.fill(step, answers)
                 step = self.submit()
                 if step.get("type") == "form" and step.get("errors"):
-                    raise E2EFailure(f"{name}: {step['step_id']}: {step['errors']}")
+                    raise E2EError(f"{name}: {step['step_id']}: {step['errors']}")
             elif kind == "create_entry":
                 # "Name and assign": the new devices, each with its name.
                 expect(self.dialog.get_by_text("Name and assign")).to_be_visible()
                 names = self.dialog.get_by_role("textbox", name="Device name")
                 expect(names.first).not_to_have_value("")
                 finish = self.dialog.get_by_role(
-                    "button", name=re.compile("finish", re.I)
+                    "button", name=re.compile("finish", re.IGNORECASE)
                 )
                 finish.click()
                 expect(finish).to_be_hidden()
                 break
             elif kind == "abort":
-                raise E2EFailure(f"{name}: the wizard stopped: {step.get('reason')}")
+                raise E2EError(f"{name}: the wizard stopped: {step.get('reason')}")
             else:
-                raise E2EFailure(f"{name}: unexpected wizard step {kind}")
+                raise E2EError(f"{name}: unexpected wizard step {kind}")
         else:
-            raise E2EFailure(f"{name}: the wizard did not finish in 20 steps")
+            raise E2EError(f"{name}: the wizard did not finish in 20 steps")
         if error_due:
-            raise E2EFailure(f"{name}: no form to try a wrong answer in")
+            raise E2EError(f"{name}: no form to try a wrong answer in")
         new = [e for e in self._entries() if e["entry_id"] not in before]
         if len(new) != 1:
-            raise E2EFailure(f"{name}: expected one new entry, got {new}")
+            raise E2EError(f"{name}: expected one new entry, got {new}")
         return str(new[0]["entry_id"])
 
     def _entries(self) -> list[dict[str, Any]]:
         return cast(
-            list[dict[str, Any]],
+            "list[dict[str, Any]]",
             self.run.ws({"type": "config_entries/get", "domain": "energy_monitor"}),
         )
 
@@ -409,7 +423,7 @@ class Wizard:
                 option = answer["next_step_id"]
                 break
         else:
-            raise E2EFailure(f"{name}: no answer for menu {step['step_id']} {options}")
+            raise E2EError(f"{name}: no answer for menu {step['step_id']} {options}")
         label = STRINGS["step"][step["step_id"]]["menu_options"][option]
         item = self.dialog.get_by_text(label, exact=True)
         return self._act_and_wait(item.click)
@@ -439,7 +453,7 @@ class Wizard:
             and data.get(item["name"]) in (None, "", [])
         ]
         if missing:
-            raise E2EFailure(
+            raise E2EError(
                 f"{name}: step {step['step_id']} asks for {missing}, which no "
                 "answer in the simulator's DEV has: add them there"
             )
@@ -467,8 +481,8 @@ def login(run: Run) -> None:
 def check_core_config(run: Run) -> None:
     """The dev instance is onboarded and keeps BE, EUR, Europe/Brussels, metric."""
     onboarding = run.page.request.get(f"{run.url}/api/onboarding")
-    if onboarding.status != 404:  # HA removes the view once onboarded
-        raise E2EFailure(f"onboarding not done: {onboarding.text()}")
+    if onboarding.status != HTTPStatus.NOT_FOUND:  # removed once onboarded
+        raise E2EError(f"onboarding not done: {onboarding.text()}")
     config = run.hass(
         "{country: hass.config.country, currency: hass.config.currency,"
         " time_zone: hass.config.time_zone,"
@@ -481,7 +495,7 @@ def check_core_config(run: Run) -> None:
         "length": "km",
     }
     if config != wanted:
-        raise E2EFailure(f"core configuration {config}, wanted {wanted}")
+        raise E2EError(f"core configuration {config}, wanted {wanted}")
     run.goto("/config/general")
     for text in ("Brussels", "Euro (€)", "Belgium", "Metric"):
         expect(run.page.get_by_text(text).first).to_be_visible()
@@ -495,7 +509,7 @@ def check_device_pages(run: Run, entry_id: str, label: str) -> None:
         if entry_id in d["config_entries"]
     ]
     if not devices:
-        raise E2EFailure(f"{label}: no device")
+        raise E2EError(f"{label}: no device")
     entities = run.ws({"type": "config/entity_registry/list"})
     for device in devices:
         title = device["name_by_user"] or device["name"]
@@ -529,7 +543,7 @@ def check_device_pages(run: Run, entry_id: str, label: str) -> None:
                 )
             ]
             if problems:
-                raise E2EFailure(f"device page {title}: " + "; ".join(problems))
+                raise E2EError(f"device page {title}: " + "; ".join(problems))
 
 
 def _wait_for_values(run: Run, entity_ids: list[str]) -> dict[str, Any]:
@@ -551,7 +565,7 @@ def _wait_for_values(run: Run, entity_ids: list[str]) -> dict[str, Any]:
         time.sleep(1)
 
 
-def _row_problem(
+def _row_problem(  # noqa: PLR0911 (a return per thing a row can get wrong)
     entity_id: str,
     rows: dict[str, str],
     states: dict[str, Any],
@@ -610,11 +624,11 @@ def configure_energy(run: Run) -> None:
     )
     site = next(iter(run.entries.get("site", [])), None)
     if grid is None or site is None:
-        raise E2EFailure("the Energy dashboard needs a P1 meter and a site")
+        raise E2EError("the Energy dashboard needs a P1 meter and a site")
 
     def need(entry: str, key: str) -> str:
         if (entry, key) not in by_key:
-            raise E2EFailure(f"no {key} entity")
+            raise E2EError(f"no {key} entity")
         return by_key[entry, key]
 
     solar = [
@@ -667,7 +681,7 @@ def configure_energy(run: Run) -> None:
             for issue in group
         ]
         if issues:
-            raise E2EFailure(f"energy/validate: {issues}")
+            raise E2EError(f"energy/validate: {issues}")
         run.goto("/config/energy")
         for entity_id in (sources[0]["stat_energy_from"], *solar):
             name = run.hass(f"hass.states['{entity_id}'].attributes.friendly_name")
@@ -736,14 +750,14 @@ def _import_history(run: Run, sources: list[dict[str, Any]]) -> None:
         if stat_ids <= {item["statistic_id"] for item in known}:
             return
         time.sleep(0.5)
-    raise E2EFailure(f"statistics not imported: {sorted(stat_ids)}")
+    raise E2EError(f"statistics not imported: {sorted(stat_ids)}")
 
 
 def run(url: str, artifacts: Path, chromium: str, *, only: frozenset[str]) -> None:
     """Run the whole browser test against the Home Assistant at ``url``.
 
     Raises:
-        E2EFailure: on anything a user would see go wrong.
+        E2EError: on anything a user would see go wrong.
     """
     artifacts.mkdir(parents=True, exist_ok=True)
     _wait_for_home_assistant(url)
@@ -779,10 +793,10 @@ def run(url: str, artifacts: Path, chromium: str, *, only: frozenset[str]) -> No
                 check_device_pages(session, entry, walk.device.name)
             if not only:
                 configure_energy(session)
-        except E2EFailure:
+        except E2EError:
             raise
         except Exception as err:
-            raise E2EFailure(f"{type(err).__name__}: {err}") from err
+            raise E2EError(f"{type(err).__name__}: {err}") from err
         finally:
             context.close()
             print(  # noqa: T201
@@ -805,4 +819,4 @@ def _wait_for_home_assistant(url: str, timeout: float = 600.0) -> None:
         except urllib.error.URLError, OSError:
             pass
         time.sleep(2)
-    raise E2EFailure(f"Home Assistant did not answer at {url} in {timeout:.0f} s")
+    raise E2EError(f"Home Assistant did not answer at {url} in {timeout:.0f} s")
