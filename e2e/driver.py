@@ -279,8 +279,9 @@ class Wizard:
         """Settings → Devices & services → Add integration → Energy Monitor."""
         self.run.goto("/config/integrations/dashboard")
         self.page.get_by_role("button", name="Add integration").click()
-        self.page.get_by_role("textbox").last.fill("Energy Monitor")
-        choice = self.page.get_by_text("Energy Monitor", exact=True).last
+        picker = self.page.locator("dialog-add-integration")
+        picker.get_by_role("textbox").first.fill("Energy Monitor")
+        choice = picker.get_by_text("Energy Monitor", exact=True).first
         self.page.evaluate("() => { __e2e.prev = null; }")
         choice.click()
         self.page.wait_for_function("() => __e2e.step()", timeout=STEP_TIMEOUT_MS)
