@@ -691,15 +691,16 @@ def configure_energy(run: Run) -> None:
         run.goto("/energy")
         for text in ("Grid", "Solar", "Gas", "Grid total", "Solar total"):
             expect(run.page.get_by_text(text, exact=True).first).to_be_visible()
-        # The imported hours show: non-zero energy with units and a cost in €.
-        for pattern in (
-            r"^[1-9][\d,.]* kWh$",
-            r"^0\.[0-9]*[1-9][0-9]* m³$|^[1-9][\d,.]* m³$",
-            r"€[1-9]",
+        # The imported hours show in the totals: energy, volume and costs.
+        number = r"\s+(0[.,]\d*[1-9]|[1-9][\d.,]*)\s*"
+        for row in (
+            rf"^Solar total{number}kWh",
+            rf"^Gas total{number}m³\s+€",
+            r"^Total costs\s+€\s*(0[.,]\d*[1-9]|[1-9])",
         ):
-            expect(run.page.get_by_text(re.compile(pattern)).first).to_be_visible(
-                timeout=30_000
-            )
+            expect(
+                run.page.get_by_role("row", name=re.compile(row)).first
+            ).to_be_visible(timeout=30_000)
         run.page.wait_for_timeout(1000)
 
 

@@ -4,24 +4,18 @@ Loaded only by the development instance (``script/develop``). At start it
 walks Energy Monitor's real config flow for every simulated device that is
 not set up yet, exactly as a user would in the UI. ``script/e2e`` sets
 ``add_devices: false``: its browser walks the wizard instead (the in-process
-devices, such as the simulated SPI bus, are still prepared) and calls
-``energy_monitor_dev.compile_statistics`` so the Energy dashboard has
-statistics without waiting for the recorder's five-minute run.
+devices, such as the simulated SPI bus, are still prepared).
 """
 
-from datetime import timedelta
 import logging
 
 import voluptuous as vol
 
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import EVENT_HOMEASSISTANT_STARTED
-from homeassistant.components.recorder import get_instance
-from homeassistant.components.recorder.tasks import StatisticsTask
-from homeassistant.core import Event, HomeAssistant, ServiceCall
+from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
-from homeassistant.util import dt as dt_util
 
 from simulators.devices import DEV_DEVICES, DEV_SETUPS
 
@@ -60,14 +54,5 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
             outcome = result.get("reason") or result.get("type")
             _LOGGER.info("Simulated %s: %s", device.name, outcome)
 
-    async def compile_statistics(_call: ServiceCall) -> None:
-        """Compile the short-term statistics of the five minutes in progress."""
-        now = dt_util.utcnow()
-        start = now.replace(second=0, microsecond=0) - timedelta(minutes=now.minute % 5)
-        recorder = get_instance(hass)
-        recorder.queue_task(StatisticsTask(start, True))
-        await recorder.async_block_till_done()
-
-    hass.services.async_register(DOMAIN, "compile_statistics", compile_statistics)
     hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STARTED, add_devices)
     return True
