@@ -692,7 +692,7 @@ def configure_energy(run: Run) -> None:
         for text in ("Grid", "Solar", "Gas", "Grid total", "Solar total"):
             expect(run.page.get_by_text(text, exact=True).first).to_be_visible()
         # The imported hours show in the totals: energy, volume and costs.
-        number = r"\s+(0[.,]\d*[1-9]|[1-9][\d.,]*)\s*"
+        number = r"\s+(0[.,]\d*[1-9]\d*|[1-9][\d.,]*)\s*"
         for row in (
             rf"^Solar total{number}kWh",
             rf"^Gas total{number}m³\s+€",
