@@ -309,14 +309,18 @@ class Wizard:
             box = self.dialog.get_by_role("spinbutton", name=label).or_(
                 self.dialog.get_by_role("textbox", name=label)
             )
-            if (
-                value is not None
-                and _typed_by_keyboard(schema[name])
-                and box.count() == 1
-            ):
+            slider = self.dialog.get_by_role("slider", name=label)
+            if value is None or not _typed_by_keyboard(schema[name]):
+                by_event[name] = value  # a picker
+            elif box.count() == 1:
                 box.fill(str(value))
-            else:  # a picker, or a number shown as a slider
-                by_event[name] = value
+            elif slider.count() == 1:
+                by_event[name] = value  # a number shown as a slider
+            else:
+                raise E2EError(
+                    f"step {step['step_id']}: no box labelled {texts[name]!r}"
+                    f" for {name}"
+                )
         if by_event:
             # Pickers (entities, selects, sliders) report their value to the
             # form as a value-changed event; send the one they would send.
