@@ -309,7 +309,7 @@ class Wizard:
             box = self.dialog.get_by_role("spinbutton", name=label).or_(
                 self.dialog.get_by_role("textbox", name=label)
             )
-            shown = self.dialog.get_by_text(label)  # e.g. a slider's label
+            shown = self.dialog.get_by_text(texts[name])  # e.g. a slider's
             if value is None or not _typed_by_keyboard(schema[name]):
                 by_event[name] = value  # a picker
             elif box.count() == 1:
