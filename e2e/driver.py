@@ -300,11 +300,15 @@ class Wizard:
         schema = {item["name"]: item for item in step["data_schema"]}
         texts = STRINGS["step"].get(step["step_id"], {}).get("data", {})
         by_event: dict[str, Any] = {}
+        shown_text = self.page.evaluate("() => __e2e.text(__e2e.dialog())")
         for name, value in answers.items():
             if name not in schema:
                 continue
-            if name not in texts:
-                raise E2EError(f"step {step['step_id']}: field {name} has no label")
+            if name not in texts or texts[name] not in shown_text:
+                raise E2EError(
+                    f"step {step['step_id']}: the form does not show the label"
+                    f" {texts.get(name)!r} of {name} (untranslated?)"
+                )
             label = _label_pattern(texts[name])
             box = self.dialog.get_by_role("spinbutton", name=label).or_(
                 self.dialog.get_by_role("textbox", name=label)
