@@ -7,10 +7,12 @@ simulators`` starts and the wizard answers that add their devices.
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+import os
 from typing import Any, Protocol
 
-HOST = "127.0.0.1"
-"""Where the development instance's simulators listen."""
+HOST = os.environ.get("ENERGY_MONITOR_SIMULATOR_HOST", "127.0.0.1")
+"""Where the development instance's simulators listen (``script/e2e`` picks
+another loopback address, so it runs beside a ``script/develop``)."""
 
 
 class DevServer(Protocol):
