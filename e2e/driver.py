@@ -76,6 +76,17 @@ NO_VALUE_YET = {
         "a share of solar production is undefined until the panels produced"
         " (the simulators follow the sun)",
     ),
+    **dict.fromkeys(
+        (
+            "site_standby_power",
+            "site_standby_share",
+            "site_load_factor",
+            "site_peaks",
+            "heating_degree_days",
+            "gas_per_degree_day",
+        ),
+        "an insight describes the last whole day, which a fresh instance lacks",
+    ),
 }
 """Measurement keys whose entity may rightly show Unknown on a fresh instance."""
 _CURRENCY_SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$"}
