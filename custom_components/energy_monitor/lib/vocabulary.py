@@ -212,6 +212,17 @@ class Key(StrEnum):
     METER_ELEC_IMPORT = "meter_elec_import"
     METER_ELEC_EXPORT = "meter_elec_export"
 
+    # A circuit measured by its own sensor (a Flukso CT clamp or pulse input):
+    # power into and out of it (W, one-way), its voltage, current and power
+    # factor; gas and water flow (L/min) of a utility meter's pulse sensor.
+    METER_POWER_IMPORT = "meter_power_import"
+    METER_POWER_EXPORT = "meter_power_export"
+    METER_VOLTAGE = "meter_voltage"
+    METER_CURRENT = "meter_current"
+    METER_POWER_FACTOR = "meter_power_factor"
+    GRID_GAS_FLOW = "grid_gas_flow"
+    GRID_WATER_FLOW = "grid_water_flow"
+
 
 LIFETIME_COUNTERS: frozenset[Key] = frozenset(
     {
@@ -276,6 +287,7 @@ class DeviceClass(StrEnum):
     TEMPERATURE = "temperature"
     TIMESTAMP = "timestamp"
     VOLTAGE = "voltage"
+    VOLUME_FLOW_RATE = "volume_flow_rate"
     WATER = "water"
 
 
@@ -608,6 +620,18 @@ VOCABULARY: dict[Key, Quantity] = {
         device_class=DeviceClass.POWER,
         state_class=StateClass.MEASUREMENT,
         limits=_POWER_W_ONE_WAY,
+    ),
+    # Circuits and utility flows (Flukso sensors).
+    **_each(_W_ONE_WAY, Key.METER_POWER_IMPORT, Key.METER_POWER_EXPORT),
+    Key.METER_VOLTAGE: _V_PHASE,
+    Key.METER_CURRENT: _A,
+    Key.METER_POWER_FACTOR: _POWER_FACTOR,
+    **_each(
+        _measurement(
+            "L/min", DeviceClass.VOLUME_FLOW_RATE, (0.0, 10_000.0), precision=2
+        ),
+        Key.GRID_GAS_FLOW,
+        Key.GRID_WATER_FLOW,
     ),
 }
 """What the values of every key are; the sensor descriptions come from it."""

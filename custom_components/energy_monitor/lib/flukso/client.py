@@ -20,8 +20,8 @@ import aiomqtt
 
 from ..backoff import Backoff
 from ..supervisor import Supervisor
-from .decoder import SUBSCRIPTIONS, FluksoDecoder
-from .model import FluksoSensor, Malformed, Reading
+from .decoder import SUBSCRIPTIONS, ConfigWaiter, FluksoDecoder
+from .model import FluksoSensor
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -103,23 +103,6 @@ class FluksoClient:
                     self._decoder.handle(message.topic.value, payload)
 
 
-class _Collector:
-    """Listener of the wizard's decoder: only the configuration matters."""
-
-    def __init__(self) -> None:
-        self.found = asyncio.Event()
-
-    def sensors_changed(self, sensors: Mapping[str, FluksoSensor]) -> None:
-        if sensors:
-            self.found.set()
-
-    def reading_received(self, reading: Reading) -> None:
-        """Ignore readings."""
-
-    def message_skipped(self, reason: Malformed) -> None:
-        """Ignore malformed messages."""
-
-
 async def async_discover(
     host: str, port: int, timeout: float
 ) -> dict[str, tuple[FluksoSensor, ...]]:
@@ -129,12 +112,12 @@ async def async_discover(
         FluksoConnectionError: when the broker cannot be reached.
         NoConfigError: when no meter configuration arrived within ``timeout``.
     """
-    collector = _Collector()
-    decoder = FluksoDecoder(collector)
+    waiter = ConfigWaiter()
+    decoder = FluksoDecoder(waiter)
     try:
         async with _client(host, port) as client:
             await _subscribe(client, SUBSCRIPTIONS[:1])
-            await _read_config(client, decoder, collector.found, timeout)
+            await _read_config(client, decoder, waiter.found, timeout)
     except aiomqtt.MqttError as err:
         raise FluksoConnectionError(str(err)) from err
     return sensors_by_device(decoder.sensors)

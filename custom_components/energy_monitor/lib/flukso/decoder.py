@@ -7,6 +7,7 @@ of enabled sensors changed (a retained configuration arrived or changed), a
 reading arrived, or a message was skipped (counted by reason).
 """
 
+import asyncio
 from collections import Counter
 from collections.abc import Mapping
 import re
@@ -125,3 +126,22 @@ class FluksoDecoder:
             for sensor in self._by_device[device]
         }
         self._listener.sensors_changed(self.sensors)
+
+
+class ConfigWaiter:
+    """A listener for a setup wizard: it only waits for a configuration."""
+
+    def __init__(self) -> None:
+        """Start waiting."""
+        self.found = asyncio.Event()
+
+    def sensors_changed(self, sensors: Mapping[str, FluksoSensor]) -> None:
+        """Stop waiting once a meter configures a sensor."""
+        if sensors:
+            self.found.set()
+
+    def reading_received(self, reading: Reading) -> None:
+        """Ignore readings."""
+
+    def message_skipped(self, reason: Malformed) -> None:
+        """Ignore malformed messages."""

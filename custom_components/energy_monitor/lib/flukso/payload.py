@@ -63,7 +63,7 @@ def parse_reading(sensor_id: str, kind: ReadingKind, payload: bytes) -> Reading:
         raise MalformedError(Malformed.TOO_LARGE)
     try:
         document = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except UnicodeDecodeError, json.JSONDecodeError:
         raise MalformedError(Malformed.NOT_JSON) from None
     if not isinstance(document, list) or len(document) != 3:  # noqa: PLR2004
         raise MalformedError(Malformed.WRONG_SHAPE)
