@@ -171,8 +171,8 @@ class FluksoSimulator:
         self, topic: str, payload: bytes | str, *, retain: bool = False
     ) -> None:
         """Publish one message to the broker."""
-        async with aiomqtt.Client(self.host, self.port) as client:
-            await client.publish(topic, payload, retain=retain)
+        payload = payload.encode() if isinstance(payload, str) else payload
+        await self.publish_all([(topic, payload)], retain=retain)
 
     def config_messages(self) -> list[tuple[str, bytes]]:
         """Return the retained configuration topics and payloads."""
@@ -209,11 +209,21 @@ class FluksoSimulator:
             )
         return messages
 
+    async def publish_all(
+        self, messages: list[tuple[str, bytes]], *, retain: bool = False
+    ) -> None:
+        """Publish messages in order over one connection."""
+        async with aiomqtt.Client(self.host, self.port) as client:
+            for topic, payload in messages:
+                await client.publish(topic, payload, qos=1, retain=retain)
+
+    async def publish_config(self) -> None:
+        """Publish the configuration, retained."""
+        await self.publish_all(self.config_messages(), retain=True)
+
     async def start(self) -> None:
         """Publish the configuration, then readings every ``interval`` seconds."""
-        async with aiomqtt.Client(self.host, self.port) as client:
-            for topic, payload in self.config_messages():
-                await client.publish(topic, payload, retain=True)
+        await self.publish_config()
         self._task = asyncio.create_task(self._run())
 
     async def stop(self) -> None:

@@ -220,9 +220,7 @@ class FluksoCoordinator(DataUpdateCoordinator[FluksoData]):
         LOGGER.debug("Flukso message skipped: %s", reason)
 
     def connection_lost(self, error: Exception) -> None:
-        """Make every sensor unavailable (logged once per outage)."""
-        if not self._outage:
-            LOGGER.warning("Flukso meter unreachable, reconnecting: %s", error)
+        """Make every sensor unavailable (the coordinator logs it once)."""
         self._outage = True
         self.async_set_update_error(
             UpdateFailed(

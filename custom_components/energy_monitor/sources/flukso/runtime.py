@@ -12,7 +12,7 @@ from homeassistant.helpers.update_coordinator import UpdateFailed
 
 from ...const import DOMAIN
 from ...coordinator import EnergyMonitorConfigEntry, SourceRuntime
-from ...lib.flukso.client import FluksoClient
+from ...lib.flukso.client import SETTLE_TIME, FluksoClient
 from .const import CONF_VIA_HA_MQTT, FIRST_CONFIG_TIMEOUT
 from .coordinator import FluksoCoordinator
 from .sensor import async_setup_sensors
@@ -106,5 +106,7 @@ async def async_setup_runtime(
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN, translation_key=err.translation_key
         ) from err
+    # The port names (``config/flx``) may follow the sensors' configuration.
+    await asyncio.sleep(SETTLE_TIME)
     coordinator.async_start_timers()
     return FluksoRuntime(hass, coordinator, client, task)

@@ -102,6 +102,11 @@ class FluksoSensorEntity(
         )
 
 
+def unique_id(sensor: FluksoSensor, key: Key) -> str:
+    """Return the unique ID of a sensor's entity of ``key``."""
+    return f"{sensor.sensor_id}_{key}"
+
+
 @callback
 def async_setup_sensors(
     hass: HomeAssistant,
@@ -117,15 +122,20 @@ def async_setup_sensors(
     def add_new_sensors() -> None:
         new: list[SensorEntity] = []
         for sensor in coordinator.data.sensors.values():
-            if sensor.sensor_id in known:
+            keys = {
+                key
+                for key in sensor_keys(sensor).values()
+                if unique_id(sensor, key) not in known
+            }
+            if not keys:
                 continue
-            known.add(sensor.sensor_id)
+            known.update(unique_id(sensor, key) for key in keys)
             meter = registry.async_get_or_create(
                 config_entry_id=entry_id, **meter_device_info(sensor.device_id)
             )
             new.extend(
                 FluksoSensorEntity(coordinator, sensor, key, meter.id)
-                for key in sensor_keys(sensor).values()
+                for key in sorted(keys)
             )
         if new:
             async_add_entities(new)
