@@ -6,9 +6,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from custom_components.energy_monitor.const import DOMAIN
-from simulators.flukso import FluksoBroker, FluksoSimulator
+from simulators.flukso import FluksoSimulator
 from tests.common import entity_id_by_unique_id, until
-from tests.flukso.helpers import reading, setup_entry, unique_id
+from tests.flukso.helpers import Outage, reading, setup_entry, unique_id
 
 
 def _state(hass: HomeAssistant, sensor_id: str, key: str) -> str:
@@ -188,19 +188,22 @@ async def test_malformed_payloads_are_skipped_and_counted(
     assert diagnostics["values_rejected"] == {"meter_power_import": 1}
 
 
-async def test_broker_restart(
-    hass: HomeAssistant, broker: FluksoBroker, flm02: FluksoSimulator
-) -> None:
+async def test_broker_restart(hass: HomeAssistant, flm02: FluksoSimulator) -> None:
     """The entities go unavailable while the broker is down, and come back."""
-    await setup_entry(hass, flm02)
+    outage = Outage(flm02.port)
+    await outage.start()
+    entry = await setup_entry(hass, flm02, outage.port)
     main = flm02.sensors[0].sensor_id
     await flm02.publish(*reading(main, "gauge", 157, "W"))
     await _until_state(hass, main, "meter_power_import", "157.0")
-    await broker.stop()
+    await outage.stop()
     await _until_state(hass, main, "meter_power_import", STATE_UNAVAILABLE)
-    await broker.start()
-    await flm02.publish_config()
-    await flm02.publish(*reading(main, "gauge", 170, "W"))
+    await outage.start()
+    # Retained, so the reader gets it whenever it is back.
+    await flm02.publish(*reading(main, "gauge", 170, "W"), retain=True)
     await until(
         hass, lambda: _state(hass, main, "meter_power_import") == "170.0", timeout=10
     )
+    assert entry.runtime_data.client.reconnects >= 1
+    await hass.config_entries.async_unload(entry.entry_id)
+    await outage.stop()
