@@ -39,7 +39,8 @@ async def broker(
     # Unload the entries first: a reader reconnecting while the broker stops
     # keeps amqtt's shutdown waiting.
     for entry in hass.config_entries.async_entries(DOMAIN):
-        await hass.config_entries.async_unload(entry.entry_id)
+        if getattr(entry, "runtime_data", None) is not None:
+            await hass.config_entries.async_unload(entry.entry_id)
     await server.stop()
 
 

@@ -19,6 +19,7 @@ from homeassistant.config_entries import (
     ConfigFlowResult,
 )
 from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.core import callback
 import probatio as vol
 
 from ...const import CONF_SOURCE, LOGGER
@@ -139,6 +140,7 @@ class FluksoConfigFlow(ConfigFlow):
         waiter = ConfigWaiter()
         decoder = FluksoDecoder(waiter)
 
+        @callback
         def received(message: mqtt.ReceiveMessage) -> None:
             if isinstance(message.payload, bytes):
                 decoder.handle(message.topic, message.payload)
