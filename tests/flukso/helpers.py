@@ -12,11 +12,15 @@ from simulators.flukso import FluksoSimulator
 
 
 async def setup_entry(
-    hass: HomeAssistant, meter: FluksoSimulator, port: int | None = None
+    hass: HomeAssistant,
+    meter: FluksoSimulator,
+    port: int | None = None,
+    entry_id: str | None = None,
 ) -> MockConfigEntry:
     """Add and set up the entry of a meter on its broker (or a relay's port)."""
     entry = MockConfigEntry(
         domain=DOMAIN,
+        entry_id=entry_id,
         title=f"Fluksometer {meter.device_id[:8]}",
         unique_id=meter.device_id,
         data={
