@@ -268,8 +268,9 @@ class FluksoCoordinator(DataUpdateCoordinator[FluksoData]):
             "values_rejected": dict(self._readings.rejected),
             "counter_glitches": self._guard.glitches + self._continuity.glitches,
             "counter_resets": self._continuity.resets,
-            "sensors": {
-                sensor_id: {
+            "sensors": [
+                {
+                    "sensor_id": sensor_id,
                     "name": sensor.name,
                     "type": sensor.type,
                     "subtype": sensor.subtype,
@@ -283,5 +284,5 @@ class FluksoCoordinator(DataUpdateCoordinator[FluksoData]):
                     else None,
                 }
                 for sensor_id, sensor in self.data.sensors.items()
-            },
+            ],
         }
