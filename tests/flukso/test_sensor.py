@@ -101,9 +101,9 @@ async def test_flm03_discovery(hass: HomeAssistant, flm03: FluksoSimulator) -> N
         unique_id(by_subtype[1, "pplus"], "meter_elec_import"),
         unique_id(by_subtype[1, "pminus"], "meter_power_export"),
         unique_id(by_subtype[1, "pminus"], "meter_elec_export"),
-        unique_id(by_subtype[1, "vrms"], "meter_voltage"),
-        unique_id(by_subtype[1, "irms"], "meter_current"),
-        unique_id(by_subtype[1, "pf"], "meter_power_factor"),
+        unique_id(by_subtype[1, "vrms"], "meter_vrms"),
+        unique_id(by_subtype[1, "irms"], "meter_irms"),
+        unique_id(by_subtype[1, "pf"], "meter_pf"),
         unique_id(by_subtype[7, "pplus"], "grid_power_import"),
         unique_id(by_subtype[7, "pplus"], "grid_elec_import"),
         unique_id(by_subtype[7, "pminus"], "grid_power_export"),
@@ -127,7 +127,7 @@ async def test_flm03_discovery(hass: HomeAssistant, flm03: FluksoSimulator) -> N
     )
     await _until_state(hass, grid_import, "grid_elec_import", "1000.123")
     assert _state(hass, grid_import, "grid_power_import") == "812.5"
-    assert _state(hass, by_subtype[1, "pf"], "meter_power_factor") == "0.95"
+    assert _state(hass, by_subtype[1, "pf"], "meter_pf") == "0.95"
 
 
 async def test_counter_reset_and_glitch(

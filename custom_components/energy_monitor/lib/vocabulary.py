@@ -217,9 +217,9 @@ class Key(StrEnum):
     # factor; gas and water flow (L/min) of a utility meter's pulse sensor.
     METER_POWER_IMPORT = "meter_power_import"
     METER_POWER_EXPORT = "meter_power_export"
-    METER_VOLTAGE = "meter_voltage"
-    METER_CURRENT = "meter_current"
-    METER_POWER_FACTOR = "meter_power_factor"
+    METER_VOLTAGE = "meter_vrms"
+    METER_CURRENT = "meter_irms"
+    METER_POWER_FACTOR = "meter_pf"
     GRID_GAS_FLOW = "grid_gas_flow"
     GRID_WATER_FLOW = "grid_water_flow"
 

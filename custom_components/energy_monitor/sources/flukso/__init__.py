@@ -14,7 +14,7 @@ SPEC = SourceSpec[FluksoRuntime](
     options_flow=None,
     async_setup_runtime=async_setup_runtime,
     platforms=(Platform.SENSOR,),
-    redact=frozenset({CONF_HOST, CONF_DEVICE_ID, "devices", "sensor_id"}),
+    redact=frozenset({CONF_HOST, CONF_DEVICE_ID, "flukso_meters", "sensor_id"}),
     simulator="flukso",
 )
 """The Flukso source: a meter's sensors from its MQTT topics."""

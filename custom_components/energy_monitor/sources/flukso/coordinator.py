@@ -262,7 +262,7 @@ class FluksoCoordinator(DataUpdateCoordinator[FluksoData]):
     def diagnostics(self) -> dict[str, Any]:
         """Return the decoder's and the guards' health figures."""
         return {
-            "devices": list(self.decoder.devices),
+            "flukso_meters": list(self.decoder.devices),
             "messages": self.decoder.messages,
             "skipped": dict(self.decoder.skipped),
             "values_rejected": dict(self._readings.rejected),
