@@ -10,7 +10,7 @@ meter.
 
 import asyncio
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from homeassistant.components import mqtt
 from homeassistant.config_entries import (
@@ -142,8 +142,8 @@ class FluksoConfigFlow(ConfigFlow):
 
         @callback
         def received(message: mqtt.ReceiveMessage) -> None:
-            if isinstance(message.payload, bytes):
-                decoder.handle(message.topic, message.payload)
+            # Subscribed with encoding=None: the payload is bytes.
+            decoder.handle(message.topic, cast("bytes", message.payload))
 
         unsubscribe = await mqtt.async_subscribe(
             self.hass, SUBSCRIPTIONS[0], received, encoding=None
