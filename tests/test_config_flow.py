@@ -20,6 +20,7 @@ async def test_menus(hass: HomeAssistant, source: str, connections: list[str]) -
     assert result["type"] is FlowResultType.MENU
     assert result["menu_options"] == [
         "p1",
+        "flukso",
         "fronius",
         "modbus",
         "mcp3008",

@@ -52,7 +52,7 @@ from simulators.devices import DEV_SETUPS
 
 INTEGRATION = Path(config_flow.__file__).parent
 
-STORED_SOURCES = ["p1", "fronius", "modbus", "site", "ev_charger"]
+STORED_SOURCES = ["p1", "flukso", "fronius", "modbus", "site", "ev_charger"]
 """The ``source`` values entries store, in menu order (never change them;
 a new source adds its own)."""
 

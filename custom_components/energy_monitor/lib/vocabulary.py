@@ -268,6 +268,16 @@ class Key(StrEnum):
     TEXT_MESSAGE = "text_message"
     TEXT_MESSAGE_RECEIVED = "text_message_received"
     POWER_FAILURE = "power_failure"
+    # A circuit measured by its own sensor (a Flukso CT clamp or pulse input):
+    # power into and out of it (W, one-way), its voltage, current and power
+    # factor; gas and water flow (L/min) of a utility meter's pulse sensor.
+    METER_POWER_IMPORT = "meter_power_import"
+    METER_POWER_EXPORT = "meter_power_export"
+    METER_VOLTAGE = "meter_vrms"
+    METER_CURRENT = "meter_irms"
+    METER_POWER_FACTOR = "meter_pf"
+    GRID_GAS_FLOW = "grid_gas_flow"
+    GRID_WATER_FLOW = "grid_water_flow"
 
 
 LIFETIME_COUNTERS: frozenset[Key] = frozenset(
@@ -348,6 +358,7 @@ class DeviceClass(StrEnum):
     TEMPERATURE = "temperature"
     TIMESTAMP = "timestamp"
     VOLTAGE = "voltage"
+    VOLUME_FLOW_RATE = "volume_flow_rate"
     WATER = "water"
 
 
@@ -810,6 +821,17 @@ VOCABULARY: dict[Key, Quantity] = {
         Key.TEXT_MESSAGE,
         Key.TEXT_MESSAGE_RECEIVED,
         Key.POWER_FAILURE,
+    # Circuits and utility flows (Flukso sensors).
+    **_each(_W_ONE_WAY, Key.METER_POWER_IMPORT, Key.METER_POWER_EXPORT),
+    Key.METER_VOLTAGE: _V_PHASE,
+    Key.METER_CURRENT: _A,
+    Key.METER_POWER_FACTOR: _POWER_FACTOR,
+    **_each(
+        _measurement(
+            "L/min", DeviceClass.VOLUME_FLOW_RATE, (0.0, 10_000.0), precision=2
+        ),
+        Key.GRID_GAS_FLOW,
+        Key.GRID_WATER_FLOW,
     ),
 }
 """What the values of every key are; the sensor descriptions come from it."""

@@ -1,0 +1,1 @@
+"""Flukso meters (FLM02, FLM03): MQTT topics, configuration, readings, cloud API."""

@@ -1,0 +1,338 @@
+"""A Fluksometer on an MQTT broker: retained configuration, gauges and counters.
+
+:class:`FluksoBroker` runs an MQTT broker (amqtt, pure Python) on loopback:
+the FLM's own broker. :class:`FluksoSimulator` publishes to any broker what
+an FLM02 or FLM03 does:
+
+* its configuration, retained, on ``/device/<id>/config/sensor`` (and, for
+  an FLM03, ``.../config/flx`` with the port names and classes, and
+  ``.../config/kube``), shaped like the real topics
+  (``sensor``: numbered entries with ``id``, ``type``, ``enable``, FLM02's
+  ``function`` and ``class``, FLM03's ``subtype``, ``port``, ``data_type``);
+* every ``interval`` seconds, ``[time, value, unit]`` gauges (W, L/day)
+  and counters (Wh, L) of its enabled sensors, the counters integrating the
+  gauges.
+
+Tests also publish single messages (:meth:`FluksoSimulator.publish`) to play
+faults: malformed payloads, a counter that restarts.
+
+Run ``python -m simulators.flukso --port 1883 --variant flm03`` by hand.
+"""
+
+import argparse
+import asyncio
+from dataclasses import dataclass, field
+from enum import StrEnum
+import json
+import math
+import time
+from typing import Any
+
+import aiomqtt
+from amqtt.broker import Broker
+
+from .dev import HOST, DevDevice, DevSetup
+
+
+class FluksoVariant(StrEnum):
+    """The simulated meters."""
+
+    FLM02 = "flm02"
+    FLM03 = "flm03"
+
+
+FLM02_DEVICE = "0123456789abcdef0123456789abcd02"
+FLM03_DEVICE = "0123456789abcdef0123456789abcd03"
+
+
+def sensor_id(number: int, variant: FluksoVariant) -> str:
+    """Return the 32-hex-digit ID of a simulated sensor."""
+    return f"{'2' if variant is FluksoVariant.FLM02 else '3'}{number:031x}"
+
+
+@dataclass(slots=True)
+class SimSensor:
+    """A simulated sensor: what it reports and how it counts."""
+
+    sensor_id: str
+    kind: str
+    """electricity, gas or water."""
+    gauge_unit: str
+    counter_unit: str | None
+    base: float
+    """The mean gauge value."""
+    counter: float = 0.0
+
+
+def _flm02_config() -> tuple[dict[str, Any], list[SimSensor]]:
+    """Return an FLM02B's sensor configuration and its enabled sensors."""
+    variant = FluksoVariant.FLM02
+    main, solar, gas, water = (sensor_id(n, variant) for n in (1, 2, 4, 5))
+    config = {
+        "1": {
+            "id": main, "type": "electricity", "function": "Main",
+            "class": "analog", "enable": 1, "port": [1], "voltage": 230,
+            "current": 50, "phase": 1,
+        },
+        "2": {
+            "id": solar, "type": "electricity", "function": "Solar",
+            "class": "analog", "enable": 1, "port": [2],
+        },
+        "3": {
+            "id": sensor_id(3, variant), "type": "electricity",
+            "function": "Unused", "class": "analog", "enable": 0, "port": [3],
+        },
+        "4": {
+            "id": gas, "type": "gas", "function": "Gas", "class": "pulse",
+            "enable": 1, "port": [4], "constant": 10,
+        },
+        "5": {
+            "id": water, "type": "water", "function": "Water", "class": "pulse",
+            "enable": 1, "port": [5], "constant": 1,
+        },
+        "daemon": {"wan_base_url": "https://api.flukso.net/"},
+    }  # fmt: skip
+    return config, [
+        SimSensor(main, "electricity", "W", "Wh", 450.0, 2_149_218.0),
+        SimSensor(solar, "electricity", "W", "Wh", 1200.0, 812_400.0),
+        SimSensor(gas, "gas", "L/day", "L", 2400.0, 3_456_789.0),
+        SimSensor(water, "water", "L/day", "L", 150.0, 123_456.0),
+    ]
+
+
+def _flm03_config() -> tuple[dict[str, Any], dict[str, Any], list[SimSensor]]:
+    """Return an FLM03's sensor and flx configuration and its enabled sensors."""
+    variant = FluksoVariant.FLM03
+    entries: dict[str, Any] = {}
+    sensors: list[SimSensor] = []
+    number = 0
+    for port, subtypes in (
+        (1, ("pplus", "pminus", "q1", "vrms", "irms", "pf")),
+        (7, ("pplus", "pminus")),
+    ):
+        for subtype in subtypes:
+            number += 1
+            sid = sensor_id(number, variant)
+            counted = subtype in {"pplus", "pminus", "q1"}
+            entries[str(number)] = {
+                "id": sid,
+                "type": "electricity",
+                "subtype": subtype,
+                "enable": 1,
+                "rid": 0,
+                "port": [port],
+                "data_type": "counter" if counted else "gauge",
+            }
+            unit, base = {
+                "pplus": ("W", 800.0),
+                "pminus": ("W", 300.0),
+                "q1": ("VAR", 40.0),
+                "vrms": ("V", 231.0),
+                "irms": ("A", 3.5),
+                "pf": ("", 950.0),
+            }[subtype]
+            sensors.append(
+                SimSensor(sid, "electricity", unit, "Wh" if counted else None, base)
+            )
+    entries[str(number + 1)] = {"id": sensor_id(number + 1, variant)}
+    entries["tmpo"] = {"root": "/flukso/"}
+    flx = {
+        "1": {"enable": 1, "class": "ct", "name": "Kitchen", "current": 50},
+        "7": {"enable": 1, "class": "uart", "name": "P1 port", "dsmr": 5},
+        "main": {"led_mode": 255, "phase": "1p", "theta": 130},
+    }
+    return entries, flx, sensors
+
+
+@dataclass(slots=True)
+class FluksoSimulator:
+    """Publish an FLM's topics to a broker; see the module docstring."""
+
+    variant: FluksoVariant = FluksoVariant.FLM02
+    host: str = HOST
+    port: int = 1883
+    interval: float = 1.0
+    device_id: str = ""
+    config: dict[str, Any] = field(default_factory=dict)
+    flx: dict[str, Any] | None = None
+    sensors: list[SimSensor] = field(default_factory=list)
+    _task: asyncio.Task[None] | None = None
+
+    def __post_init__(self) -> None:
+        """Build the configuration of the variant."""
+        if self.variant is FluksoVariant.FLM02:
+            self.device_id = self.device_id or FLM02_DEVICE
+            self.config, self.sensors = _flm02_config()
+        else:
+            self.device_id = self.device_id or FLM03_DEVICE
+            self.config, self.flx, self.sensors = _flm03_config()
+
+    async def publish(
+        self, topic: str, payload: bytes | str, *, retain: bool = False
+    ) -> None:
+        """Publish one message to the broker."""
+        payload = payload.encode() if isinstance(payload, str) else payload
+        await self.publish_all([(topic, payload)], retain=retain)
+
+    def config_messages(self) -> list[tuple[str, bytes]]:
+        """Return the retained configuration topics and payloads."""
+        base = f"/device/{self.device_id}/config"
+        messages = [(f"{base}/sensor", json.dumps(self.config).encode())]
+        if self.flx is not None:
+            messages.append((f"{base}/flx", json.dumps(self.flx).encode()))
+            messages.append((f"{base}/kube", b'{"main": {"max_nodes": 30}}'))
+        return messages
+
+    def reading_messages(self, now: float, elapsed: float) -> list[tuple[str, bytes]]:
+        """Return the gauges and counters at ``now``, counting ``elapsed`` seconds."""
+        messages: list[tuple[str, bytes]] = []
+        stamp = int(now)
+        for index, sensor in enumerate(self.sensors):
+            gauge = round(sensor.base * (1 + 0.2 * math.sin(now / 60 + index)), 3)
+            messages.append(
+                (
+                    f"/sensor/{sensor.sensor_id}/gauge",
+                    json.dumps([stamp, gauge, sensor.gauge_unit]).encode(),
+                )
+            )
+            if sensor.counter_unit is None:
+                continue
+            per_second = gauge / 3600 if sensor.gauge_unit == "W" else gauge / 86400
+            sensor.counter += per_second * elapsed
+            messages.append(
+                (
+                    f"/sensor/{sensor.sensor_id}/counter",
+                    json.dumps(
+                        [stamp, round(sensor.counter), sensor.counter_unit]
+                    ).encode(),
+                )
+            )
+        return messages
+
+    async def publish_all(
+        self, messages: list[tuple[str, bytes]], *, retain: bool = False
+    ) -> None:
+        """Publish messages in order over one connection."""
+        async with aiomqtt.Client(self.host, self.port) as client:
+            for topic, payload in messages:
+                await client.publish(topic, payload, qos=1, retain=retain)
+
+    async def publish_config(self) -> None:
+        """Publish the configuration, retained."""
+        await self.publish_all(self.config_messages(), retain=True)
+
+    async def start(self) -> None:
+        """Publish the configuration, then readings every ``interval`` seconds."""
+        await self.publish_config()
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        """Stop publishing readings."""
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+
+    async def _run(self) -> None:
+        """Publish readings until cancelled (reconnecting to a restarted broker)."""
+        last = time.time()
+        while True:
+            try:
+                async with aiomqtt.Client(self.host, self.port) as client:
+                    while True:
+                        now = time.time()
+                        for topic, payload in self.reading_messages(now, now - last):
+                            await client.publish(topic, payload)
+                        last = now
+                        await asyncio.sleep(self.interval)
+            except aiomqtt.MqttError:
+                await asyncio.sleep(self.interval)
+
+
+class FluksoBroker:
+    """An MQTT broker (amqtt) on a loopback port: the FLM's own broker."""
+
+    def __init__(self, host: str = HOST, port: int = 1883) -> None:
+        """Listen on ``host:port`` once started."""
+        self.host = host
+        self._port = port
+        self._broker: Broker | None = None
+
+    @property
+    def port(self) -> int:
+        """Return the TCP port the broker listens on."""
+        return self._port
+
+    async def start(self) -> None:
+        """Start accepting clients."""
+        self._broker = Broker(
+            {
+                "listeners": {
+                    "default": {"type": "tcp", "bind": f"{self.host}:{self._port}"}
+                },
+                "plugins": {
+                    "amqtt.plugins.authentication.AnonymousAuthPlugin": {
+                        "allow_anonymous": True
+                    }
+                },
+            }
+        )
+        await self._broker.start()
+
+    async def stop(self) -> None:
+        """Stop the broker (its clients are disconnected; retained topics lost)."""
+        if self._broker is not None:
+            await self._broker.shutdown()
+            self._broker = None
+
+
+@dataclass(slots=True)
+class _BrokerWithMeter:
+    """The dev instance's broker with an FLM03 publishing to it."""
+
+    port: int
+    broker: FluksoBroker = field(init=False)
+    meter: FluksoSimulator = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.broker = FluksoBroker(HOST, self.port)
+        self.meter = FluksoSimulator(FluksoVariant.FLM03, HOST, self.port)
+
+    async def start(self) -> None:
+        """Start the broker, then the meter."""
+        await self.broker.start()
+        await self.meter.start()
+
+
+DEV_PORT = 18830
+"""The dev instance's Flukso broker."""
+
+DEV = DevSetup(
+    devices=(
+        DevDevice(
+            "Fluksometer (FLM03)",
+            (
+                {"next_step_id": "flukso"},
+                {"next_step_id": "flukso_broker"},
+                {"host": HOST, "port": DEV_PORT},
+            ),
+        ),
+    ),
+    servers=lambda: {"Fluksometer FLM03 (MQTT broker)": _BrokerWithMeter(DEV_PORT)},
+)
+
+
+async def _main() -> None:
+    """Run a broker with one meter until interrupted."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=1883)
+    parser.add_argument("--variant", choices=list(FluksoVariant), default="flm03")
+    args = parser.parse_args()
+    broker = FluksoBroker(HOST, args.port)
+    await broker.start()
+    await FluksoSimulator(FluksoVariant(args.variant), HOST, args.port).start()
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    asyncio.run(_main())

@@ -1,0 +1,1 @@
+"""Tests of the flukso library (HA-free: no Home Assistant instance)."""
