@@ -10,6 +10,8 @@ from unittest.mock import AsyncMock, patch
 
 import pytest
 
+from custom_components.energy_monitor.lib.write_policy import ON_CHANGE
+
 TESTS = Path(__file__).parent
 
 
@@ -31,3 +33,18 @@ def mock_setup_entry() -> Iterator[AsyncMock]:
         "custom_components.energy_monitor.async_setup_entry", return_value=True
     ) as mock:
         yield mock
+
+
+@pytest.fixture
+def write_every_change() -> Iterator[None]:
+    """Write every change of every entity (no write policy).
+
+    The write policy (tested on its own in ``tests/test_write_policy.py``)
+    holds counters back to one write a minute; tests that follow a counter
+    reading by reading use this.
+    """
+    with patch(
+        "custom_components.energy_monitor.written.write_policy",
+        return_value=ON_CHANGE,
+    ):
+        yield

@@ -4,6 +4,7 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+import pytest
 
 from custom_components.energy_monitor.const import DOMAIN
 from simulators.flukso import FluksoSimulator
@@ -130,6 +131,7 @@ async def test_flm03_discovery(hass: HomeAssistant, flm03: FluksoSimulator) -> N
     assert _state(hass, by_subtype[1, "pf"], "meter_pf") == "0.95"
 
 
+@pytest.mark.usefixtures("write_every_change")
 async def test_counter_reset_and_glitch(
     hass: HomeAssistant, flm02: FluksoSimulator
 ) -> None:

@@ -1,8 +1,6 @@
 """What the user sees of the board: values, energy across restarts, clipping."""
 
-from collections.abc import Iterator
 import math
-from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
@@ -16,7 +14,6 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.energy_monitor.const import DOMAIN
-from custom_components.energy_monitor.lib.write_policy import ON_CHANGE
 from custom_components.energy_monitor.sources.mcp3008.connection import SPI_IO
 from simulators.mcp3008 import FakeSpiIo
 from tests.common import entity_id_by_unique_id
@@ -40,20 +37,6 @@ def _value(hass: HomeAssistant, channel: int, key: str) -> str:
     )
     assert state is not None
     return state.state
-
-
-@pytest.fixture
-def every_energy_update() -> Iterator[None]:
-    """Write every update, so energy is seen per report, not once a minute.
-
-    The write policy (tested on its own) holds counters back to one write a
-    minute; these tests follow the integration report by report.
-    """
-    with patch(
-        "custom_components.energy_monitor.written.write_policy",
-        return_value=ON_CHANGE,
-    ):
-        yield
 
 
 async def test_values(hass: HomeAssistant, spi: FakeSpiIo) -> None:
@@ -80,7 +63,7 @@ async def test_values(hass: HomeAssistant, spi: FakeSpiIo) -> None:
     ]
 
 
-@pytest.mark.usefixtures("every_energy_update")
+@pytest.mark.usefixtures("write_every_change")
 async def test_energy_over_a_restart(
     hass: HomeAssistant, spi: FakeSpiIo, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -112,7 +95,7 @@ async def test_energy_over_a_restart(
     assert float(_value(hass, 0, "grid_elec_export")) > 2300 / 60 / 1000 * 0.9
 
 
-@pytest.mark.usefixtures("every_energy_update")
+@pytest.mark.usefixtures("write_every_change")
 async def test_no_energy_across_an_outage(
     hass: HomeAssistant, spi: FakeSpiIo, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -821,6 +821,7 @@ VOCABULARY: dict[Key, Quantity] = {
         Key.TEXT_MESSAGE,
         Key.TEXT_MESSAGE_RECEIVED,
         Key.POWER_FAILURE,
+    ),
     # Circuits and utility flows (Flukso sensors).
     **_each(_W_ONE_WAY, Key.METER_POWER_IMPORT, Key.METER_POWER_EXPORT),
     Key.METER_VOLTAGE: _V_PHASE,

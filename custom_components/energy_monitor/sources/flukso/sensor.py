@@ -8,7 +8,7 @@ configuration (its device may then be deleted).
 
 from typing import override
 
-from homeassistant.components.sensor import SensorEntity, SensorStateClass
+from homeassistant.components.sensor import SensorEntity
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
@@ -20,7 +20,6 @@ from ...entity import EnergyMonitorEntity
 from ...lib.flukso.keys import sensor_keys
 from ...lib.flukso.model import FluksoSensor
 from ...lib.vocabulary import Key
-from ...written import WrittenOnChange
 from .const import MANUFACTURER
 from .coordinator import FluksoCoordinator
 
@@ -47,9 +46,7 @@ def sensor_device_info(sensor: FluksoSensor, meter_device_id: str) -> DeviceInfo
     )
 
 
-class FluksoSensorEntity(
-    EnergyMonitorEntity[FluksoCoordinator], WrittenOnChange, SensorEntity
-):
+class FluksoSensorEntity(EnergyMonitorEntity[FluksoCoordinator], SensorEntity):
     """A value of one Flukso sensor."""
 
     def __init__(
@@ -88,18 +85,8 @@ class FluksoSensorEntity(
     @property
     @override
     def native_value(self) -> float | None:
-        """Return the sensor's latest value."""
-        return self.coordinator.value(self._sensor_id, self._key)
-
-    @callback
-    @override
-    def _handle_coordinator_update(self) -> None:
-        """Write the state when it changed; measurements on every reading."""
-        self.async_write_if_changed(
-            self.available,
-            self.native_value,
-            always=self.entity_description.state_class is SensorStateClass.MEASUREMENT,
-        )
+        """Return the sensor's latest value (without float noise)."""
+        return self.rounded(self.coordinator.value(self._sensor_id, self._key))
 
 
 def unique_id(sensor: FluksoSensor, key: Key) -> str:
