@@ -95,7 +95,7 @@ class OctopusClient:
     ) -> None:
         """Use ``session`` for requests to ``api_url`` with ``api_key``."""
         self._session = session
-        self._auth = aiohttp.BasicAuth(api_key, "")
+        self._headers = {"Authorization": aiohttp.encode_basic_auth(api_key, "")}
         self._root = URL(api_url.rstrip("/"))
         self.requests = 0
         """Requests made (for diagnostics)."""
@@ -249,7 +249,7 @@ class OctopusClient:
         try:
             async with self._session.get(
                 url,
-                auth=self._auth,
+                headers=self._headers,
                 timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT),
                 allow_redirects=False,
             ) as response:
