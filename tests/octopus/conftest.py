@@ -22,7 +22,9 @@ async def uk_time(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
 
 
 @pytest.fixture
-async def octopus(socket_enabled: None, uk_time: None) -> AsyncIterator[OctopusSimulator]:
+async def octopus(
+    socket_enabled: None, uk_time: None
+) -> AsyncIterator[OctopusSimulator]:
     """Run a simulated account with half a year of history on a loopback port."""
     simulator = OctopusSimulator(
         OctopusAccount(history_start=datetime(2025, 12, 31, 0, 0, tzinfo=UTC))

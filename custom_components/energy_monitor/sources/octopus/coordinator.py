@@ -35,7 +35,13 @@ from ...lib.octopus.client import (
     OctopusNotFoundError,
     OctopusRateLimitError,
 )
-from ...lib.octopus.model import Account, MeterPoint, Rate, clip_agreements
+from ...lib.octopus.model import (
+    Account,
+    Agreement,
+    MeterPoint,
+    Rate,
+    clip_agreements,
+)
 from ...lib.octopus.rates import RateTimeline
 from .client import octopus_client
 from .const import (
@@ -84,22 +90,21 @@ async def async_point_rates(
     for agreement, lower, upper in clip_agreements(point.agreements, start, end):
         args = (point.fuel, agreement.tariff_code, agreement.product_code)
         if not agreement.dual_register:
-            unit.extend(
-                _clip(await client.unit_rates(*args, lower, upper), lower, upper)
-            )
+            unit.extend(_clip(await client.unit_rates(*args, lower, upper), agreement))
         standing.extend(
-            _clip(await client.standing_charges(*args, lower, upper), lower, upper)
+            _clip(await client.standing_charges(*args, lower, upper), agreement)
         )
     return unit, standing
 
 
-def _clip(rates: list[Rate], start: datetime, end: datetime) -> list[Rate]:
-    """Return the rates cut to ``[start, end)`` (an agreement's window)."""
+def _clip(rates: list[Rate], agreement: Agreement) -> list[Rate]:
+    """Return the rates cut to the agreement's window (open ends stay open)."""
     clipped = []
     for rate in rates:
-        lower = max(rate.start, start)
-        upper = end if rate.end is None else min(rate.end, end)
-        if lower < upper:
+        lower = max(rate.start, agreement.valid_from)
+        ends = [end for end in (rate.end, agreement.valid_to) if end is not None]
+        upper = min(ends) if ends else None
+        if upper is None or lower < upper:
             clipped.append(Rate(lower, upper, rate.price))
     return clipped
 
