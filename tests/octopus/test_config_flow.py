@@ -8,7 +8,6 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_monitor.const import DOMAIN
-
 from simulators.octopus import ACCOUNT_NUMBER, API_KEY, Fault, OctopusSimulator
 from tests.common import walk_to_form
 

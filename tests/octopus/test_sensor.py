@@ -1,6 +1,7 @@
 """Octopus rates as entities: prices now/next/before, forecast, boundaries, faults."""
 
 from datetime import UTC, datetime, timedelta
+import itertools
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH
@@ -150,7 +151,7 @@ async def test_rate_windows_across_dst(
     forecast = current.attributes["forecast"]
     # 17:00 GMT Saturday to 23:00 BST Sunday (22:00 UTC): 29 hours.
     assert len(forecast) == 58
-    for slot, following in zip(forecast, forecast[1:], strict=False):
+    for slot, following in itertools.pairwise(forecast):
         assert datetime.fromisoformat(slot["end"]) == datetime.fromisoformat(
             following["start"]
         )

@@ -35,13 +35,7 @@ from ...lib.octopus.client import (
     OctopusNotFoundError,
     OctopusRateLimitError,
 )
-from ...lib.octopus.model import (
-    Account,
-    Agreement,
-    MeterPoint,
-    Rate,
-    clip_agreements,
-)
+from ...lib.octopus.model import Account, Agreement, MeterPoint, Rate, clip_agreements
 from ...lib.octopus.rates import RateTimeline
 from .client import octopus_client
 from .const import (

@@ -105,7 +105,9 @@ async def async_write_hours(
     name: str,
     volume: bool = False,
 ) -> int:
-    """Write the hours that are new or changed; return how many hours were written.
+    """Write the hours that are new or changed; return how many rows were written.
+
+    Rows: the changed hours on, and later stored hours whose sums moved.
 
     ``volume``: the energy is in m³ (a SMETS2 gas meter).
     """
@@ -143,7 +145,7 @@ async def async_write_hours(
     async_add_external_statistics(
         hass, _metadata(ids.cost, f"{name} cost", CURRENCY, None), _data(cost_rows)
     )
-    return len(batch)
+    return len(energy_rows)
 
 
 def _first_changed(
