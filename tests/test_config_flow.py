@@ -18,7 +18,14 @@ async def test_menus(hass: HomeAssistant, source: str, connections: list[str]) -
         DOMAIN, context={"source": config_entries.SOURCE_USER}
     )
     assert result["type"] is FlowResultType.MENU
-    assert result["menu_options"] == ["p1", "fronius", "modbus", "site", "ev_charger"]
+    assert result["menu_options"] == [
+        "p1",
+        "fronius",
+        "modbus",
+        "octopus",
+        "site",
+        "ev_charger",
+    ]
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"next_step_id": source}
     )

@@ -12,7 +12,7 @@ conversion to kWh with :func:`gas_kwh_per_m3`.
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from .model import Interval
 from .rates import RateTimeline
@@ -67,15 +67,17 @@ def hour_of(moment: datetime) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
 
 
-def local_midnight(moment: datetime, zone: tzinfo) -> datetime:
-    """Return the local midnight starting the day of ``moment``."""
-    local = moment.astimezone(zone)
-    return datetime.combine(local.date(), time(), zone)
+def day_start(day: date, zone: tzinfo) -> datetime:
+    """Return the local midnight starting ``day``, in UTC.
+
+    In UTC, as aware datetimes of one zone compare and subtract by wall time.
+    """
+    return datetime.combine(day, time(), zone).astimezone(UTC)
 
 
 def standing_charge_hour(moment: datetime, zone: tzinfo) -> bool:
-    """Tell whether the hour starting at ``moment`` starts a local day."""
-    return local_midnight(moment, zone) == moment.astimezone(zone)
+    """Tell whether the hour starting at ``moment`` (UTC) starts a local day."""
+    return day_start(moment.astimezone(zone).date(), zone) == moment
 
 
 def hourly(
@@ -133,8 +135,7 @@ def latest_complete_day(
     for interval in intervals:
         by_day.setdefault(interval.start.astimezone(zone).date(), []).append(interval)
     for day in sorted(by_day, reverse=True):
-        start = datetime.combine(day, time(), zone)
-        end = datetime.combine(day + timedelta(days=1), time(), zone)
+        start, end = day_start(day, zone), day_start(day + timedelta(days=1), zone)
         halves = round((end - start) / HALF_HOUR)
         rows = by_day[day]
         if len({row.start for row in rows}) != halves:
