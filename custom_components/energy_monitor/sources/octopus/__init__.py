@@ -16,6 +16,6 @@ SPEC = SourceSpec[OctopusRuntime](
     async_setup_runtime=async_setup_runtime,
     platforms=(Platform.SENSOR,),
     async_setup_actions=async_setup_octopus_services,
-    redact=frozenset({CONF_API_KEY, CONF_ACCOUNT_NUMBER}),
+    redact=frozenset({CONF_API_KEY, CONF_ACCOUNT_NUMBER, "identifier", "serials"}),
     simulator="octopus",
 )

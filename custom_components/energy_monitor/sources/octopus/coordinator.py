@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, override
 
-from homeassistant.const import CONF_API_KEY
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.event import async_track_point_in_utc_time
@@ -259,7 +258,6 @@ class OctopusCoordinator(DataUpdateCoordinator[OctopusData]):
                 }
                 for rates in data.rates.values()
             ],
-            CONF_API_KEY: "**REDACTED**",
         }
 
 

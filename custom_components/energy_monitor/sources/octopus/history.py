@@ -209,12 +209,13 @@ class OctopusHistory(DataUpdateCoordinator[dict[str, DayTotal]]):
         return {
             "last_error": self.last_error,
             "failures": self.backoff.failures,
-            "imported": {
-                key: {
+            "imported": [
+                {
+                    "flow": key.rpartition("_")[2],
                     "intervals": imported.intervals,
                     "hours_written": imported.hours_written,
                     "latest_day": imported.day and imported.day.day.isoformat(),
                 }
                 for key, imported in self.imported.items()
-            },
+            ],
         }
