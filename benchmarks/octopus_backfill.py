@@ -20,6 +20,8 @@ import sys
 import tempfile
 import time
 
+import aiohttp
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from homeassistant import loader
@@ -28,11 +30,8 @@ from homeassistant.components.recorder.models import (
     StatisticMeanType,
     StatisticMetaData,
 )
-from homeassistant.components.recorder.statistics import (
-    async_add_external_statistics,
-)
+from homeassistant.components.recorder.statistics import async_add_external_statistics
 from homeassistant.helpers import recorder as recorder_helper
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import async_test_home_assistant
@@ -49,12 +48,7 @@ from custom_components.energy_monitor.sources.octopus.coordinator import (
 from custom_components.energy_monitor.sources.octopus.history import (
     async_import_intervals,
 )
-from simulators.octopus import (
-    ACCOUNT_NUMBER,
-    API_KEY,
-    OctopusAccount,
-    OctopusSimulator,
-)
+from simulators.octopus import ACCOUNT_NUMBER, API_KEY, OctopusAccount, OctopusSimulator
 
 DAYS = 365
 
@@ -79,9 +73,8 @@ async def main() -> None:
             )
             await hass.async_start()
             await async_wait_recording_done(hass)
-            client = OctopusClient(
-                async_get_clientsession(hass), API_KEY, simulator.url
-            )
+            session = aiohttp.ClientSession()
+            client = OctopusClient(session, API_KEY, simulator.url)
             points = (await client.account(ACCOUNT_NUMBER)).meter_points
             zone = dt_util.get_default_time_zone()
 
@@ -140,6 +133,7 @@ async def main() -> None:
                 async_add_external_statistics(hass, metadata, data)
             await async_wait_recording_done(hass)
             baseline = time.perf_counter() - started
+            await session.close()
             await hass.async_stop()
     await simulator.stop()
     hourly_rows = sum(len(data) for _, data in batches)

@@ -165,6 +165,17 @@ async def test_consumption_pages(
     assert len(week) == 336
 
 
+async def test_a_year_in_one_page(
+    session: aiohttp.ClientSession, api: OctopusSimulator
+) -> None:
+    """A page of a year of half hours (about 1.8 MB, many chunks) is read whole."""
+    intervals = await client(session, api).consumption(
+        Fuel.ELECTRICITY, IMPORT_MPAN, IMPORT_SERIAL
+    )
+    assert len(intervals) >= 365 * 48 - 100
+    assert len([r for r in api.requests if "/consumption/" in r]) == 1
+
+
 @pytest.mark.parametrize(
     ("fault", "error"),
     [

@@ -31,6 +31,8 @@ REQUEST_TIMEOUT = 60.0
 """Seconds a request may take (a page of 25,000 half hours takes a few)."""
 MAX_BODY = 16 * 1024 * 1024
 """Bytes an answer may have (a page of 25,000 half hours is about 2.5 MB)."""
+READ_CHUNK = 64 * 1024
+"""Bytes read from the socket at a time."""
 MAX_PAGES = 200
 """Pages a list may have (25,000 rows a page: far more than any history)."""
 CONSUMPTION_PAGE_SIZE = 25000
@@ -260,14 +262,12 @@ class OctopusClient:
                             response.headers.get("Retry-After"), datetime.now(UTC)
                         )
                     )
-                body = await response.content.read(MAX_BODY + 1)
+                body = await _read_bounded(response, url)
         except TimeoutError as err:
             raise OctopusConnectionError(f"timeout: {url.path}") from err
         except aiohttp.ClientError as err:
             raise OctopusConnectionError(f"{type(err).__name__}: {err}") from err
         _check_status(status, url)
-        if len(body) > MAX_BODY:
-            raise OctopusResponseError(f"answer over {MAX_BODY} bytes: {url.path}")
         try:
             data = json.loads(body)
         except ValueError as err:
@@ -275,6 +275,22 @@ class OctopusClient:
         if not isinstance(data, dict):
             raise OctopusResponseError(f"not a JSON object: {url.path}")
         return data
+
+
+async def _read_bounded(response: aiohttp.ClientResponse, url: URL) -> bytes:
+    """Return a response's body, refusing one over :data:`MAX_BODY` bytes.
+
+    Raises:
+        OctopusResponseError: when the body is too large.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.content.iter_chunked(READ_CHUNK):
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise OctopusResponseError(f"answer over {MAX_BODY} bytes: {url.path}")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _check_status(status: int, url: URL) -> None:
