@@ -107,7 +107,7 @@ async def test_actions_are_what_the_specs_register(hass: HomeAssistant) -> None:
         }
     )
     with_actions = [spec.source for spec in SPECS if spec.async_setup_actions]
-    assert with_actions == ["site", "ev_charger"]
+    assert with_actions == ["octopus", "site", "ev_charger"]
 
 
 def test_redaction_is_every_spec_s_keys() -> None:
