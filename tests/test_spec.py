@@ -103,6 +103,7 @@ async def test_actions_are_what_the_specs_register(hass: HomeAssistant) -> None:
         == {
             "boost",
             "get_charging_plan",
+            "import_octopus_cache",
             "import_tariff",
         }
     )
