@@ -24,6 +24,7 @@ async def test_menus(hass: HomeAssistant, source: str, connections: list[str]) -
         "fronius",
         "modbus",
         "mcp3008",
+        "octopus",
         "site",
         "ev_charger",
     ]

@@ -103,13 +103,14 @@ async def test_actions_are_what_the_specs_register(hass: HomeAssistant) -> None:
         == {
             "boost",
             "get_charging_plan",
+            "import_octopus_cache",
             "import_tariff",
             "calibrate_channel",
             "import_history",  # integration-wide (history/), no spec's
         }
     )
     with_actions = [spec.source for spec in SPECS if spec.async_setup_actions]
-    assert with_actions == ["mcp3008", "site", "ev_charger"]
+    assert with_actions == ["mcp3008", "octopus", "site", "ev_charger"]
 
 
 def test_redaction_is_every_spec_s_keys() -> None:

@@ -278,6 +278,23 @@ class Key(StrEnum):
     METER_POWER_FACTOR = "meter_pf"
     GRID_GAS_FLOW = "grid_gas_flow"
     GRID_WATER_FLOW = "grid_water_flow"
+    # Supplier tariffs (Octopus): unit rates now, next and before (currency
+    # per kWh, gas too), the standing charge (currency per day), and the
+    # latest complete day's energy (kWh, gas converted) and money.
+    PRICE_IMPORT_NEXT = "price_import_next"
+    PRICE_IMPORT_PREVIOUS = "price_import_previous"
+    PRICE_EXPORT_NEXT = "price_export_next"
+    PRICE_EXPORT_PREVIOUS = "price_export_previous"
+    PRICE_GAS_KWH = "price_gas_kwh"
+    PRICE_GAS_KWH_NEXT = "price_gas_kwh_next"
+    PRICE_GAS_KWH_PREVIOUS = "price_gas_kwh_previous"
+    STANDING_CHARGE = "standing_charge"
+    GRID_ELEC_IMPORT_YESTERDAY = "grid_elec_import_yesterday"
+    GRID_ELEC_EXPORT_YESTERDAY = "grid_elec_export_yesterday"
+    GRID_GAS_ENERGY_YESTERDAY = "grid_gas_energy_yesterday"
+    COST_IMPORT_YESTERDAY = "cost_import_yesterday"
+    REVENUE_EXPORT_YESTERDAY = "revenue_export_yesterday"
+    COST_GAS_YESTERDAY = "cost_gas_yesterday"
 
 
 LIFETIME_COUNTERS: frozenset[Key] = frozenset(
@@ -833,6 +850,30 @@ VOCABULARY: dict[Key, Quantity] = {
         ),
         Key.GRID_GAS_FLOW,
         Key.GRID_WATER_FLOW,
+    ),
+    # Supplier tariffs.
+    **_each(
+        _PRICE_KWH,
+        Key.PRICE_IMPORT_NEXT,
+        Key.PRICE_IMPORT_PREVIOUS,
+        Key.PRICE_EXPORT_NEXT,
+        Key.PRICE_EXPORT_PREVIOUS,
+        Key.PRICE_GAS_KWH,
+        Key.PRICE_GAS_KWH_NEXT,
+        Key.PRICE_GAS_KWH_PREVIOUS,
+    ),
+    Key.STANDING_CHARGE: _measurement(f"{CURRENCY}/d", None, precision=4),
+    **_each(
+        _KWH_TOTAL,
+        Key.GRID_ELEC_IMPORT_YESTERDAY,
+        Key.GRID_ELEC_EXPORT_YESTERDAY,
+        Key.GRID_GAS_ENERGY_YESTERDAY,
+    ),
+    **_each(
+        _MONEY,
+        Key.COST_IMPORT_YESTERDAY,
+        Key.REVENUE_EXPORT_YESTERDAY,
+        Key.COST_GAS_YESTERDAY,
     ),
 }
 """What the values of every key are; the sensor descriptions come from it."""

@@ -1,0 +1,1 @@
+"""Octopus Energy (Kraken) REST API: account, tariffs, rates and consumption."""

@@ -1,0 +1,1 @@
+"""Tests of the Octopus Energy account source."""

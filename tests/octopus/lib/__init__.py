@@ -1,0 +1,1 @@
+"""HA-free tests of the Octopus client, rates and history maths."""
