@@ -72,6 +72,7 @@ NO_VALUE_YET = {
             "self_consumption_ratio",
             "self_consumption_ratio_today",
             "self_consumption_ratio_month",
+            "self_consumption",
         ),
         "a share of solar production is undefined until the panels produced"
         " (the simulators follow the sun)",
@@ -86,6 +87,15 @@ NO_VALUE_YET = {
             "gas_per_degree_day",
         ),
         "an insight describes the last whole day, which a fresh instance lacks",
+    ),
+    **dict.fromkeys(
+        (
+            "price_export_next",
+            "price_export_previous",
+            "price_gas_kwh_next",
+            "price_gas_kwh_previous",
+        ),
+        "a fixed tariff has one open-ended rate: no next or previous one",
     ),
 }
 """Measurement keys whose entity may rightly show Unknown on a fresh instance."""
@@ -231,17 +241,26 @@ def _wrong_answers(source: str, data: dict[str, Any]) -> dict[str, Any] | None:
 
     ``None`` as a value clears the field.
     """
-    if source in {"p1", "modbus"} and "port" in data:
-        return {"port": closed_port()}
-    if source == "fronius" and "host" in data:
-        return {"host": f"{HOST}:{closed_port()}"}
-    if source == "mcp3008" and "spi_device" in data:
-        return {"spi_device": 1}
-    if source == "ev_charger" and "grid_power_entity" in data:
-        return {"grid_power_entity": None, "surplus_power_entity": None}
-    if source == "site" and data.get("grid_import"):
-        return {"grid_export": data["grid_import"]}
-    return None
+    wrong: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
+        "p1": ("port", lambda _: {"port": closed_port()}),
+        "modbus": ("port", lambda _: {"port": closed_port()}),
+        "flukso": ("port", lambda _: {"port": closed_port()}),
+        "fronius": ("host", lambda _: {"host": f"{HOST}:{closed_port()}"}),
+        "octopus": ("api_key", lambda _: {"api_key": "sk_live_revoked0000000000"}),
+        "mcp3008": ("spi_device", lambda _: {"spi_device": 1}),
+        "ev_charger": (
+            "grid_power_entity",
+            lambda _: {"grid_power_entity": None, "surplus_power_entity": None},
+        ),
+        "site": (
+            "grid_import",
+            lambda answers: {"grid_export": answers["grid_import"]},
+        ),
+    }
+    if source not in wrong:
+        return None
+    field, answer = wrong[source]
+    return answer(data) if data.get(field) is not None else None
 
 
 def _label_pattern(label: str) -> re.Pattern[str]:

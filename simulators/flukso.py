@@ -188,7 +188,9 @@ class FluksoSimulator:
         messages: list[tuple[str, bytes]] = []
         stamp = int(now)
         for index, sensor in enumerate(self.sensors):
-            gauge = round(sensor.base * (1 + 0.2 * math.sin(now / 60 + index)), 3)
+            # A power factor (unitless, in thousandths) stays at most 1.
+            swing = 0.04 if sensor.gauge_unit == "" else 0.2
+            gauge = round(sensor.base * (1 + swing * math.sin(now / 60 + index)), 3)
             messages.append(
                 (
                     f"/sensor/{sensor.sensor_id}/gauge",

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 import hashlib
 import math
+import os
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -40,9 +41,22 @@ class SteppingClock:
         return moment
 
 
+def _shift_to(hour: str | None) -> timedelta:
+    """Return how far to move the clock so that it starts at ``hour`` today."""
+    if not hour:
+        return timedelta()
+    now = datetime.now(ZONE)
+    return now.replace(hour=int(hour), minute=0, second=0, microsecond=0) - now
+
+
+_SHIFT = _shift_to(os.environ.get("ENERGY_MONITOR_SIMULATOR_HOUR"))
+"""Set ``ENERGY_MONITOR_SIMULATOR_HOUR=12`` to see a sunny noon at any hour
+(the browser check does: a sleeping inverter has no AC values to show)."""
+
+
 def wall_clock() -> datetime:
-    """Return the real time in the household's zone."""
-    return datetime.now(ZONE)
+    """Return the time in the household's zone (shifted, see ``_SHIFT``)."""
+    return datetime.now(ZONE) + _SHIFT
 
 
 def moment_noise(moment: datetime, salt: str) -> float:
