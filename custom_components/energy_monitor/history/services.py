@@ -18,11 +18,11 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 import probatio as vol
 
+from ..actions import action_error
 from ..const import DOMAIN
 from ..lib.history.formats import FileFormat
 from ..lib.history.hourly import HourlySeries
@@ -77,15 +77,6 @@ IMPORT_HISTORY_SCHEMA = vol.Schema(
 )
 
 
-def _error(key: str, **placeholders: str) -> ServiceValidationError:
-    """Return a translated validation error."""
-    return ServiceValidationError(
-        translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders=placeholders,
-    )
-
-
 def _paths(hass: HomeAssistant, name: str) -> list[Path]:
     """Return the allowed files ``name`` means (a pattern may match several).
 
@@ -94,13 +85,13 @@ def _paths(hass: HomeAssistant, name: str) -> list[Path]:
     """
     full = Path(hass.config.path(name))
     if not hass.config.is_allowed_path(str(full.parent)):
-        raise _error("path_not_allowed", path=name)
+        raise action_error("path_not_allowed", path=name)
     paths = sorted(full.parent.glob(full.name)) if "*" in full.name else [full]
     if not paths or not all(path.is_file() for path in paths):
-        raise _error("file_unreadable", path=name, error="no such file")
+        raise action_error("file_unreadable", path=name, error="no such file")
     for path in paths:
         if not hass.config.is_allowed_path(str(path)):
-            raise _error("path_not_allowed", path=name)
+            raise action_error("path_not_allowed", path=name)
     return paths
 
 
@@ -147,18 +138,18 @@ async def _async_read(
         )
     except HistoryError as err:
         _notify(hass, f"Could not import {name}: {err}")
-        raise _error("history_invalid", path=name, error=str(err)) from err
+        raise action_error("history_invalid", path=name, error=str(err)) from err
 
 
 async def _async_import_history(call: ServiceCall) -> ServiceResponse:
     """Import a file's history into a statistic; return the summary."""
     hass = call.hass
     if "recorder" not in hass.config.components:
-        raise _error("recorder_not_running")
+        raise action_error("recorder_not_running")
     data = call.data
     entity_id: str | None = data.get(ATTR_STATISTIC_ID)
     if entity_id is None and CONF_NAME not in data:
-        raise _error("history_target_required")
+        raise action_error("history_target_required")
     paths = await hass.async_add_executor_job(_paths, hass, data[ATTR_FILE])
     series = await _async_read(hass, call, paths)
     statistic_id = entity_id or external_id(data[CONF_NAME])
@@ -167,11 +158,11 @@ async def _async_import_history(call: ServiceCall) -> ServiceResponse:
     if entity_id is not None and (
         metadata is None or recorded is None or not metadata["has_sum"]
     ):
-        raise _error("history_no_statistics", entity_id=entity_id)
+        raise action_error("history_no_statistics", entity_id=entity_id)
     if metadata is None:
         metadata = new_metadata(data[CONF_NAME], series.unit)
     if not convertible(series.unit, metadata):
-        raise _error(
+        raise action_error(
             "history_unit_mismatch",
             statistic_id=statistic_id,
             unit=series.unit,
@@ -185,7 +176,7 @@ async def _async_import_history(call: ServiceCall) -> ServiceResponse:
             append=entity_id is None,
         )
     except OverlapError as err:
-        raise _error(
+        raise action_error(
             "history_overlap",
             hours=str(err.hours),
             first=err.first.isoformat(),

@@ -18,10 +18,11 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import config_validation as cv
 import probatio as vol
 
+from ...actions import action_error
 from ...const import DOMAIN
 from ...lib.mcp3008.channels import CtChannel, channel_to_dict
 from ...lib.mcp3008.monitor import CURRENT, POWER
@@ -51,15 +52,6 @@ CALIBRATE_SCHEMA = vol.Schema(
 )
 
 
-def _error(key: str, **placeholders: str) -> ServiceValidationError:
-    """Return a translated error of the action."""
-    return ServiceValidationError(
-        translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders=placeholders,
-    )
-
-
 def _reference(hass: HomeAssistant, data: dict[str, Any]) -> tuple[str, float]:
     """Return the quantity (current or power) and its true value.
 
@@ -69,7 +61,7 @@ def _reference(hass: HomeAssistant, data: dict[str, Any]) -> tuple[str, float]:
     """
     given = [name for name in _REFERENCES if name in data]
     if len(given) != 1:
-        raise _error("mcp3008_one_reference")
+        raise action_error("mcp3008_one_reference")
     if ATTR_AMPS in data:
         return CURRENT, data[ATTR_AMPS]
     if ATTR_WATTS in data:
@@ -81,9 +73,9 @@ def _reference(hass: HomeAssistant, data: dict[str, Any]) -> tuple[str, float]:
         quantity, factor = _UNIT_SCALE[unit]  # type: ignore[index]
         value = abs(float(state.state)) * factor  # type: ignore[union-attr]
     except (KeyError, ValueError) as err:
-        raise _error("mcp3008_reference_unusable", entity_id=entity_id) from err
+        raise action_error("mcp3008_reference_unusable", entity_id=entity_id) from err
     if value <= 0:
-        raise _error("mcp3008_reference_unusable", entity_id=entity_id)
+        raise action_error("mcp3008_reference_unusable", entity_id=entity_id)
     return quantity, value
 
 
@@ -135,11 +127,11 @@ async def async_calibrate(
         None,
     )
     if ct is None:
-        raise _error("mcp3008_not_a_ct", channel=str(number))
+        raise action_error("mcp3008_not_a_ct", channel=str(number))
     quantity, true = _reference(hass, data)
     before = await _async_measure(hass, coordinator, ct, quantity)
     if before <= 0:
-        raise _error("mcp3008_nothing_measured", channel=str(number))
+        raise action_error("mcp3008_nothing_measured", channel=str(number))
     calibrated = replace(ct, gain=ct.gain * true / before)
     coordinator.channels = [calibrated if c is ct else c for c in coordinator.channels]
     hass.config_entries.async_update_entry(

@@ -20,11 +20,12 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 import probatio as vol
 
+from ...actions import action_error, read_allowed_file
 from ...const import DOMAIN
 from ...lib.octopus.client import OctopusError
 from ...lib.octopus.model import Flow, Interval, MeterPoint
@@ -56,30 +57,6 @@ IMPORT_OCTOPUS_CACHE_SCHEMA = vol.Schema(
 )
 
 
-def _error(key: str, **placeholders: str) -> ServiceValidationError:
-    """Return a translated validation error."""
-    return ServiceValidationError(
-        translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders=placeholders,
-    )
-
-
-def _read_file(hass: HomeAssistant, name: str) -> str:
-    """Read a cache file (relative paths: in the configuration folder).
-
-    Raises:
-        ServiceValidationError: when the file is not allowed or unreadable.
-    """
-    path = Path(hass.config.path(name))
-    if not hass.config.is_allowed_path(str(path)):
-        raise _error("path_not_allowed", path=name)
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise _error("file_unreadable", path=name, error=str(err)) from err
-
-
 def parse_cache(text: str) -> tuple[list[dict[str, Any]], set[str]]:
     """Return a cache's lines and the units they name.
 
@@ -93,9 +70,9 @@ def parse_cache(text: str) -> tuple[list[dict[str, Any]], set[str]]:
         try:
             row = json.loads(line)
         except ValueError as err:
-            raise _error("invalid_cache", error=f"line {number}: {err}") from err
+            raise action_error("invalid_cache", error=f"line {number}: {err}") from err
         if not isinstance(row, dict):
-            raise _error("invalid_cache", error=f"line {number}: not an object")
+            raise action_error("invalid_cache", error=f"line {number}: not an object")
         lines.append(row)
     return lines, {str(row.get("unit")) for row in lines if "unit" in row}
 
@@ -123,7 +100,7 @@ def _meter_point(
         for point in points:
             if point.identifier == candidate.strip():
                 return point
-    raise _error("unknown_meter_point", meter_point=", ".join(candidates) or "-")
+    raise action_error("unknown_meter_point", meter_point=", ".join(candidates) or "-")
 
 
 async def _async_import_cache(
@@ -140,11 +117,11 @@ async def _async_import_cache(
     )
     file_name: str | None = call.data.get(ATTR_FILE)
     if file_name is not None:
-        text = await hass.async_add_executor_job(_read_file, hass, file_name)
+        text = await hass.async_add_executor_job(read_allowed_file, hass, file_name)
     elif ATTR_CONTENT in call.data:
         text = call.data[ATTR_CONTENT]
     else:
-        raise _error("cache_source_required")
+        raise action_error("cache_source_required")
     lines, units = parse_cache(text)
     runtime = entry.runtime_data
     point = _meter_point(
@@ -155,7 +132,7 @@ async def _async_import_cache(
     )
     flows = {UNIT_FLOWS.get(unit) for unit in units}
     if len(units) > 1 or not flows <= {point.flow}:
-        raise _error(
+        raise action_error(
             "cache_unit_mismatch",
             units=", ".join(sorted(units)),
             meter_point=f"{point.identifier} ({point.flow})",
@@ -163,7 +140,7 @@ async def _async_import_cache(
     try:
         intervals: list[Interval] = parse_intervals(lines)
     except (KeyError, TypeError, ValueError) as err:
-        raise _error("invalid_cache", error=repr(err)) from err
+        raise action_error("invalid_cache", error=repr(err)) from err
     try:
         imported = await async_import_intervals(
             hass,

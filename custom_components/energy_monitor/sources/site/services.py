@@ -1,7 +1,6 @@
 """The ``import_tariff`` action: tariffs from a file in the octopus_viz format."""
 
 import json
-from pathlib import Path
 from typing import Any, cast
 
 from homeassistant.const import ATTR_CONFIG_ENTRY_ID
@@ -12,12 +11,12 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 from homeassistant.util.json import JsonValueType
 import probatio as vol
 
+from ...actions import action_error, read_allowed_file
 from ...const import DOMAIN, LOGGER
 from ...lib.site.tariff import (
     TariffError,
@@ -45,30 +44,17 @@ IMPORT_TARIFF_SCHEMA = vol.Schema(
 )
 
 
-def _error(key: str, **placeholders: str) -> ServiceValidationError:
-    """Return a translated validation error."""
-    return ServiceValidationError(
-        translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders=placeholders,
-    )
-
-
-def _read_file(hass: HomeAssistant, name: str) -> Any:
+def _read_tariff_file(hass: HomeAssistant, name: str) -> Any:
     """Read a JSON tariff file (relative paths: in the configuration folder).
 
     Raises:
         ServiceValidationError: when the file is not allowed, missing or no JSON.
     """
-    path = Path(hass.config.path(name))
-    if not hass.config.is_allowed_path(str(path)):
-        raise _error("path_not_allowed", path=name)
+    text = read_allowed_file(hass, name)
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise _error("file_unreadable", path=name, error=str(err)) from err
+        return json.loads(text)
     except ValueError as err:
-        raise _error("invalid_tariff", error=str(err)) from err
+        raise action_error("invalid_tariff", error=str(err)) from err
 
 
 async def _async_import_tariff(
@@ -84,12 +70,12 @@ async def _async_import_tariff(
     )
     if ATTR_FILE in call.data:
         content = await hass.async_add_executor_job(
-            _read_file, hass, call.data[ATTR_FILE]
+            _read_tariff_file, hass, call.data[ATTR_FILE]
         )
     elif ATTR_CONTENT in call.data:
         content = call.data[ATTR_CONTENT]
     else:
-        raise _error("tariff_source_required")
+        raise action_error("tariff_source_required")
     try:
         imported = parse_tariff_file(content)
         versions = merge_imported(
@@ -99,7 +85,7 @@ async def _async_import_tariff(
             today=dt_util.now().date(),
         )
     except TariffError as err:
-        raise _error("invalid_tariff", error=str(err)) from err
+        raise action_error("invalid_tariff", error=str(err)) from err
     currency = hass.config.currency
     for tariff in imported:
         if tariff.currency not in (None, currency):
