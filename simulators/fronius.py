@@ -33,6 +33,7 @@ from typing import Any
 from aiohttp import web
 
 from .dev import HOST, DevDevice, DevSetup
+from .http import HttpPort
 from .profile import ZONE, HouseholdProfile, wall_clock
 
 INVERTER_EFFICIENCY = 0.97
@@ -538,15 +539,12 @@ class FroniusSimulator:
         """Fixed JSON answers to other requests, by path and query."""
         self.requests: list[str] = []
         """The paths asked, with their queries."""
-        self._requested_port = port
-        self._runner: web.AppRunner | None = None
-        self._site: web.TCPSite | None = None
-        self._released = asyncio.Event()
+        self._http = HttpPort(host, port)
 
     @property
     def port(self) -> int:
         """Return the TCP port the simulator listens on."""
-        return self._requested_port
+        return self._http.port
 
     @property
     def address(self) -> str:
@@ -557,39 +555,21 @@ class FroniusSimulator:
         """Start misbehaving (``None``: behave again)."""
         self.fault = fault
         self.system.night = fault is Fault.NIGHT
-        if fault is Fault.TIMEOUT:
-            self._released.clear()
-        else:
-            self._released.set()
+        self._http.hold(held=fault is Fault.TIMEOUT)
 
     async def start(self) -> None:
-        """Open the port (again, after :meth:`stop`, on the same number)."""
-        app = web.Application()
-        app.router.add_get("/{path:.*}", self._handle)
-        self._runner = web.AppRunner(
-            app, handle_signals=False, shutdown_timeout=0.1, access_log=None
-        )
-        await self._runner.setup()
-        self._site = web.TCPSite(
-            self._runner, self.host, self._requested_port, reuse_address=True
-        )
-        await self._site.start()
-        server = self._site._server  # noqa: SLF001 - the port chosen for 0
-        if isinstance(server, asyncio.Server):
-            self._requested_port = server.sockets[0].getsockname()[1]
+        """Open the port."""
+        await self._http.start(self._handle)
 
     async def stop(self) -> None:
         """Close the port; requests waiting for an answer end."""
-        self._released.set()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        await self._http.stop()
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         """Answer one request."""
         self.requests.append(request.path_qs)
         if self.fault is Fault.TIMEOUT:
-            await self._released.wait()
+            await self._http.released()
             raise web.HTTPServiceUnavailable
         if self.fault is Fault.HTTP_500:
             return web.Response(

@@ -33,6 +33,7 @@ from aiohttp import web
 from yarl import URL
 
 from .dev import HOST, DevDevice, DevSetup
+from .http import HttpPort
 
 ZONE = ZoneInfo("Europe/London")
 HALF_HOUR = timedelta(minutes=30)
@@ -301,14 +302,12 @@ class OctopusSimulator:
         self.retry_after = 120
         self.requests: list[str] = []
         """The paths asked, with their queries."""
-        self._requested_port = port
-        self._runner: web.AppRunner | None = None
-        self._released = asyncio.Event()
+        self._http = HttpPort(host, port)
 
     @property
     def port(self) -> int:
         """Return the TCP port the simulator listens on."""
-        return self._requested_port
+        return self._http.port
 
     @property
     def url(self) -> str:
@@ -318,31 +317,15 @@ class OctopusSimulator:
     def set_fault(self, fault: Fault | None) -> None:
         """Start misbehaving (``None``: behave again)."""
         self.fault = fault
-        if fault is Fault.TIMEOUT:
-            self._released.clear()
-        else:
-            self._released.set()
+        self._http.hold(held=fault is Fault.TIMEOUT)
 
     async def start(self) -> None:
         """Open the port."""
-        app = web.Application()
-        app.router.add_get("/{path:.*}", self._handle)
-        self._runner = web.AppRunner(
-            app, handle_signals=False, shutdown_timeout=0.1, access_log=None
-        )
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self._requested_port)
-        await site.start()
-        server = site._server  # noqa: SLF001 - the port chosen for 0
-        if isinstance(server, asyncio.Server):
-            self._requested_port = server.sockets[0].getsockname()[1]
+        await self._http.start(self._handle)
 
     async def stop(self) -> None:
         """Close the port; requests waiting for an answer end."""
-        self._released.set()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        await self._http.stop()
 
     def _authorized(self, request: web.Request) -> bool:
         """Tell whether the request carries the account's key."""
@@ -356,7 +339,7 @@ class OctopusSimulator:
         """Answer one request."""
         self.requests.append(request.path_qs)
         if self.fault is Fault.TIMEOUT:
-            await self._released.wait()
+            await self._http.released()
             raise web.HTTPServiceUnavailable
         if self.fault is Fault.HTTP_500:
             return web.Response(status=500, text="Server Error")
