@@ -12,6 +12,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.energy_monitor.const import DOMAIN
+from tests.common import state_for
 
 RELAY = "input_boolean.charger"
 GRID = "sensor.grid_power"
@@ -86,3 +87,23 @@ class House:
                 set_grid(self.hass, grid)
             async_fire_time_changed(self.hass)
             await self.hass.async_block_till_done()
+
+
+async def select(hass: HomeAssistant, key: str, option: str) -> None:
+    """Choose an option of the EV charger's select."""
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {"entity_id": state_for(hass, key).entity_id, "option": option},
+        blocking=True,
+    )
+
+
+async def set_number(hass: HomeAssistant, key: str, value: float) -> None:
+    """Set one of the EV charger's numbers."""
+    await hass.services.async_call(
+        "number",
+        "set_value",
+        {"entity_id": state_for(hass, key).entity_id, "value": value},
+        blocking=True,
+    )

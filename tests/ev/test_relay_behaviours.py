@@ -24,30 +24,12 @@ from tests.ev.helpers import (
     QUARTER,
     RELAY,
     House,
+    select,
     set_grid,
+    set_number,
     set_up_charger,
     set_up_relay,
 )
-
-
-async def select(hass: HomeAssistant, key: str, option: str) -> None:
-    """Choose an option of the EV charger's select."""
-    await hass.services.async_call(
-        "select",
-        "select_option",
-        {"entity_id": state_for(hass, key).entity_id, "option": option},
-        blocking=True,
-    )
-
-
-async def set_number(hass: HomeAssistant, key: str, value: float) -> None:
-    """Set one of the EV charger's numbers."""
-    await hass.services.async_call(
-        "number",
-        "set_value",
-        {"entity_id": state_for(hass, key).entity_id, "value": value},
-        blocking=True,
-    )
 
 
 def record_relay(hass: HomeAssistant) -> list[tuple[datetime, str]]:
