@@ -76,10 +76,14 @@ async def serve_bytes(socket_enabled: None) -> AsyncIterator[ServeBytes]:
 
 
 @pytest.fixture
-async def link(socket_enabled: None) -> AsyncIterator[tuple[Link, TelegramFactory]]:
-    """A dongle that sends what the test says, and a telegram factory."""
-    factory = TelegramFactory()
-    connected = asyncio.Event()
+async def link(
+    request: pytest.FixtureRequest, socket_enabled: None
+) -> AsyncIterator[tuple[Link, TelegramFactory]]:
+    """A dongle that sends one telegram on connect, then what the test says.
+
+    Its telegrams are DSMR 5 unless the test asks for another variant.
+    """
+    factory = TelegramFactory(getattr(request, "param", P1Variant.DSMR5))
     link = Link(0)
 
     async def handle(
@@ -88,7 +92,6 @@ async def link(socket_enabled: None) -> AsyncIterator[tuple[Link, TelegramFactor
         link.writer = writer
         writer.write(factory.telegram(watts=100))
         await writer.drain()
-        connected.set()
 
     server = await asyncio.start_server(handle, "127.0.0.1", 0)
     link.port = server.sockets[0].getsockname()[1]

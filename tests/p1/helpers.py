@@ -104,6 +104,11 @@ class TelegramFactory:
         return self.builder.build(self.moment)
 
 
+def signed(body: str) -> bytes:
+    """Return a telegram body (up to and with ``!``) with a fresh, valid CRC."""
+    return f"{body}{TelegramParser.crc16(body):04X}\r\n".encode()
+
+
 def strip_lines(payload: bytes, *markers: str) -> bytes:
     """Remove the lines containing any marker and write a fresh CRC."""
     text = payload.decode()
@@ -111,8 +116,7 @@ def strip_lines(payload: bytes, *markers: str) -> bytes:
     body = "\r\n".join(
         line for line in lines if not any(marker in line for marker in markers)
     )
-    body += "!"
-    return f"{body}{TelegramParser.crc16(body):04X}\r\n".encode()
+    return signed(f"{body}!")
 
 
 def load_sample(name: str) -> tuple[bytes, dict[str, Any]]:

@@ -4,14 +4,10 @@ NaN, infinity, an overflowing value or a negative import power over a
 loopback stream; a stored counter snapshot with garbage.
 """
 
-import asyncio
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 import math
 import re
 from typing import Any
 
-from dsmr_parser.parsers import TelegramParser
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 import pytest
@@ -30,7 +26,7 @@ from tests.common import (
     states_by_key,
     until,
 )
-from tests.p1.helpers import TelegramFactory, p1_entry
+from tests.p1.helpers import Link, TelegramFactory, p1_entry, signed
 
 
 def mutate(payload: bytes, pattern: str, value: str) -> bytes:
@@ -46,58 +42,17 @@ def mutate(payload: bytes, pattern: str, value: str) -> bytes:
         count=1,
     )
     assert count == 1, pattern
-    return f"{body}{TelegramParser.crc16(body):04X}\r\n".encode()
-
-
-@dataclass
-class Dongle:
-    """A loopback P1 'dongle' that sends what the test says."""
-
-    port: int = 0
-    writer: asyncio.StreamWriter | None = None
-
-    async def send(self, payload: bytes) -> None:
-        """Send bytes to the connected reader."""
-        assert self.writer is not None
-        self.writer.write(payload)
-        await self.writer.drain()
-
-
-@pytest.fixture
-async def dongle(
-    request: pytest.FixtureRequest, socket_enabled: None
-) -> AsyncIterator[tuple[Dongle, TelegramFactory]]:
-    """A dongle that sends one good telegram on connect, then the test's.
-
-    Its telegrams are DSMR 5 unless the test asks for another variant.
-    """
-    factory = TelegramFactory(getattr(request, "param", P1Variant.DSMR5))
-    link = Dongle()
-
-    async def handle(
-        _reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
-        link.writer = writer
-        writer.write(factory.telegram(watts=100))
-        await writer.drain()
-
-    server = await asyncio.start_server(handle, "127.0.0.1", 0)
-    link.port = server.sockets[0].getsockname()[1]
-    yield link, factory
-    if link.writer is not None:
-        link.writer.close()
-    server.close()
-    await server.wait_closed()
+    return signed(body)
 
 
 async def test_p1_non_finite_and_impossible_values_are_never_shown(
     hass: HomeAssistant,
-    dongle: tuple[Dongle, TelegramFactory],
+    link: tuple[Link, TelegramFactory],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """NaN, inf, 9e307 kW and -3,200 W import: dropped, counted, no traceback."""
-    link, factory = dongle
-    entry = p1_entry(link.port)
+    dongle, factory = link
+    entry = p1_entry(dongle.port)
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
@@ -112,8 +67,8 @@ async def test_p1_non_finite_and_impossible_values_are_never_shown(
         mutate(good, r"1-0:1\.7\.0", "-3.200"),
     ]
     for payload in bad:
-        await link.send(payload)
-    await link.send(factory.telegram(watts=777))
+        await dongle.send(payload)
+    await dongle.send(factory.telegram(watts=777))
     await until(hass, lambda: state_for(hass, "grid_power").state == "777.0")
 
     for entity_id, states in seen.items():
@@ -133,15 +88,15 @@ async def test_p1_non_finite_and_impossible_values_are_never_shown(
     assert rejected["grid_power_import"] == 2
 
 
-@pytest.mark.parametrize("dongle", [P1Variant.BELGIUM], indirect=True)
+@pytest.mark.parametrize("link", [P1Variant.BELGIUM], indirect=True)
 async def test_p1_non_finite_peaks_and_gas_are_never_shown(
     hass: HomeAssistant,
-    dongle: tuple[Dongle, TelegramFactory],
+    link: tuple[Link, TelegramFactory],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A NaN month peak, peak history entry or gas reading is dropped."""
-    link, factory = dongle
-    entry = p1_entry(link.port)
+    dongle, factory = link
+    entry = p1_entry(dongle.port)
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
@@ -150,8 +105,8 @@ async def test_p1_non_finite_peaks_and_gas_are_never_shown(
     bad = mutate(good, r"1-0:1\.6\.0\(\w+\)", "nan")
     bad = mutate(bad, r"0-0:98\.1\.0.*?\(\w+\)\(\w+\)", "inf")
     bad = mutate(bad, r"0-1:24\.2\.3\(\w+\)", "nan")
-    await link.send(bad)
-    await link.send(factory.telegram(watts=777))
+    await dongle.send(bad)
+    await dongle.send(factory.telegram(watts=777))
     await until(hass, lambda: state_for(hass, "grid_power").state == "777.0")
 
     for entity_id, states in seen.items():
@@ -168,13 +123,13 @@ async def test_p1_non_finite_peaks_and_gas_are_never_shown(
 
 async def test_p1_garbage_in_the_stored_counters_does_not_stop_setup(
     hass: HomeAssistant,
-    dongle: tuple[Dongle, TelegramFactory],
+    link: tuple[Link, TelegramFactory],
     hass_storage: dict[str, Any],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A stored NaN (null), text or negative value is dropped with a warning."""
-    link, _ = dongle
-    entry = p1_entry(link.port)
+    dongle, _ = link
+    entry = p1_entry(dongle.port)
     hass_storage[entry_store_key(entry)] = {
         "version": 1,
         "minor_version": 1,

@@ -19,7 +19,14 @@ from homeassistant.helpers import entity_registry as er
 import pytest
 
 from tests.common import FIXTURES, state_for, states_by_key, until
-from tests.p1.helpers import Link, ServeBytes, TelegramFactory, load_sample, p1_entry
+from tests.p1.helpers import (
+    Link,
+    ServeBytes,
+    TelegramFactory,
+    load_sample,
+    p1_entry,
+    signed,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +52,7 @@ def with_lines(payload: bytes, *lines: str) -> bytes:
     """Add object lines before the end of a telegram; write a fresh CRC."""
     text = payload.decode()
     body = text[: text.index("!")] + "".join(f"{line}\r\n" for line in lines) + "!"
-    return f"{body}{TelegramParser.crc16(body):04X}\r\n".encode()
+    return signed(body)
 
 
 async def test_hungarian_meter_objects(
