@@ -5,7 +5,7 @@ module exports ``DEV``, a :class:`DevSetup`: the servers ``python -m
 simulators`` starts and the wizard answers that add their devices.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 import os
 from typing import Any, Protocol
@@ -41,6 +41,6 @@ class DevSetup:
     devices: tuple[DevDevice, ...]
     servers: Callable[[], Mapping[str, DevServer]] = dict
     """Create the servers to start, by a name to print (none by default)."""
-    in_process: Callable[[Any], None] | None = None
+    in_process: Callable[[Any], Awaitable[None]] | None = None
     """Prepare Home Assistant (given) before the wizard adds the devices, for a
     device that cannot be served over the network (a simulated SPI bus)."""

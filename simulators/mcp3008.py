@@ -234,13 +234,16 @@ def household(vref: float = 3.3) -> FakeChip:
     return FakeChip(ChipModel.MCP3008, vref, {0: current, 1: mains})
 
 
-def install_household(hass: Any) -> None:
-    """Serve the household chip as /dev/spidev0.0 when there is no SPI device."""
+async def install_household(hass: Any) -> None:
+    """Serve the household chip as /dev/spidev0.0 when there is no SPI device.
+
+    The machine's nodes are listed in an executor (a directory scan).
+    """
     from custom_components.energy_monitor.sources.mcp3008.connection import (  # noqa: I001, PLC0415
         SPI_IO,
     )
 
-    if not OS_IO.devices():
+    if not await hass.async_add_executor_job(OS_IO.devices):
         hass.data[SPI_IO] = FakeSpiIo({"/dev/spidev0.0": household()})
 
 

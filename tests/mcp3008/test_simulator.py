@@ -18,7 +18,7 @@ async def test_dev_device_walks_the_wizard(hass: HomeAssistant) -> None:
     """Without SPI hardware the household chip is served, and its CT reports."""
     assert DEV.in_process is not None
     with patch.object(type(OS_IO), "devices", return_value=[]):
-        DEV.in_process(hass)
+        await DEV.in_process(hass)
     assert isinstance(hass.data[SPI_IO], FakeSpiIo)
     (device,) = DEV.devices
     result = await hass.config_entries.flow.async_init(
@@ -46,5 +46,5 @@ async def test_real_hardware_is_left_alone(hass: HomeAssistant) -> None:
     """With a spidev node on the machine, the dev instance uses it."""
     assert DEV.in_process is not None
     with patch.object(type(OS_IO), "devices", return_value=["/dev/spidev0.0"]):
-        DEV.in_process(hass)
+        await DEV.in_process(hass)
     assert SPI_IO not in hass.data

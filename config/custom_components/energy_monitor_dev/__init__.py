@@ -38,7 +38,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     async def add_devices(_event: Event) -> None:
         for setup in DEV_SETUPS:
             if setup.in_process is not None:
-                setup.in_process(hass)
+                await setup.in_process(hass)
         if not (config.get(DOMAIN) or {}).get(CONF_ADD_DEVICES, True):
             return
         for device in DEV_DEVICES:
