@@ -43,7 +43,13 @@ from ...lib.p1.model import (
 )
 from ...lib.p1.reader import P1Reader
 from ...lib.readings import ReadingFilter
-from ...lib.vocabulary import AVERAGED_MEASUREMENTS, LIFETIME_COUNTERS, MAX_RATES, Key
+from ...lib.vocabulary import (
+    AVERAGED_MEASUREMENTS,
+    LIFETIME_COUNTERS,
+    MAX_RATES,
+    VOCABULARY,
+    Key,
+)
 from ...storage import CounterStore
 from . import repairs
 from .connection import reader_options_from_entry
@@ -55,16 +61,7 @@ from .const import (
 )
 
 COUNTERS = LIFETIME_COUNTERS | {
-    Key.GRID_REACTIVE_IMPORT,
-    Key.GRID_REACTIVE_IMPORT_T1,
-    Key.GRID_REACTIVE_IMPORT_T2,
-    Key.GRID_REACTIVE_EXPORT,
-    Key.GRID_REACTIVE_EXPORT_T1,
-    Key.GRID_REACTIVE_EXPORT_T2,
-    Key.GRID_REACTIVE_Q1,
-    Key.GRID_REACTIVE_Q2,
-    Key.GRID_REACTIVE_Q3,
-    Key.GRID_REACTIVE_Q4,
+    key for key, quantity in VOCABULARY.items() if quantity.unit == "kvarh"
 }
 """The meter's lifetime counters: guarded, stored, held within the window.
 
