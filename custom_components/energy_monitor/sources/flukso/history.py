@@ -15,6 +15,7 @@ the cloud does not answer, it logs once and retries with a growing delay
 sensor; that sensor is left out until the entry is reconfigured.
 """
 
+import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -89,6 +90,8 @@ class FluksoHistory:
         self._tokens = dict(tokens)
         self._refused: set[str] = set()
         self._unschedule: CALLBACK_TYPE | None = None
+        self.running: asyncio.Task[None] | None = None
+        """The latest run's task."""
         self.backoff = Backoff(first=HISTORY_RETRY, maximum=HISTORY_MAX_BACKOFF)
         self.last_error: str | None = None
         self.imported: dict[str, SensorImport] = {}
@@ -96,7 +99,7 @@ class FluksoHistory:
     @callback
     def async_start(self) -> None:
         """Run an import in the background; it schedules the next one."""
-        self._entry.async_create_background_task(
+        self.running = self._entry.async_create_background_task(
             self._hass,
             self._async_run(),
             f"{DOMAIN} Flukso history {self._entry.entry_id}",
@@ -187,21 +190,12 @@ class FluksoHistory:
         if series is None:
             return SensorImport(0, bad.count, bad.empty, None)
         plan = plan_import(series.sorted_hours(), recorded, Overlap.TRIM, append=True)
-        if plan.rows:
-            key = sensor_keys(sensor)[ReadingKind.COUNTER]
-            title = f"Flukso {sensor.name} {key.replace('_', ' ')}"
-            await async_write(
-                hass,
-                metadata or new_metadata(name, series.unit, title),
-                plan,
-                series.unit,
-            )
-        return SensorImport(
-            len(plan.rows),
-            bad.count,
-            bad.empty,
-            plan.rows[-1].start if plan.rows else None,
+        key = sensor_keys(sensor)[ReadingKind.COUNTER]
+        title = f"Flukso {sensor.name} {key.replace('_', ' ')}"
+        await async_write(
+            hass, metadata or new_metadata(name, series.unit, title), plan, series.unit
         )
+        return SensorImport(len(plan.rows), bad.count, bad.empty, plan.rows[-1].start)
 
     def diagnostics(self) -> dict[str, Any]:
         """Return what the last runs did (sensor IDs are redacted as sensor_id)."""
