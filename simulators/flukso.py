@@ -311,6 +311,8 @@ class FluksoCloud:
         """Rows appended to every answer (malformed ones, for tests)."""
         self.requests: list[str] = []
         """The paths asked, with their queries."""
+        self.asked = asyncio.Event()
+        """Set by every request (tests wait for a held one)."""
         self._http = HttpPort(host, port)
 
     @property
@@ -339,6 +341,7 @@ class FluksoCloud:
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         """Answer one request."""
         self.requests.append(request.path_qs)
+        self.asked.set()
         if self.fault is CloudFault.TIMEOUT:
             await self._http.released()
         if self.fault is CloudFault.DOWN:

@@ -229,8 +229,7 @@ async def test_unload_while_the_cloud_hangs(
     )
     assert entry.state is ConfigEntryState.LOADED
     async with asyncio.timeout(5):
-        while not cloud.requests:  # the request is held by the cloud
-            await asyncio.sleep(0.01)
+        await cloud.asked.wait()  # the request is held by the cloud
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert entry.state is ConfigEntryState.NOT_LOADED
     cloud.set_fault(None)

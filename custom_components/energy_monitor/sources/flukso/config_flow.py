@@ -41,11 +41,7 @@ from ...lib.flukso.client import (
     async_discover,
     sensors_by_device,
 )
-from ...lib.flukso.cloud import (
-    DEFAULT_API_URL,
-    FluksoCloudAuthError,
-    FluksoCloudError,
-)
+from ...lib.flukso.cloud import DEFAULT_API_URL, FluksoCloudAuthError, FluksoCloudError
 from ...lib.flukso.decoder import SUBSCRIPTIONS, ConfigWaiter, FluksoDecoder
 from ...lib.flukso.model import FluksoSensor
 from .cloud import flukso_cloud
