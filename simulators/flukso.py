@@ -16,11 +16,19 @@ an FLM02 or FLM03 does:
 Tests also publish single messages (:meth:`FluksoSimulator.publish`) to play
 faults: malformed payloads, a counter that restarts.
 
+:class:`FluksoCloud` serves flukso.net's sensor API (``/sensor/<id>`` with
+``X-Version: 1.0`` and the sensor's ``X-Token``; ``interval`` or
+``start``/``end``, ``resolution``) on loopback: per sensor a series of
+minute means, averaged over each interval of the resolution, the timestamp
+at the interval's end, ``"nan"`` where a whole interval has no data. It can
+refuse to answer (503), hold requests (a timeout) and append malformed rows.
+
 Run ``python -m simulators.flukso --port 1883 --variant flm03`` by hand.
 """
 
 import argparse
 import asyncio
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 import json
@@ -28,10 +36,12 @@ import math
 import time
 from typing import Any
 
+from aiohttp import web
 import aiomqtt
 from amqtt.broker import Broker
 
 from .dev import HOST, DevDevice, DevSetup
+from .http import HttpPort
 
 
 class FluksoVariant(StrEnum):
@@ -188,9 +198,7 @@ class FluksoSimulator:
         messages: list[tuple[str, bytes]] = []
         stamp = int(now)
         for index, sensor in enumerate(self.sensors):
-            # A power factor (unitless, in thousandths) stays at most 1.
-            swing = 0.04 if sensor.gauge_unit == "" else 0.2
-            gauge = round(sensor.base * (1 + swing * math.sin(now / 60 + index)), 3)
+            gauge = self.gauge(index, now)
             messages.append(
                 (
                     f"/sensor/{sensor.sensor_id}/gauge",
@@ -210,6 +218,13 @@ class FluksoSimulator:
                 )
             )
         return messages
+
+    def gauge(self, index: int, now: float) -> float:
+        """Return the gauge of the ``index``-th sensor at ``now``."""
+        sensor = self.sensors[index]
+        # A power factor (unitless, in thousandths) stays at most 1.
+        swing = 0.04 if sensor.gauge_unit == "" else 0.2
+        return round(sensor.base * (1 + swing * math.sin(now / 60 + index)), 3)
 
     async def publish_all(
         self, messages: list[tuple[str, bytes]], *, retain: bool = False
@@ -249,6 +264,154 @@ class FluksoSimulator:
                         await asyncio.sleep(self.interval)
             except aiomqtt.MqttError:
                 await asyncio.sleep(self.interval)
+
+
+type Series = Callable[[int], float | None]
+"""A sensor's mean (W, L/day) over the minute ending at a unix time (None: none)."""
+
+RESOLUTIONS = {"minute": 60, "15min": 900, "hour": 3600, "day": 86400}
+INTERVALS = {"hour": 3600, "day": 86400, "week": 7 * 86400, "month": 31 * 86400}
+DEFAULT_RESOLUTIONS = {"hour": "minute", "day": "15min", "week": "day", "month": "day"}
+"""The resolution of each interval when none is asked for."""
+
+
+class CloudFault(StrEnum):
+    """How the simulated cloud misbehaves."""
+
+    DOWN = "down"
+    """Every request is answered 503."""
+    TIMEOUT = "timeout"
+    """Requests are held unanswered."""
+
+
+@dataclass(frozen=True, slots=True)
+class CloudSensor:
+    """A sensor the cloud knows: its token and its minute means."""
+
+    token: str
+    series: Series
+
+
+def token_of(sensor_id: str) -> str:
+    """Return the simulated token of a sensor (its ID backwards)."""
+    return sensor_id[::-1]
+
+
+class FluksoCloud:
+    """flukso.net's sensor API on a loopback port; see the module docstring."""
+
+    def __init__(
+        self, sensors: Mapping[str, CloudSensor], host: str = HOST, port: int = 0
+    ) -> None:
+        """Serve ``sensors`` on ``host:port`` (0: any free port)."""
+        self.sensors = sensors
+        self.host = host
+        self.fault: CloudFault | None = None
+        self.malformed: list[Any] = []
+        """Rows appended to every answer (malformed ones, for tests)."""
+        self.requests: list[str] = []
+        """The paths asked, with their queries."""
+        self.asked = asyncio.Event()
+        """Set by every request (tests wait for a held one)."""
+        self._http = HttpPort(host, port)
+
+    @property
+    def port(self) -> int:
+        """Return the TCP port the API listens on."""
+        return self._http.port
+
+    @property
+    def url(self) -> str:
+        """Return the API root to give the wizard."""
+        return f"http://{self.host}:{self.port}"
+
+    def set_fault(self, fault: CloudFault | None) -> None:
+        """Start misbehaving (``None``: behave again)."""
+        self.fault = fault
+        self._http.hold(held=fault is CloudFault.TIMEOUT)
+
+    async def start(self) -> None:
+        """Open the port."""
+        await self._http.start(self._handle)
+
+    async def stop(self) -> None:
+        """Close the port."""
+        await self._http.stop()
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        """Answer one request."""
+        self.requests.append(request.path_qs)
+        self.asked.set()
+        if self.fault is CloudFault.TIMEOUT:
+            await self._http.released()
+        if self.fault is CloudFault.DOWN:
+            return web.Response(status=503, text="Service Unavailable")
+        parts = [part for part in request.path.split("/") if part]
+        sensor = self.sensors.get(parts[1]) if len(parts) == 2 else None  # noqa: PLR2004
+        if parts[:1] != ["sensor"] or sensor is None:
+            return web.json_response({"error": "not found"}, status=404)
+        if request.headers.get("X-Version") != "1.0":
+            return web.json_response({"error": "X-Version"}, status=400)
+        if request.headers.get("X-Token") != sensor.token:
+            return web.json_response({"error": "access denied"}, status=403)
+        try:
+            rows = self._rows(sensor.series, request.query)
+        except KeyError, ValueError:
+            return web.json_response({"error": "bad query"}, status=400)
+        return web.json_response(rows + self.malformed)
+
+    @staticmethod
+    def _rows(series: Series, query: Mapping[str, str]) -> list[list[Any]]:
+        """Return the ``[end, mean | "nan"]`` rows a query asks for."""
+        if "interval" in query:
+            end = int(time.time())
+            start = end - INTERVALS[query["interval"]]
+            resolution = query.get("resolution", DEFAULT_RESOLUTIONS[query["interval"]])
+        else:
+            start = int(query["start"])
+            end = int(query.get("end", time.time()))
+            resolution = query.get("resolution", "minute")
+        step = RESOLUTIONS[resolution]
+        rows: list[list[Any]] = []
+        for stop in range(start - start % step + step, end + 1, step):
+            found = [
+                value
+                for minute in range(stop - step + 60, stop + 1, 60)
+                if (value := series(minute)) is not None
+            ]
+            rows.append([stop, sum(found) / len(found) if found else "nan"])
+        return rows
+
+
+def meter_cloud(
+    meter: FluksoSimulator, days: float, host: str = HOST, port: int = 0
+) -> FluksoCloud:
+    """Return a cloud with the last ``days`` of a meter's counted sensors."""
+    now = time.time()
+
+    def series(index: int) -> Series:
+        return lambda t: (
+            meter.gauge(index, t) if now - days * 86400 < t <= now else None
+        )
+
+    return FluksoCloud(
+        {
+            sensor.sensor_id: CloudSensor(token_of(sensor.sensor_id), series(index))
+            for index, sensor in enumerate(meter.sensors)
+            if sensor in history_sensors(meter)
+        },
+        host,
+        port,
+    )
+
+
+def history_sensors(meter: FluksoSimulator) -> list[SimSensor]:
+    """Return the sensors whose history the wizard asks a token for."""
+    return [
+        sensor
+        for sensor in meter.sensors
+        if sensor.counter_unit is not None and sensor.gauge_unit != "VAR"
+    ]
 
 
 class FluksoBroker:
@@ -308,6 +471,12 @@ class _BrokerWithMeter:
 
 DEV_PORT = 18830
 """The dev instance's Flukso broker."""
+DEV_CLOUD_PORT = 18831
+"""The dev instance's flukso.net API."""
+DEV_CLOUD_DAYS = 30.0
+"""Days of history the dev instance's cloud has."""
+_DEV_METER = FluksoSimulator(FluksoVariant.FLM03, HOST, DEV_PORT)
+"""The dev meter's sensors (the cloud's history follows their gauges)."""
 
 DEV = DevSetup(
     devices=(
@@ -317,10 +486,20 @@ DEV = DevSetup(
                 {"next_step_id": "flukso"},
                 {"next_step_id": "flukso_broker"},
                 {"host": HOST, "port": DEV_PORT},
+                {"history": True, "api_url": f"http://{HOST}:{DEV_CLOUD_PORT}"},
+                *(
+                    {"token": token_of(sensor.sensor_id)}
+                    for sensor in history_sensors(_DEV_METER)
+                ),
             ),
         ),
     ),
-    servers=lambda: {"Fluksometer FLM03 (MQTT broker)": _BrokerWithMeter(DEV_PORT)},
+    servers=lambda: {
+        "Fluksometer FLM03 (MQTT broker)": _BrokerWithMeter(DEV_PORT),
+        "flukso.net API (the FLM03's history)": meter_cloud(
+            _DEV_METER, DEV_CLOUD_DAYS, HOST, DEV_CLOUD_PORT
+        ),
+    },
 )
 
 

@@ -1,4 +1,4 @@
-"""Fixtures of the Flukso tests: an MQTT broker on loopback, short timeouts."""
+"""Fixtures of the Flukso tests: an MQTT broker and flukso.net on loopback."""
 
 from collections.abc import AsyncIterator, Iterator
 import logging
@@ -8,8 +8,16 @@ from homeassistant.core import HomeAssistant
 import pytest
 
 from custom_components.energy_monitor.const import DOMAIN
-from simulators.flukso import FluksoBroker, FluksoSimulator, FluksoVariant
-from tests.common import closed_port
+from simulators.flukso import (
+    CloudSensor,
+    FluksoBroker,
+    FluksoCloud,
+    FluksoSimulator,
+    FluksoVariant,
+    token_of,
+)
+from tests.common import FIXTURES, closed_port
+from tests.flukso.helpers import dump_minutes
 
 _PACKAGE = "custom_components.energy_monitor"
 
@@ -58,3 +66,30 @@ async def flm03(broker: FluksoBroker) -> FluksoSimulator:
     meter = FluksoSimulator(FluksoVariant.FLM03, broker.host, broker.port)
     await meter.publish_config()
     return meter
+
+
+@pytest.fixture
+def minutes() -> dict[str, dict[int, float]]:
+    """Return the minutes the cloud has: the seed's sensorD and sensorH dumps."""
+    return {
+        "D": dump_minutes(FIXTURES / "history", "D"),
+        "H": dump_minutes(FIXTURES / "flukso", "H"),
+    }
+
+
+@pytest.fixture
+async def cloud(
+    socket_enabled: None, flm02: FluksoSimulator, minutes: dict[str, dict[int, float]]
+) -> AsyncIterator[FluksoCloud]:
+    """Run flukso.net with the FLM02's Main (sensorD) and Solar (sensorH) history."""
+    main, solar = flm02.sensors[0].sensor_id, flm02.sensors[1].sensor_id
+    server = FluksoCloud(
+        {
+            main: CloudSensor(token_of(main), minutes["D"].get),
+            solar: CloudSensor(token_of(solar), minutes["H"].get),
+        },
+        "127.0.0.1",
+    )
+    await server.start()
+    yield server
+    await server.stop()

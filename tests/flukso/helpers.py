@@ -1,14 +1,26 @@
-"""Helpers for Flukso tests: entries, readings, entity lookup."""
+"""Helpers for Flukso tests: entries, readings, entity lookup, cloud history."""
 
 import asyncio
 import contextlib
+from datetime import UTC, date, datetime
 import json
+from pathlib import Path
+from typing import Any
 
+from homeassistant.components.recorder.statistics import statistics_during_period
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.recorder import get_instance
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_recording_done,
+)
 
 from custom_components.energy_monitor.const import DOMAIN
 from simulators.flukso import FluksoSimulator
+
+DAY = 86400
+SHIFT = ((datetime.now(UTC).date() - date(2014, 1, 8)).days - 2) * DAY
+"""Seconds the January 2014 dumps are moved by: whole days, to end two days ago."""
 
 
 async def setup_entry(
@@ -16,8 +28,12 @@ async def setup_entry(
     meter: FluksoSimulator,
     port: int | None = None,
     entry_id: str | None = None,
+    **extra: Any,
 ) -> MockConfigEntry:
-    """Add and set up the entry of a meter on its broker (or a relay's port)."""
+    """Add and set up the entry of a meter on its broker (or a relay's port).
+
+    ``extra``: more entry data (history tokens, the API root).
+    """
     entry = MockConfigEntry(
         domain=DOMAIN,
         entry_id=entry_id,
@@ -28,6 +44,7 @@ async def setup_entry(
             "host": meter.host,
             "port": port or meter.port,
             "device_id": meter.device_id,
+            **extra,
         },
     )
     entry.add_to_hass(hass)
@@ -98,3 +115,62 @@ class Outage:
         await asyncio.gather(
             pipe(reader, upstream_writer), pipe(upstream_reader, writer)
         )
+
+
+def dump_minutes(folder: Path, sensor: str) -> dict[int, float]:
+    """Return a sensor's Flukso dumps merged (name order, the last file wins).
+
+    Watts by the end of their minute (unix time, moved by :data:`SHIFT`);
+    ``nan`` rows are left out.
+    """
+    minutes: dict[int, float] = {}
+    for path in sorted(folder.glob(f"FL12345678_sensor{sensor}_FROM_*.csv")):
+        for line in path.read_text().splitlines():
+            when, _, value = line.partition(",")
+            if value != "nan":
+                moment = datetime.fromisoformat(when).replace(tzinfo=UTC)
+                minutes[int(moment.timestamp()) + SHIFT] = float(value)
+    return minutes
+
+
+def hour_means(minutes: dict[int, float]) -> dict[datetime, float]:
+    """Return the kWh of every UTC hour: the mean of its minutes' watts / 1000."""
+    hours: dict[int, list[float]] = {}
+    for end, watts in minutes.items():
+        hours.setdefault((end - 1) // 3600 * 3600, []).append(watts)
+    return {
+        datetime.fromtimestamp(start, UTC): sum(values) / len(values) / 1000
+        for start, values in sorted(hours.items())
+    }
+
+
+async def stored(hass: HomeAssistant, statistic_id: str) -> list[dict[str, Any]]:
+    """Return the hourly rows (start, state, sum) of a statistic, oldest first."""
+    await async_wait_recording_done(hass)
+    rows = await get_instance(hass).async_add_executor_job(
+        lambda: statistics_during_period(
+            hass,
+            datetime(2000, 1, 1, tzinfo=UTC),
+            None,
+            {statistic_id},
+            "hour",
+            None,
+            {"state", "sum"},
+        )
+    )
+    return [
+        {
+            "start": datetime.fromtimestamp(row["start"], UTC),
+            "state": row["state"],
+            "sum": row["sum"],
+        }
+        for row in rows.get(statistic_id, [])
+    ]
+
+
+async def history_done(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Wait for the entry's latest history run and the recorder's writes."""
+    task = entry.runtime_data.history.running
+    assert task is not None
+    await task
+    await async_wait_recording_done(hass)

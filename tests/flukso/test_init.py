@@ -110,6 +110,23 @@ async def test_diagnostics(hass: HomeAssistant, flm02: FluksoSimulator) -> None:
     assert "127.0.0.1" not in text
     assert diagnostics["connection"]["available"] is True
     assert len(diagnostics["sensors"]) == 4
+    assert diagnostics["history"] is None
+
+
+async def test_history_needs_the_recorder(
+    hass: HomeAssistant, flm02: FluksoSimulator
+) -> None:
+    """Tokens without the recorder: the cloud is not asked, the entry works."""
+    main = flm02.sensors[0].sensor_id
+    entry = await setup_entry(
+        hass, flm02, api_url="http://127.0.0.1:1", history_tokens={main: "t"}
+    )
+    history = entry.runtime_data.history
+    assert history.running is not None
+    await history.running
+    diagnostics = await async_get_config_entry_diagnostics(hass, entry)
+    assert diagnostics["history"]["requests"] == 0
+    assert diagnostics["history"]["sensors"][0]["hours_written"] is None
 
 
 @pytest.mark.parametrize("expected_lingering_timers", [True])

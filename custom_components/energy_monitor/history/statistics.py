@@ -80,12 +80,15 @@ def _hour(timestamp: float) -> datetime:
     return datetime.fromtimestamp(timestamp - timestamp % 3600, UTC)
 
 
-def new_metadata(name: str, unit: str) -> StatisticMetaData:
-    """Return the metadata of a new external statistic in ``unit``."""
+def new_metadata(name: str, unit: str, title: str | None = None) -> StatisticMetaData:
+    """Return the metadata of a new external statistic in ``unit``.
+
+    ``title`` is the name shown (``name``, the statistic ID's part, if none).
+    """
     return StatisticMetaData(
         mean_type=StatisticMeanType.NONE,
         has_sum=True,
-        name=name,
+        name=title or name,
         source=DOMAIN,
         statistic_id=external_id(name),
         unit_class=UNIT_CLASSES[unit],

@@ -22,6 +22,7 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
+from ..http import BodyTooLargeError, read_bounded
 from .model import Account, Fuel, Interval, Rate
 from .parser import parse_account, parse_intervals, parse_rates
 
@@ -31,8 +32,6 @@ REQUEST_TIMEOUT = 60.0
 """Seconds a request may take (a page of 25,000 half hours takes a few)."""
 MAX_BODY = 16 * 1024 * 1024
 """Bytes an answer may have (a page of 25,000 half hours is about 2.5 MB)."""
-READ_CHUNK = 64 * 1024
-"""Bytes read from the socket at a time."""
 MAX_PAGES = 200
 """Pages a list may have (25,000 rows a page: far more than any history)."""
 CONSUMPTION_PAGE_SIZE = 25000
@@ -262,7 +261,9 @@ class OctopusClient:
                             response.headers.get("Retry-After"), datetime.now(UTC)
                         )
                     )
-                body = await _read_bounded(response, url)
+                body = await read_bounded(response, MAX_BODY)
+        except BodyTooLargeError as err:
+            raise OctopusResponseError(f"{err}: {url.path}") from err
         except TimeoutError as err:
             raise OctopusConnectionError(f"timeout: {url.path}") from err
         except aiohttp.ClientError as err:
@@ -275,22 +276,6 @@ class OctopusClient:
         if not isinstance(data, dict):
             raise OctopusResponseError(f"not a JSON object: {url.path}")
         return data
-
-
-async def _read_bounded(response: aiohttp.ClientResponse, url: URL) -> bytes:
-    """Return a response's body, refusing one over :data:`MAX_BODY` bytes.
-
-    Raises:
-        OctopusResponseError: when the body is too large.
-    """
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.content.iter_chunked(READ_CHUNK):
-        size += len(chunk)
-        if size > MAX_BODY:
-            raise OctopusResponseError(f"answer over {MAX_BODY} bytes: {url.path}")
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _check_status(status: int, url: URL) -> None:

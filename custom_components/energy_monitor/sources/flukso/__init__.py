@@ -4,7 +4,7 @@ from homeassistant.const import CONF_HOST, Platform
 
 from ...spec import SourceSpec
 from .config_flow import FluksoConfigFlow
-from .const import CONF_DEVICE_ID, SOURCE
+from .const import CONF_DEVICE_ID, CONF_HISTORY_TOKENS, SOURCE
 from .runtime import FluksoRuntime, async_setup_runtime
 
 SPEC = SourceSpec[FluksoRuntime](
@@ -14,7 +14,9 @@ SPEC = SourceSpec[FluksoRuntime](
     options_flow=None,
     async_setup_runtime=async_setup_runtime,
     platforms=(Platform.SENSOR,),
-    redact=frozenset({CONF_HOST, CONF_DEVICE_ID, "flukso_meters", "sensor_id"}),
+    redact=frozenset(
+        {CONF_HOST, CONF_DEVICE_ID, CONF_HISTORY_TOKENS, "flukso_meters", "sensor_id"}
+    ),
     simulator="flukso",
 )
 """The Flukso source: a meter's sensors from its MQTT topics."""

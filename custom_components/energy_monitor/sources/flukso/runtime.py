@@ -1,4 +1,4 @@
-"""A loaded Flukso entry: its coordinator and reader (``entry.runtime_data``)."""
+"""A loaded Flukso entry: coordinator, reader, history (``entry.runtime_data``)."""
 
 import asyncio
 from typing import Any, override
@@ -13,13 +13,15 @@ from homeassistant.helpers.update_coordinator import UpdateFailed
 from ...const import DOMAIN
 from ...coordinator import EnergyMonitorConfigEntry, SourceRuntime
 from ...lib.flukso.client import SETTLE_TIME, FluksoClient
-from .const import CONF_VIA_HA_MQTT, FIRST_CONFIG_TIMEOUT
+from .cloud import flukso_cloud
+from .const import CONF_HISTORY_TOKENS, CONF_VIA_HA_MQTT, FIRST_CONFIG_TIMEOUT
 from .coordinator import FluksoCoordinator
+from .history import FluksoHistory
 from .sensor import async_setup_sensors
 
 
 class FluksoRuntime(SourceRuntime):
-    """A running Flukso meter: its coordinator and, on its own broker, the reader."""
+    """A running Flukso meter: coordinator, reader (own broker), history import."""
 
     def __init__(
         self,
@@ -27,12 +29,14 @@ class FluksoRuntime(SourceRuntime):
         coordinator: FluksoCoordinator,
         client: FluksoClient | None,
         task: asyncio.Task[None] | None,
+        history: FluksoHistory | None = None,
     ) -> None:
-        """Keep the coordinator and the reader task (``None``: HA's MQTT)."""
+        """Keep the coordinator, the reader task (``None``: HA's MQTT), the history."""
         self._hass = hass
         self.coordinator = coordinator
         self.client = client
         self._task = task
+        self.history = history
 
     @override
     def async_add_entities(
@@ -46,6 +50,8 @@ class FluksoRuntime(SourceRuntime):
         """Stop reading and store the counters."""
         if self._task is not None:
             self._task.cancel()
+        if self.history is not None:
+            self.history.async_stop()
         await self.coordinator.async_stop()
 
     @override
@@ -66,6 +72,7 @@ class FluksoRuntime(SourceRuntime):
                 "available": self.coordinator.last_update_success,
                 "reconnects": None if self.client is None else self.client.reconnects,
             },
+            "history": None if self.history is None else self.history.diagnostics(),
         }
 
 
@@ -77,6 +84,8 @@ async def async_setup_runtime(
     hass: HomeAssistant, entry: EnergyMonitorConfigEntry
 ) -> FluksoRuntime:
     """Start reading the meter and wait (bounded) for its configuration.
+
+    With flukso.net tokens the history import starts in the background.
 
     Raises:
         ConfigEntryNotReady: when the configuration did not arrive in time.
@@ -109,4 +118,14 @@ async def async_setup_runtime(
     # The port names (``config/flx``) may follow the sensors' configuration.
     await asyncio.sleep(SETTLE_TIME)
     coordinator.async_start_timers()
-    return FluksoRuntime(hass, coordinator, client, task)
+    history: FluksoHistory | None = None
+    if tokens := entry.data.get(CONF_HISTORY_TOKENS):
+        history = FluksoHistory(
+            hass,
+            entry,
+            flukso_cloud(hass, entry.data),
+            lambda: coordinator.data.sensors,
+            tokens,
+        )
+        history.async_start()
+    return FluksoRuntime(hass, coordinator, client, task, history)
