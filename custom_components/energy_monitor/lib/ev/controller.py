@@ -489,8 +489,8 @@ class ChargeController:
 
         Charging starts when both the average and the last
         :data:`TREND_SECONDS` reach the start surplus, or at once when the
-        recent surplus covers the charger's whole (learned) power: the sun is
-        back after a cloud. It stops when both import more than the stop
+        recent surplus covers the charger's whole (learned) power and the
+        start surplus: the sun is back after a cloud. It stops when both import more than the stop
         level, so a brief dip is ridden through. A start needs a whole
         averaging window of data (``covered``).
         """
@@ -500,9 +500,8 @@ class ChargeController:
             if power - max(surplus, recent) <= settings.stop_import:
                 return True, Reason.SURPLUS
             return False, Reason.NO_SURPLUS
-        if covered and (
-            min(surplus, recent) >= settings.start_surplus or recent >= power
-        ):
+        start = settings.start_surplus
+        if covered and (min(surplus, recent) >= start or recent >= max(power, start)):
             return True, Reason.SURPLUS
         return False, Reason.NO_SURPLUS
 
