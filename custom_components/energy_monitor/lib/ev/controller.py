@@ -491,8 +491,8 @@ class ChargeController:
         :data:`TREND_SECONDS` reach the start surplus, or at once when the
         recent surplus covers the charger's whole (learned) power and the
         start surplus: the sun is back after a cloud. It stops when both
-        import more than the stop level, so a brief dip is ridden through. A start needs a whole
-        averaging window of data (``covered``).
+        import more than the stop level, so a brief dip is ridden through.
+        A start needs a whole averaging window of data (``covered``).
         """
         settings = self.settings
         power = self.charger_power
