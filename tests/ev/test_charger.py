@@ -58,7 +58,7 @@ async def test_cloud_stops_charging_after_the_minimum_on_time(
     """Too much import stops charging, but not before the minimum on time."""
     await house.run(630)
     assert house.relay_on()
-    house.household = -600.0  # charging would import 800 W
+    house.household = -400.0  # charging would import 1000 W
     await house.run(600)
     assert house.relay_on()
     assert state_for(hass, "charging_reason").state == "min_on_time"
@@ -330,3 +330,32 @@ async def test_diagnostics_and_removal(
     await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()
     assert entry_store_key(entry) not in hass_storage
+
+
+async def test_solar_thresholds_scale_with_the_chargers_power(
+    hass: HomeAssistant,
+) -> None:
+    """A new 3 kW charger starts at 55 % of its power and stops at 65 % import."""
+    await set_up_relay(hass)
+    set_grid(hass, 0)
+    await set_up_charger(hass, charger_power=3000)
+    assert state_for(hass, "start_surplus").state == "1650.0"
+    assert state_for(hass, "stop_import").state == "1950.0"
+    assert state_for(hass, "min_on_time").state == "15.0"
+    assert state_for(hass, "min_off_time").state == "5.0"
+
+
+async def test_sun_back_after_a_cloud_restarts_at_once(
+    hass: HomeAssistant, house: House
+) -> None:
+    """2 minutes of sun covering the charger restart it; the average need not."""
+    await house.run(630)
+    assert house.relay_on()
+    house.household = 1000.0  # a long cloud: 2.4 kW import while charging
+    await house.run(1200)  # the minimum on, then the minimum off time
+    assert not house.relay_on()
+    house.household = -1500.0  # the sun is back, the average still low
+    await house.run(150)
+    assert house.relay_on()
+    assert state_for(hass, "charging_reason").state == "surplus"
+    assert state_for(hass, "charge_recommended").attributes["surplus"] < 750

@@ -189,6 +189,7 @@ async def test_cheap_hours_plan_shown_is_the_plan_executed(
     entry = await set_up_charger(hass, price_entity=PRICE)
     await select(hass, "charging_mode", "cheap")
     await set_number(hass, "min_energy", 3.5)  # 2.5 hours at 1.4 kW
+    await set_number(hass, "min_off_time", 10)  # the dear gap is shorter
     house = House(hass, freezer)
     house.household = 300.0
     house.charger = 1340.0  # re-learned after each switch, within 5 %

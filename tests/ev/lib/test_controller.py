@@ -491,6 +491,18 @@ def test_time_weighted_average() -> None:
     assert single.mean(5, 10) == 7.0
 
 
+def test_time_weighted_average_over_two_windows() -> None:
+    """A short and a long window from one series; forget keeps what holds."""
+    average = TimeWeightedAverage()
+    for at, value in ((0, 100.0), (50, 0.0), (90, 40.0)):
+        average.add(at, value)
+    assert average.mean(100, 20) == pytest.approx(20.0)
+    assert average.mean(100, 100) == pytest.approx(54.0)
+    average.forget(60)
+    assert average.mean(100, 40) == pytest.approx(10.0)
+    assert average.covered(100, 100) == 50
+
+
 def test_plan_cheapest() -> None:
     """The cheapest slots before the deadline, cut to what is needed."""
     base = datetime(2026, 1, 1, 0, 0, tzinfo=UTC)
@@ -655,9 +667,68 @@ def test_price_forecast_without_timezone_is_skipped() -> None:
 
 
 def test_default_settings() -> None:
-    """Defaults: start at 1 kW surplus, stop at 700 W import over 10 minutes."""
+    """Defaults: start at 750 W surplus, stop at 900 W import over 10 minutes."""
     settings = replace(ChargerSettings(), mode=ChargingMode.CHEAP)
     assert settings.mode is ChargingMode.CHEAP
-    assert (settings.start_surplus, settings.stop_import) == (1000.0, 700.0)
+    assert (settings.start_surplus, settings.stop_import) == (750.0, 900.0)
     assert (settings.averaging_window, settings.min_on_time) == (600.0, 900.0)
-    assert (settings.min_off_time, settings.max_switches) == (600.0, 12)
+    assert (settings.min_off_time, settings.max_switches) == (300.0, 12)
+
+
+def recent_settings() -> ChargerSettings:
+    """Return settings with a 10-minute window, as the defaults have."""
+    return quick(
+        start_surplus=750, stop_import=900, averaging_window=600, min_on_time=60
+    )
+
+
+def test_no_start_into_a_cloud_the_average_has_not_seen() -> None:
+    """A high 10-minute average but a dark last 2 minutes: no start yet."""
+    sky = {"surplus": 1200.0}
+    house = House(recent_settings(), household=lambda _: -sky["surplus"])
+    house.run(9)
+    sky["surplus"] = 0.0  # a cloud: the average is still far above 750 W
+    house.run(1.5)
+    assert not house.relay
+    assert house.log[-1].reason is Reason.NO_SURPLUS
+    assert house.log[-1].surplus is not None
+    assert house.log[-1].surplus > 750
+    sky["surplus"] = 1000.0  # the sun is back: both agree again
+    house.run(2.5)
+    assert house.relay
+
+
+def test_the_sun_back_at_the_chargers_power_starts_at_once() -> None:
+    """2 minutes covering the charger's whole power start it, average or not."""
+    sky = {"surplus": 0.0}
+    house = House(recent_settings(), household=lambda _: -sky["surplus"])
+    house.run(10)
+    sky["surplus"] = 1500.0
+    house.run(1.5)
+    assert not house.relay  # the last 2 minutes are not all sun yet
+    house.run(1)
+    assert house.relay
+    assert house.log[-1].reason is Reason.SURPLUS
+    assert house.log[-1].surplus is not None
+    assert house.log[-1].surplus < 750
+
+
+def test_a_brief_dip_is_ridden_through() -> None:
+    """Charging stops only when the average and the last 2 minutes both import."""
+    sky = {"surplus": 1400.0}
+    settings = replace(recent_settings(), min_on_time=600)
+    house = House(settings, household=lambda _: -sky["surplus"])
+    house.run(12)
+    assert house.relay
+    sky["surplus"] = -2000.0  # held on by the minimum on time
+    house.run(4)
+    sky["surplus"] = 1400.0  # the sun is back before the average says so
+    house.run(6)
+    assert house.relay
+    assert house.log[-1].reason is Reason.SURPLUS
+    assert house.log[-1].surplus is not None
+    assert house.log[-1].surplus < 500
+    sky["surplus"] = -2000.0
+    house.run(3)
+    assert not house.relay
+    assert house.log[-1].reason is Reason.NO_SURPLUS

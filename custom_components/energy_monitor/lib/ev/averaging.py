@@ -32,26 +32,34 @@ class TimeWeightedAverage:
             return 0.0
         return min(window, now - self._samples[0][0])
 
+    def forget(self, before: float) -> None:
+        """Drop the samples that no longer hold at ``before`` (seconds)."""
+        samples = self._samples
+        # Keep one sample from before: it holds at ``before``.
+        while len(samples) > 1 and samples[1][0] <= before:
+            samples.popleft()
+
     def mean(self, now: float, window: float) -> float | None:
         """Return the average over the ``window`` seconds ending ``now``.
 
-        Samples older than the window are dropped (None if there are none).
+        None if there are no samples; older samples are kept (see
+        :meth:`forget`), so windows of several lengths can be asked for.
         """
         samples = self._samples
-        start = now - window
-        # Keep one sample from before the window: it holds at the window start.
-        while len(samples) > 1 and samples[1][0] <= start:
-            samples.popleft()
         if not samples:
             return None
+        start = now - window
         total = 0.0
         span = 0.0
-        for index, (at, value) in enumerate(samples):
+        end = now
+        for at, value in reversed(samples):
             begin = max(at, start)
-            end = samples[index + 1][0] if index + 1 < len(samples) else now
             if end > begin:
                 total += value * (end - begin)
                 span += end - begin
+            if at <= start:
+                break
+            end = at
         if span == 0:
             return samples[-1][1]
         return total / span

@@ -13,7 +13,8 @@ should be on, and why. The decision is made in this order:
 5. the capacity-tariff peak guard stops (and keeps from starting) charging
    that would push this quarter hour's average demand over the month's peak;
 6. the mode decides: ``solar`` charges on the averaged surplus with
-   hysteresis (the charger's own draw is added back while it runs),
+   hysteresis (the charger's own draw is added back while it runs; see
+   :meth:`ChargeController._solar_wish`),
    ``solar_min`` also charges from the grid when the minimum energy would
    otherwise not be reached by the ready-by time, ``cheap`` charges in the
    cheapest hours before the ready-by time;
@@ -35,6 +36,14 @@ from .planner import PriceSlot, plan_cheapest, slot_at
 
 SETTLE_SECONDS = 15.0
 """After a relay switch, the meter needs this long to show the new load."""
+TREND_SECONDS = 120.0
+"""The recent surplus (the last 2 minutes) that must agree with the average.
+
+Solar charging starts only when the surplus of the averaging window and of
+the last two minutes both reach the start level, and stops only when both
+import more than the stop level: no start into a cloud the average has not
+seen yet, no stop when the sun is already back (benchmarks/ev_backtest.py).
+"""
 MINIMUM_ENERGY_MARGIN = timedelta(minutes=15)
 CHEAP_PERCENTILE = 0.25
 """Without a price forecast, 'cheap' means the cheapest quarter of the last day."""
@@ -89,14 +98,14 @@ class ChargerSettings:
     mode: ChargingMode = ChargingMode.SOLAR
     charger_power: float = 1400.0
     """W; the configured value, refined by :class:`ChargerPowerEstimator`."""
-    start_surplus: float = 1000.0
+    start_surplus: float = 750.0
     """W of averaged surplus (charger off) needed to start in solar modes."""
-    stop_import: float = 700.0
+    stop_import: float = 900.0
     """W of averaged grid import (charger on) that stops solar charging."""
     averaging_window: float = 600.0
     """Seconds over which the surplus is averaged."""
     min_on_time: float = 900.0
-    min_off_time: float = 600.0
+    min_off_time: float = 300.0
     min_energy: float = 10.0
     """kWh to charge before the ready-by time (solar_min and cheap modes)."""
     ready_by: time = time(7, 0)
@@ -182,6 +191,7 @@ class ChargerPowerEstimator:
         """Record a grid-power sample (W, + import)."""
         if self._pending is None:
             self._before.add(at, grid)
+            self._before.forget(at - self.BEFORE)
             return
         switched_at, baseline, turned_on = self._pending
         if at < switched_at + SETTLE_SECONDS:
@@ -386,7 +396,9 @@ class ChargeController:
             self._last_sample = reading.updated
             added_back = self.charger_power if self._relay_on else 0.0
             self._surplus.add(reading.updated.timestamp(), reading.value + added_back)
-        return self._surplus.mean(now.timestamp(), self.settings.averaging_window)
+        window = self.settings.averaging_window
+        self._surplus.forget(now.timestamp() - max(window, TREND_SECONDS))
+        return self._surplus.mean(now.timestamp(), window)
 
     def _record_price(self, price: Reading, now: datetime) -> None:
         """Remember prices of the last day (for cheap mode without forecast)."""
@@ -459,7 +471,9 @@ class ChargeController:
             assert surplus is not None  # noqa: S101 - checked by the caller
             window = settings.averaging_window
             covered = self._surplus.covered(now.timestamp(), window) >= window
-            want, reason = self._solar_wish(surplus, covered=covered)
+            recent = self._surplus.mean(now.timestamp(), min(TREND_SECONDS, window))
+            assert recent is not None  # noqa: S101 - there is an average
+            want, reason = self._solar_wish(surplus, recent, covered=covered)
             if (
                 not want
                 and settings.mode is ChargingMode.SOLAR_MIN
@@ -468,18 +482,26 @@ class ChargeController:
                 want, reason = True, Reason.MINIMUM_ENERGY
         return self._hold(want=want, reason=reason, now=now, surplus=surplus, plan=plan)
 
-    def _solar_wish(self, surplus: float, *, covered: bool) -> tuple[bool, Reason]:
-        """Hysteresis: start on enough surplus, stop on too much import.
+    def _solar_wish(
+        self, surplus: float, recent: float, *, covered: bool
+    ) -> tuple[bool, Reason]:
+        """Hysteresis on the averaged and the recent surplus (W, charger off).
 
+        Charging starts when both the average and the last
+        :data:`TREND_SECONDS` reach the start surplus, or at once when the
+        recent surplus covers the charger's whole (learned) power and the
+        start surplus: the sun is back after a cloud. It stops when both
+        import more than the stop level, so a brief dip is ridden through.
         A start needs a whole averaging window of data (``covered``).
         """
         settings = self.settings
+        power = self.charger_power
         if self._relay_on:
-            importing = self.charger_power - surplus
-            if importing <= settings.stop_import:
+            if power - max(surplus, recent) <= settings.stop_import:
                 return True, Reason.SURPLUS
             return False, Reason.NO_SURPLUS
-        if covered and surplus >= settings.start_surplus:
+        start = settings.start_surplus
+        if covered and (min(surplus, recent) >= start or recent >= max(power, start)):
             return True, Reason.SURPLUS
         return False, Reason.NO_SURPLUS
 
