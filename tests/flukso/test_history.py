@@ -4,6 +4,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 import logging
 from typing import Any
+from unittest.mock import patch
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
@@ -186,6 +187,29 @@ async def test_cloud_down_live_values_still_work(
     await history_done(hass, entry)
     assert len(await stored(hass, statistic(flm02, 0))) == 32
     assert "flukso.net answers again" in caplog.text
+
+
+async def test_an_unexpected_failure_never_ends_the_schedule(
+    hass: HomeAssistant,
+    flm02: FluksoSimulator,
+    cloud: FluksoCloud,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The recorder refuses a write: logged once with its cause, retried later."""
+    with patch(
+        "custom_components.energy_monitor.sources.flukso.history.async_write",
+        side_effect=RuntimeError("database is locked"),
+    ):
+        entry = await set_up(hass, flm02, cloud)
+        assert entry.state is ConfigEntryState.LOADED
+        assert await stored(hass, statistic(flm02, 0)) == []
+        failures = [r for r in caplog.records if "failed unexpectedly" in r.message]
+        assert [r.levelno for r in failures] == [logging.ERROR]
+        assert failures[0].exc_info is not None
+
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=301))
+    await history_done(hass, entry)
+    assert len(await stored(hass, statistic(flm02, 0))) == 32
 
 
 async def test_refused_token_leaves_the_sensor_out(

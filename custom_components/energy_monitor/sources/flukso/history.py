@@ -118,16 +118,23 @@ class FluksoHistory:
         delay = HISTORY_INTERVAL.total_seconds()
         try:
             await self.async_backfill()
-        except FluksoCloudError as err:
+        except Exception as err:  # noqa: BLE001 - nothing may end the schedule
             delay = self.backoff.failed()
-            self.last_error = str(err)
-            log = LOGGER.warning if self.backoff.failures == 1 else LOGGER.debug
-            log(
-                "Flukso history: flukso.net did not answer (%s); the live values "
-                "are not affected, retrying in %.0f s",
-                err,
-                delay,
-            )
+            self.last_error = str(err) or type(err).__name__
+            first = self.backoff.failures == 1
+            if isinstance(err, FluksoCloudError):
+                (LOGGER.warning if first else LOGGER.debug)(
+                    "Flukso history: flukso.net did not answer (%s); the live "
+                    "values are not affected, retrying in %.0f s",
+                    err,
+                    delay,
+                )
+            else:
+                (LOGGER.exception if first else LOGGER.debug)(
+                    "Flukso history: the import failed unexpectedly; the live "
+                    "values are not affected, retrying in %.0f s",
+                    delay,
+                )
         else:
             if self.backoff.failures:
                 LOGGER.info("Flukso history: flukso.net answers again")
