@@ -100,8 +100,13 @@ NO_VALUE_YET = {
 }
 """Measurement keys whose entity may rightly show Unknown on a fresh instance."""
 _CURRENCY_SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$"}
-VALUE_WAIT_S = 30.0
-"""How long a device page may take until every sensor has a value."""
+VALUE_WAIT_S = 90.0
+"""How long a device page may take until every sensor has a value.
+
+The site's ratios (self-sufficiency, self-consumption) need the sources'
+energy counters to move after the site was set up, and a counter is written
+at most once a minute (its write policy): a value can rightly take a minute
+and a site update. The wait ends as soon as every value is there."""
 
 _HELPERS = """
 window.__e2e = {
