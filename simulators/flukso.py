@@ -41,7 +41,7 @@ import aiomqtt
 from amqtt.broker import Broker
 
 from .dev import HOST, DevDevice, DevSetup
-from .http import HttpPort
+from .http import HttpSimulator
 
 
 class FluksoVariant(StrEnum):
@@ -297,15 +297,15 @@ def token_of(sensor_id: str) -> str:
     return sensor_id[::-1]
 
 
-class FluksoCloud:
+class FluksoCloud(HttpSimulator):
     """flukso.net's sensor API on a loopback port; see the module docstring."""
 
     def __init__(
         self, sensors: Mapping[str, CloudSensor], host: str = HOST, port: int = 0
     ) -> None:
         """Serve ``sensors`` on ``host:port`` (0: any free port)."""
+        super().__init__(host, port)
         self.sensors = sensors
-        self.host = host
         self.fault: CloudFault | None = None
         self.malformed: list[Any] = []
         """Rows appended to every answer (malformed ones, for tests)."""
@@ -313,30 +313,11 @@ class FluksoCloud:
         """The paths asked, with their queries."""
         self.asked = asyncio.Event()
         """Set by every request (tests wait for a held one)."""
-        self._http = HttpPort(host, port)
-
-    @property
-    def port(self) -> int:
-        """Return the TCP port the API listens on."""
-        return self._http.port
-
-    @property
-    def url(self) -> str:
-        """Return the API root to give the wizard."""
-        return f"http://{self.host}:{self.port}"
 
     def set_fault(self, fault: CloudFault | None) -> None:
         """Start misbehaving (``None``: behave again)."""
         self.fault = fault
         self._http.hold(held=fault is CloudFault.TIMEOUT)
-
-    async def start(self) -> None:
-        """Open the port."""
-        await self._http.start(self._handle)
-
-    async def stop(self) -> None:
-        """Close the port."""
-        await self._http.stop()
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         """Answer one request."""

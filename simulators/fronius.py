@@ -33,7 +33,7 @@ from typing import Any
 from aiohttp import web
 
 from .dev import HOST, DevDevice, DevSetup
-from .http import HttpPort
+from .http import HttpSimulator
 from .profile import ZONE, HouseholdProfile, wall_clock
 
 INVERTER_EFFICIENCY = 0.97
@@ -514,7 +514,7 @@ def route(path: str, query: Mapping[str, str]) -> Endpoint | None:
     return next((endpoint for endpoint in Endpoint if endpoint == name), None)
 
 
-class FroniusSimulator:
+class FroniusSimulator(HttpSimulator):
     """Serve a :class:`FroniusSystem` over HTTP; inject faults on demand."""
 
     def __init__(
@@ -527,8 +527,8 @@ class FroniusSimulator:
         system: FroniusSystem | None = None,
     ) -> None:
         """Configure the simulator; :meth:`start` opens the port."""
+        super().__init__(host, port)
         self.system = system or FroniusSystem(variant)
-        self.host = host
         self.clock = clock
         self.fault: Fault | None = None
         self.answers: dict[Endpoint, str | dict[str, Any]] = {}
@@ -539,12 +539,6 @@ class FroniusSimulator:
         """Fixed JSON answers to other requests, by path and query."""
         self.requests: list[str] = []
         """The paths asked, with their queries."""
-        self._http = HttpPort(host, port)
-
-    @property
-    def port(self) -> int:
-        """Return the TCP port the simulator listens on."""
-        return self._http.port
 
     @property
     def address(self) -> str:
@@ -556,14 +550,6 @@ class FroniusSimulator:
         self.fault = fault
         self.system.night = fault is Fault.NIGHT
         self._http.hold(held=fault is Fault.TIMEOUT)
-
-    async def start(self) -> None:
-        """Open the port."""
-        await self._http.start(self._handle)
-
-    async def stop(self) -> None:
-        """Close the port; requests waiting for an answer end."""
-        await self._http.stop()
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         """Answer one request."""

@@ -1,10 +1,14 @@
-"""The loopback HTTP server under the simulators of HTTP APIs (Fronius, Octopus).
+"""The loopback HTTP server under the simulators of HTTP APIs.
+
+Fronius, Octopus and flukso.net are :class:`HttpSimulator` subclasses: each
+only answers requests (``_handle``) and says when to hold them.
 
 It answers every GET with the simulator's handler, takes the port the
 simulator asked for (0: any free one, read back after start) and can hold
 requests unanswered until released (a device or API that times out).
 """
 
+from abc import ABC, abstractmethod
 import asyncio
 from collections.abc import Awaitable, Callable
 
@@ -55,3 +59,34 @@ class HttpPort:
     async def released(self) -> None:
         """Wait until requests are no longer held."""
         await self._released.wait()
+
+
+class HttpSimulator(ABC):
+    """A simulated HTTP API on one loopback port; subclasses answer requests."""
+
+    def __init__(self, host: str, port: int) -> None:
+        """Prepare to serve on ``host:port`` (0: any free port)."""
+        self.host = host
+        self._http = HttpPort(host, port)
+
+    @property
+    def port(self) -> int:
+        """Return the TCP port the simulator listens on."""
+        return self._http.port
+
+    @property
+    def url(self) -> str:
+        """Return the API root to give the wizard."""
+        return f"http://{self.host}:{self.port}"
+
+    async def start(self) -> None:
+        """Open the port."""
+        await self._http.start(self._handle)
+
+    async def stop(self) -> None:
+        """Close the port; requests waiting for an answer end."""
+        await self._http.stop()
+
+    @abstractmethod
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        """Answer one request."""

@@ -33,7 +33,7 @@ from aiohttp import web
 from yarl import URL
 
 from .dev import HOST, DevDevice, DevSetup
-from .http import HttpPort
+from .http import HttpSimulator
 
 ZONE = ZoneInfo("Europe/London")
 HALF_HOUR = timedelta(minutes=30)
@@ -285,7 +285,7 @@ def _time(query: Any, name: str, default: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=ZONE)
 
 
-class OctopusSimulator:
+class OctopusSimulator(HttpSimulator):
     """Serve an :class:`OctopusAccount` over HTTP; inject faults on demand."""
 
     def __init__(
@@ -296,36 +296,17 @@ class OctopusSimulator:
         port: int = 0,
     ) -> None:
         """Serve ``account`` on ``host:port`` (0: any free port)."""
+        super().__init__(host, port)
         self.account = account or OctopusAccount()
-        self.host = host
         self.fault: Fault | None = None
         self.retry_after = 120
         self.requests: list[str] = []
         """The paths asked, with their queries."""
-        self._http = HttpPort(host, port)
-
-    @property
-    def port(self) -> int:
-        """Return the TCP port the simulator listens on."""
-        return self._http.port
-
-    @property
-    def url(self) -> str:
-        """Return the API root to give the wizard."""
-        return f"http://{self.host}:{self.port}"
 
     def set_fault(self, fault: Fault | None) -> None:
         """Start misbehaving (``None``: behave again)."""
         self.fault = fault
         self._http.hold(held=fault is Fault.TIMEOUT)
-
-    async def start(self) -> None:
-        """Open the port."""
-        await self._http.start(self._handle)
-
-    async def stop(self) -> None:
-        """Close the port; requests waiting for an answer end."""
-        await self._http.stop()
 
     def _authorized(self, request: web.Request) -> bool:
         """Tell whether the request carries the account's key."""
