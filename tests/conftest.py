@@ -1,13 +1,14 @@
-"""Fixtures every source uses: Home Assistant with Energy Monitor, the wizard.
+"""Fixtures every source uses: Home Assistant, the wizard, an HTTP session.
 
 The fixtures of one source (its simulators, its short timeouts) are in
 ``tests/<source>/conftest.py``.
 """
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from unittest.mock import AsyncMock, patch
 
+import aiohttp
 import pytest
 
 from custom_components.energy_monitor.lib.write_policy import ON_CHANGE
@@ -48,3 +49,10 @@ def write_every_change() -> Iterator[None]:
         return_value=ON_CHANGE,
     ):
         yield
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    """Return an HTTP session."""
+    async with aiohttp.ClientSession() as session:
+        yield session

@@ -42,13 +42,6 @@ async def api(socket_enabled: None) -> AsyncIterator[CloudSimulator]:
     await simulator.stop()
 
 
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    """Return an HTTP session."""
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
 async def test_readings_and_token(
     session: aiohttp.ClientSession, api: CloudSimulator
 ) -> None:

@@ -1,7 +1,6 @@
 """The Solar API client over real HTTP on loopback, without Home Assistant."""
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
@@ -21,13 +20,6 @@ from custom_components.energy_monitor.lib.vocabulary import Key
 from simulators.fronius import Endpoint, Fault, FroniusSimulator, error, response
 from tests.common import closed_port
 from tests.fronius.helpers import sample, serve_samples
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    """Return an HTTP session."""
-    async with aiohttp.ClientSession() as session:
-        yield session
 
 
 async def test_datamanager_system(

@@ -2,7 +2,6 @@
 
 from collections.abc import AsyncIterator
 
-import aiohttp
 import pytest
 
 from simulators.octopus import OctopusSimulator
@@ -15,10 +14,3 @@ async def api(socket_enabled: None) -> AsyncIterator[OctopusSimulator]:
     await simulator.start()
     yield simulator
     await simulator.stop()
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    """Return an HTTP session."""
-    async with aiohttp.ClientSession() as session:
-        yield session
