@@ -51,15 +51,18 @@ def statistic(meter: FluksoSimulator, index: int) -> str:
 
 
 async def set_up(
-    hass: HomeAssistant, meter: FluksoSimulator, cloud: FluksoCloud
+    hass: HomeAssistant,
+    meter: FluksoSimulator,
+    cloud: FluksoCloud,
+    tokens: dict[str, str] | None = None,
 ) -> MockConfigEntry:
-    """Set the meter up with the tokens of Main and Solar; wait for the import."""
+    """Set the meter up with ``tokens`` (Main's and Solar's); wait for the import."""
     main, solar = meter.sensors[0].sensor_id, meter.sensors[1].sensor_id
     entry = await setup_entry(
         hass,
         meter,
         api_url=cloud.url,
-        history_tokens={main: token_of(main), solar: token_of(solar)},
+        history_tokens=tokens or {main: token_of(main), solar: token_of(solar)},
     )
     await history_done(hass, entry)
     return entry
@@ -220,13 +223,8 @@ async def test_refused_token_leaves_the_sensor_out(
 ) -> None:
     """A token revoked after setup: logged, that sensor skipped, the other imported."""
     main, solar = flm02.sensors[0].sensor_id, flm02.sensors[1].sensor_id
-    entry = await setup_entry(
-        hass,
-        flm02,
-        api_url=cloud.url,
-        history_tokens={main: "revoked", solar: token_of(solar), "f" * 32: "gone"},
-    )
-    await history_done(hass, entry)
+    tokens = {main: "revoked", solar: token_of(solar), "f" * 32: "gone"}
+    entry = await set_up(hass, flm02, cloud, tokens)
     assert await stored(hass, statistic(flm02, 0)) == []
     assert len(await stored(hass, statistic(flm02, 1))) > 0
     assert "refused the token of sensor Main" in caplog.text
