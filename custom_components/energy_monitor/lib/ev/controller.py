@@ -11,9 +11,11 @@ should be on, and why. The decision is made in this order:
 4. stale or unavailable inputs turn the relay off in solar modes (nothing is
    ever switched on from stale data);
 5. the capacity-tariff peak guard stops (and keeps from starting) charging
-   that would push this quarter hour's average demand over the month's peak;
+   that would push this quarter hour's (or the next one's) average demand
+   over the month's peak;
 6. the mode decides: ``solar`` charges on the averaged surplus with
-   hysteresis (the charger's own draw is added back while it runs; see
+   hysteresis and a margin that holds each switch for a while (the charger's
+   own draw is added back while it runs; see
    :meth:`ChargeController._solar_wish`),
    ``solar_min`` also charges from the grid when the minimum energy would
    otherwise not be reached by the ready-by time, ``cheap`` charges in the
@@ -36,13 +38,11 @@ from .planner import PriceSlot, plan_cheapest, slot_at
 
 SETTLE_SECONDS = 15.0
 """After a relay switch, the meter needs this long to show the new load."""
-TREND_SECONDS = 120.0
-"""The recent surplus (the last 2 minutes) that must agree with the average.
+FULL_SUN_SECONDS = 60.0
+"""Solar charging goes on while the last minute's surplus covers the charger.
 
-Solar charging starts only when the surplus of the averaging window and of
-the last two minutes both reach the start level, and stops only when both
-import more than the stop level: no start into a cloud the average has not
-seen yet, no stop when the sun is already back (benchmarks/ev_backtest.py).
+The car then takes nothing from the grid, however much of a passing cloud
+the averaging window still holds.
 """
 MINIMUM_ENERGY_MARGIN = timedelta(minutes=15)
 CHEAP_PERCENTILE = 0.25
@@ -98,13 +98,13 @@ class ChargerSettings:
     mode: ChargingMode = ChargingMode.SOLAR
     charger_power: float = 1400.0
     """W; the configured value, refined by :class:`ChargerPowerEstimator`."""
-    start_surplus: float = 750.0
+    start_surplus: float = 700.0
     """W of averaged surplus (charger off) needed to start in solar modes."""
     stop_import: float = 900.0
     """W of averaged grid import (charger on) that stops solar charging."""
     averaging_window: float = 600.0
     """Seconds over which the surplus is averaged."""
-    min_on_time: float = 900.0
+    min_on_time: float = 300.0
     min_off_time: float = 300.0
     min_energy: float = 10.0
     """kWh to charge before the ready-by time (solar_min and cheap modes)."""
@@ -225,6 +225,11 @@ class ChargeController:
         self._fresh = False
         self._surplus = TimeWeightedAverage()
         self._last_sample: datetime | None = None
+        self._last_reading: datetime | None = None
+        self._reading_interval = 0.0
+        """Seconds between the last two readings of the surplus."""
+        self._window_end = 0.0
+        """When the averaging windows end (a timestamp; see :meth:`_horizon`)."""
         self._relay_on: bool | None = None
         """The relay's last known state (kept while it is unavailable)."""
         self._relay_known = False
@@ -377,7 +382,14 @@ class ChargeController:
             # fresh samples before a start.
             self._surplus.clear()
             self._last_sample = None
+            self._last_reading = None
             return None
+        if reading.updated != self._last_reading:
+            if self._last_reading is not None:
+                self._reading_interval = (
+                    reading.updated - self._last_reading
+                ).total_seconds()
+            self._last_reading = reading.updated
         if reading.updated > self._started_at:
             self._fresh = True
         if inputs.grid_power is not None:
@@ -397,8 +409,20 @@ class ChargeController:
             added_back = self.charger_power if self._relay_on else 0.0
             self._surplus.add(reading.updated.timestamp(), reading.value + added_back)
         window = self.settings.averaging_window
-        self._surplus.forget(now.timestamp() - max(window, TREND_SECONDS))
-        return self._surplus.mean(now.timestamp(), window)
+        self._surplus.forget(now.timestamp() - max(window, FULL_SUN_SECONDS))
+        self._window_end = self._horizon(reading, now)
+        return self._surplus.mean(self._window_end, window)
+
+    def _horizon(self, reading: Reading, now: datetime) -> float:
+        """Return when the averaging windows end (a timestamp).
+
+        A reading holds until the next one, which is due one reporting
+        interval after it: the windows end then, not now, so a decision
+        taken as a reading arrives already counts it (otherwise it would
+        weigh nothing until the next reading).
+        """
+        due = reading.updated.timestamp() + self._reading_interval
+        return max(now.timestamp(), due)
 
     def _record_price(self, price: Reading, now: datetime) -> None:
         """Remember prices of the last day (for cheap mode without forecast)."""
@@ -469,11 +493,7 @@ class ChargeController:
                 want, reason = False, Reason.NOT_CHEAP
         else:
             assert surplus is not None  # noqa: S101 - checked by the caller
-            window = settings.averaging_window
-            covered = self._surplus.covered(now.timestamp(), window) >= window
-            recent = self._surplus.mean(now.timestamp(), min(TREND_SECONDS, window))
-            assert recent is not None  # noqa: S101 - there is an average
-            want, reason = self._solar_wish(surplus, recent, covered=covered)
+            want, reason = self._solar_wish(surplus)
             if (
                 not want
                 and settings.mode is ChargingMode.SOLAR_MIN
@@ -482,26 +502,40 @@ class ChargeController:
                 want, reason = True, Reason.MINIMUM_ENERGY
         return self._hold(want=want, reason=reason, now=now, surplus=surplus, plan=plan)
 
-    def _solar_wish(
-        self, surplus: float, recent: float, *, covered: bool
-    ) -> tuple[bool, Reason]:
-        """Hysteresis on the averaged and the recent surplus (W, charger off).
+    def _solar_wish(self, surplus: float) -> tuple[bool, Reason]:
+        """Hysteresis on the averaged surplus (W, charger off), with a fading margin.
 
-        Charging starts when both the average and the last
-        :data:`TREND_SECONDS` reach the start surplus, or at once when the
-        recent surplus covers the charger's whole (learned) power and the
-        start surplus: the sun is back after a cloud. It stops when both
-        import more than the stop level, so a brief dip is ridden through.
-        A start needs a whole averaging window of data (``covered``).
+        Charging starts when the average reaches the start surplus and stops
+        when it would import more than the stop level. Each switch is held by
+        a margin of the charger's (learned) power that fades to nothing over
+        the averaging window: just after a start the surplus must fall a whole
+        charger's power lower to stop it, just after a stop rise as much
+        higher to start it again. A decision taken on a short spell of sun or
+        cloud is so given time, in proportion to how recent it is, without
+        a fixed dwell (the seed controller gets the same from adding the
+        charger back to its whole window; benchmarks/ev_backtest.py). While
+        the last :data:`FULL_SUN_SECONDS` cover the charger's whole power,
+        charging goes on. A start needs a whole averaging window of data.
         """
         settings = self.settings
         power = self.charger_power
+        window = settings.averaging_window
+        horizon = self._window_end
+        since = (
+            window
+            if self.last_switch is None
+            else horizon - self.last_switch.timestamp()
+        )
+        margin = power * max(0.0, 1.0 - since / window)
         if self._relay_on:
-            if power - max(surplus, recent) <= settings.stop_import:
+            recent = self._surplus.mean(horizon, min(FULL_SUN_SECONDS, window))
+            if (recent is not None and recent >= power) or (
+                power - (surplus + margin) <= settings.stop_import
+            ):
                 return True, Reason.SURPLUS
             return False, Reason.NO_SURPLUS
-        start = settings.start_surplus
-        if covered and (min(surplus, recent) >= start or recent >= max(power, start)):
+        covered = self._surplus.covered(horizon, window) >= window
+        if covered and surplus - margin >= settings.start_surplus:
             return True, Reason.SURPLUS
         return False, Reason.NO_SURPLUS
 
@@ -570,12 +604,10 @@ class ChargeController:
         if self._relay_on:
             return quarter.projected_kw(importing) > limit
         importing += self.charger_power / 1000
-        # A start runs for the minimum on time: into the next quarters too,
-        # which it would fill at this power from their first second.
-        runs_into_next = t + self.settings.min_on_time > start + QUARTER
-        return quarter.projected_kw(importing) > limit or (
-            runs_into_next and importing > limit
-        )
+        # A start runs into the next quarter (unless stopped), which it would
+        # fill at this power from its first second: a start the guard would
+        # have to stop there is never made.
+        return quarter.projected_kw(importing) > limit or importing > limit
 
     # Energy targets and plans.
 

@@ -70,7 +70,7 @@ def default_settings(entry: EnergyMonitorConfigEntry) -> ChargerSettings:
     power = float(entry.data.get(CONF_CHARGER_POWER, DEFAULT_CHARGER_POWER))
     return ChargerSettings(
         charger_power=power,
-        start_surplus=round(power * 0.55 / 50) * 50,
+        start_surplus=round(power * 0.5 / 50) * 50,
         stop_import=round(power * 0.65 / 50) * 50,
         stale_after=float(entry.options.get(CONF_STALE_AFTER, DEFAULT_STALE_AFTER)),
         peak_limit=entry.options.get(CONF_PEAK_LIMIT) or None,
