@@ -30,7 +30,11 @@ ours must put at least the seed's solar kWh into the car, with no more grid
 kWh and no more switches. (The data-stop scenario is a fault: the seed keeps
 charging blind, ours stops; it is shown, not judged.)
 
-Run: ``.venv/bin/python benchmarks/ev_backtest.py``
+With ``--more-days`` it also replays 37 more days (:func:`more_traces`, not
+judged) and prints how often the verdict holds there, and the totals: a check
+that what wins the five judged days is not fitted to them.
+
+Run: ``.venv/bin/python benchmarks/ev_backtest.py [--more-days]``
 """
 
 from collections import deque
@@ -52,6 +56,7 @@ from custom_components.energy_monitor.lib.ev.controller import (
     ChargerSettings,
     ControllerInputs,
     Reading,
+    Reason,
 )
 
 DATASETS = (
@@ -238,6 +243,8 @@ class Result:
     solar: float = 0.0
     switches: int = 0
     stale_on_minutes: float = 0.0
+    switch_limited: bool = False
+    """Whether the daily switch limit kept a start from being made."""
 
     @property
     def grid(self) -> float:
@@ -322,6 +329,8 @@ def run(
                 ControllerInputs(now=moment, relay_on=relay, grid_power=last_reading)
             )
             wanted = relay if decision.relay_on is None else decision.relay_on
+            if decision.reason is Reason.SWITCH_LIMIT:
+                result.switch_limited = True
         else:
             wanted = seed.decide(moment.timestamp(), None if stopped else -grid)
         if wanted != relay:
@@ -388,7 +397,7 @@ def traces() -> list[Trace]:
 
 
 def more_traces() -> list[Trace]:
-    """Return days the defaults were not chosen on (``--more-days``).
+    """Return 37 more days to replay, not judged (``--more-days``).
 
     The other thirteen October 2017 days of the same household, each with its
     own clouds (and every third one also clear), and two measured 2016 days a
@@ -442,33 +451,37 @@ def holds(ours: Result, seed: Result) -> bool:
 def summarize_more_days(settings: ChargerSettings) -> None:
     """Replay :func:`more_traces` and print one line per day and the totals."""
     more = more_traces()
-    print(f"\n{len(more)} more days (not judged; the defaults were not chosen on them)")
-    print(
-        f"{'day':<18} {'solar kWh ours/seed':>20} {'grid kWh ours/seed':>20} {'switches':>9}"
-    )
-    held = limited = 0
-    totals = [0.0, 0.0, 0.0, 0.0, 0, 0]
+    print(f"\n{len(more)} more days, not judged")
+    print(f"{'day':<18} {'solar kWh':>15} {'grid kWh':>15} {'switches':>9}")
+    print(f"{'':<18} {'ours / seed':>15} {'ours / seed':>15} {'ours/seed':>9}")
+    held = 0
+    limited = []
+    ours_total, seed_total = Result(), Result()
     for trace in more:
         ours = run(trace.load, trace.day, trace.pv, settings=settings)
         seed = run(trace.load, trace.day, trace.pv)
         held += holds(ours, seed)
-        limited += ours.switches >= settings.max_switches
-        for index, value in enumerate(
-            (ours.solar, seed.solar, ours.grid, seed.grid, ours.switches, seed.switches)
-        ):
-            totals[index] += value
-        print(
-            f"{trace.name:<18} {ours.solar:>9.2f} / {seed.solar:<8.2f} "
-            f"{ours.grid:>9.2f} / {seed.grid:<8.2f} {ours.switches:>4} / {seed.switches:<3}"
-            f"{'' if holds(ours, seed) else '  seed better'}"
-        )
+        if ours.switch_limited:
+            limited.append(trace.name)
+        for total, result in ((ours_total, ours), (seed_total, seed)):
+            total.energy += result.energy
+            total.solar += result.solar
+            total.switches += result.switches
+        print(_pair_row(trace.name, ours, seed) + ("" if holds(ours, seed) else "  x"))
+    print(_pair_row("total", ours_total, seed_total))
     print(
-        f"{'total':<18} {totals[0]:>9.2f} / {totals[1]:<8.2f} "
-        f"{totals[2]:>9.2f} / {totals[3]:<8.2f} {totals[4]:>4} / {totals[5]:<3}"
+        f"ours >= seed on solar, <= on grid and switches on {held} of {len(more)}"
+        f" days (x: not); the daily switch limit kept ours from a start on"
+        f" {len(limited)}{': ' + ', '.join(limited) if limited else ''}"
     )
-    print(
-        f"ours >= seed on all three on {held} of {len(more)} days; on {limited} "
-        f"the daily limit of {settings.max_switches} switches stopped ours"
+
+
+def _pair_row(name: str, ours: Result, seed: Result) -> str:
+    """Return one line of ours / seed solar kWh, grid kWh and switches."""
+    return (
+        f"{name:<18} {ours.solar:>7.2f} / {seed.solar:<6.2f}"
+        f"{ours.grid:>7.2f} / {seed.grid:<6.2f}"
+        f"{ours.switches:>4} / {seed.switches:<3}"
     )
 
 

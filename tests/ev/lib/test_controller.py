@@ -672,7 +672,7 @@ def test_default_settings() -> None:
     assert settings.mode is ChargingMode.CHEAP
     assert (settings.start_surplus, settings.stop_import) == (700.0, 900.0)
     assert (settings.averaging_window, settings.min_on_time) == (600.0, 300.0)
-    assert (settings.min_off_time, settings.max_switches) == (300.0, 12)
+    assert (settings.min_off_time, settings.max_switches) == (300.0, 16)
 
 
 def default_like(**overrides: object) -> ChargerSettings:

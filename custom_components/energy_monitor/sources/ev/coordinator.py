@@ -62,10 +62,10 @@ class EvStatus:
 def default_settings(entry: EnergyMonitorConfigEntry) -> ChargerSettings:
     """Return a charger's settings from its entry, the rest scaled to its power.
 
-    Start at 55 % of the charger's power in surplus, stop when 65 % of it comes
-    from the grid (on the 10-minute average and the last 2 minutes): in the
-    backtest (benchmarks/ev_backtest.py) this puts at least the seed
-    controller's sun into the car with no more switches.
+    Start at 50 % of the charger's power in averaged surplus, stop when 65 %
+    of it would come from the grid: in the backtest (benchmarks/ev_backtest.py)
+    this puts as much sun into the car as the seed controller, with no more
+    grid energy and no more switches.
     """
     power = float(entry.data.get(CONF_CHARGER_POWER, DEFAULT_CHARGER_POWER))
     return ChargerSettings(
