@@ -360,3 +360,27 @@ async def test_solar_thresholds_scale_with_the_chargers_power(
     assert state_for(hass, "stop_import").state == "1950.0"
     assert state_for(hass, "min_on_time").state == "5.0"
     assert state_for(hass, "min_off_time").state == "5.0"
+
+
+async def test_settings_left_at_the_old_defaults_take_the_new_ones(
+    hass: HomeAssistant, house: House, hass_storage: dict[str, dict[str, object]]
+) -> None:
+    """After the update, untouched old defaults move on; the user's own stay."""
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    stored = hass_storage[entry_store_key(entry)]["data"]
+    assert isinstance(stored, dict)
+    stored.pop("settings_version")
+    stored["settings"].update(
+        start_surplus=750.0, min_on_time=900.0, max_switches=12, min_off_time=600.0
+    )
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert state_for(hass, "start_surplus").state == "700.0"
+    assert state_for(hass, "min_on_time").state == "5.0"
+    assert state_for(hass, "max_switches").state == "16"
+    assert state_for(hass, "min_off_time").state == "10.0"  # the user's choice
+    await set_number(hass, "max_switches", 12)
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert state_for(hass, "max_switches").state == "12"  # chosen after the update

@@ -49,6 +49,18 @@ from .repairs import async_clear_relay_unavailable, async_raise_relay_unavailabl
 
 STORAGE_VERSION = 1
 SAVE_INTERVAL = 30.0
+SETTINGS_VERSION = 2
+"""The defaults the stored settings were made with.
+
+1: start at 55 % of the charger's power, 15 minutes on, 12 switches a day;
+2: start at 50 %, 5 minutes on, 16 switches (benchmarks/ev_backtest.py).
+"""
+START_SHARE = 0.5
+"""Share of the charger's power that starts solar charging (averaged surplus)."""
+STOP_SHARE = 0.65
+"""Share of the charger's power whose import stops solar charging."""
+_VERSION_1_DEFAULTS = {"min_on_time": 900.0, "max_switches": 12}
+_VERSION_1_START_SHARE = 0.55
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,14 +79,45 @@ def default_settings(entry: EnergyMonitorConfigEntry) -> ChargerSettings:
     this puts as much sun into the car as the seed controller, with no more
     grid energy and no more switches.
     """
-    power = float(entry.data.get(CONF_CHARGER_POWER, DEFAULT_CHARGER_POWER))
+    power = _charger_power(entry)
     return ChargerSettings(
         charger_power=power,
-        start_surplus=round(power * 0.5 / 50) * 50,
-        stop_import=round(power * 0.65 / 50) * 50,
+        start_surplus=_share_of(power, START_SHARE),
+        stop_import=_share_of(power, STOP_SHARE),
         stale_after=float(entry.options.get(CONF_STALE_AFTER, DEFAULT_STALE_AFTER)),
         peak_limit=entry.options.get(CONF_PEAK_LIMIT) or None,
     )
+
+
+def upgrade_settings(
+    entry: EnergyMonitorConfigEntry, stored: dict[str, Any], version: int
+) -> dict[str, Any]:
+    """Return stored settings with those left at an older default moved to today's.
+
+    A setting the user changed keeps its value; one that still holds the
+    default of :data:`SETTINGS_VERSION` ``version`` takes today's default.
+    """
+    if version >= SETTINGS_VERSION:
+        return stored
+    today = asdict(default_settings(entry))
+    old = {
+        **_VERSION_1_DEFAULTS,
+        "start_surplus": _share_of(_charger_power(entry), _VERSION_1_START_SHARE),
+    }
+    return {
+        name: today[name] if name in old and value == old[name] else value
+        for name, value in stored.items()
+    }
+
+
+def _charger_power(entry: EnergyMonitorConfigEntry) -> float:
+    """Return the charger power (W) configured in the entry."""
+    return float(entry.data.get(CONF_CHARGER_POWER, DEFAULT_CHARGER_POWER))
+
+
+def _share_of(power: float, share: float) -> float:
+    """Return ``share`` of ``power``, rounded to 50 W."""
+    return round(power * share / 50) * 50
 
 
 class EvChargerCoordinator(DataUpdateCoordinator[EvStatus]):
@@ -108,7 +151,9 @@ class EvChargerCoordinator(DataUpdateCoordinator[EvStatus]):
         entry = self.config_entry
         stored = await self._store.async_load() or {}
         settings = self.controller.settings
-        for name, value in stored.get("settings", {}).items():
+        for name, value in upgrade_settings(
+            entry, stored.get("settings", {}), stored.get("settings_version", 1)
+        ).items():
             if name == "mode":
                 settings.mode = ChargingMode(value)
             elif name == "ready_by":
@@ -142,6 +187,7 @@ class EvChargerCoordinator(DataUpdateCoordinator[EvStatus]):
             settings.pop(fixed)
         return {
             "settings": settings,
+            "settings_version": SETTINGS_VERSION,
             "enabled": self.enabled,
             "controller": self.controller.snapshot(),
         }
