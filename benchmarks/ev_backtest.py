@@ -441,11 +441,7 @@ def more_traces() -> list[Trace]:
 
 def holds(ours: Result, seed: Result) -> bool:
     """Tell whether ours >= seed on solar kWh, <= on grid kWh and switches."""
-    return (
-        ours.solar >= seed.solar - 0.005
-        and ours.grid <= seed.grid + 0.005
-        and ours.switches <= seed.switches
-    )
+    return not shortfalls(ours, seed)
 
 
 def summarize_more_days(settings: ChargerSettings) -> None:
@@ -485,9 +481,12 @@ def _pair_row(name: str, ours: Result, seed: Result) -> str:
     )
 
 
-def verdict(ours: Result, seed: Result) -> str:
-    """Return the one-line verdict: ours >= seed on solar, <= on grid and switches."""
-    lost = [
+def shortfalls(ours: Result, seed: Result) -> list[str]:
+    """Return what ours does worse than the seed (solar, grid kWh, switches).
+
+    Energy within 5 Wh counts as equal (the table rounds to 10 Wh).
+    """
+    return [
         name
         for name, kept in (
             ("solar kWh", ours.solar >= seed.solar - 0.005),
@@ -496,9 +495,18 @@ def verdict(ours: Result, seed: Result) -> str:
         )
         if not kept
     ]
-    if not lost:
-        return "ours wins: >= seed solar kWh, <= grid kWh, <= switches"
-    return "seed better on " + ", ".join(lost)
+
+
+def verdict(ours: Result, seed: Result) -> str:
+    """Return the one-line verdict: ours >= seed on solar, <= on grid and switches."""
+    switches = ours.switches - seed.switches
+    differences = (
+        f"ours - seed: solar {ours.solar - seed.solar:+.3f} kWh,"
+        f" grid {ours.grid - seed.grid:+.3f} kWh, switches {switches:+d}"
+    )
+    if lost := shortfalls(ours, seed):
+        return f"seed better on {', '.join(lost)}; {differences}"
+    return f"holds (>= seed solar, <= grid, <= switches); {differences}"
 
 
 def main() -> None:
