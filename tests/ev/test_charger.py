@@ -384,3 +384,40 @@ async def test_settings_left_at_the_old_defaults_take_the_new_ones(
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
     assert state_for(hass, "max_switches").state == "12"  # chosen after the update
+
+
+async def test_stored_settings_that_cannot_be_settings_are_ignored(
+    hass: HomeAssistant,
+    house: House,
+    hass_storage: dict[str, dict[str, object]],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A damaged file loads: each bad value keeps its default and is logged once."""
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    await set_number(hass, "min_off_time", 10)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    stored = hass_storage[entry_store_key(entry)]["data"]
+    assert isinstance(stored, dict)
+    stored["settings_version"] = "two"
+    stored["settings"].update(
+        mode="warp",
+        ready_by=700,
+        start_surplus="lots",
+        min_on_time=float("nan"),
+        max_switches=-3,
+        averaging_window=True,
+        charger_power=9999.0,
+    )
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert state_for(hass, "charging_mode").state == "solar"
+    assert state_for(hass, "ready_by").state == "07:00:00"
+    assert state_for(hass, "start_surplus").state == "700.0"
+    assert state_for(hass, "min_on_time").state == "5.0"
+    assert state_for(hass, "max_switches").state == "16"
+    assert state_for(hass, "averaging_window").state == "600.0"
+    assert state_for(hass, "charger_power").state == "1400.0"
+    assert state_for(hass, "min_off_time").state == "10.0"  # a good value stays
+    for name in ("mode", "ready_by", "start_surplus", "min_on_time", "max_switches"):
+        assert f"stored setting {name} " in caplog.text

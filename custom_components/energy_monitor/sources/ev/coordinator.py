@@ -10,6 +10,7 @@ after a start the relay is not touched until the inputs are fresh.
 
 from dataclasses import asdict, dataclass
 from datetime import datetime, time, timedelta
+import math
 from typing import Any, override
 
 from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_OFF, SERVICE_TURN_ON
@@ -60,6 +61,8 @@ START_SHARE = 0.5
 STOP_SHARE = 0.65
 """Share of the charger's power whose import stops solar charging."""
 _VERSION_1_DEFAULTS = {"min_on_time": 900.0, "max_switches": 12}
+_FROM_ENTRY = ("charger_power", "stale_after", "peak_limit")
+"""Settings the entry fixes: never stored, never restored."""
 _VERSION_1_START_SHARE = 0.55
 
 
@@ -90,14 +93,15 @@ def default_settings(entry: EnergyMonitorConfigEntry) -> ChargerSettings:
 
 
 def upgrade_settings(
-    entry: EnergyMonitorConfigEntry, stored: dict[str, Any], version: int
+    entry: EnergyMonitorConfigEntry, stored: dict[str, Any], version: object
 ) -> dict[str, Any]:
     """Return stored settings with those left at an older default moved to today's.
 
     A setting the user changed keeps its value; one that still holds the
-    default of :data:`SETTINGS_VERSION` ``version`` takes today's default.
+    default of :data:`SETTINGS_VERSION` ``version`` (1 unless a valid
+    version is stored) takes today's default.
     """
-    if version >= SETTINGS_VERSION:
+    if isinstance(version, int) and version >= SETTINGS_VERSION:
         return stored
     today = asdict(default_settings(entry))
     old = {
@@ -108,6 +112,47 @@ def upgrade_settings(
         name: today[name] if name in old and value == old[name] else value
         for name, value in stored.items()
     }
+
+
+def restore_settings(
+    settings: ChargerSettings, stored: dict[str, Any], title: str
+) -> None:
+    """Apply stored settings; one that cannot be a setting is ignored with a warning.
+
+    The settings fixed by the entry (charger power, stale limit, peak limit)
+    are never taken from storage.
+    """
+    defaults = asdict(settings)
+    for name, value in stored.items():
+        if name not in defaults or name in _FROM_ENTRY:
+            continue
+        try:
+            setattr(settings, name, _setting_value(defaults[name], value))
+        except TypeError, ValueError:
+            LOGGER.warning(
+                "%s: stored setting %s (%r) is not valid and is ignored",
+                title,
+                name,
+                value,
+            )
+
+
+def _setting_value(default: object, value: object) -> object:
+    """Return ``value`` as a setting of ``default``'s kind; raise ValueError if not."""
+    if isinstance(default, ChargingMode | time):
+        if not isinstance(value, str):
+            raise TypeError(value)
+        if isinstance(default, time):
+            return time.fromisoformat(value)
+        return ChargingMode(value)
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value < 0
+    ):
+        raise ValueError(value)
+    return int(value) if isinstance(default, int) else float(value)
 
 
 def _charger_power(entry: EnergyMonitorConfigEntry) -> float:
@@ -150,16 +195,16 @@ class EvChargerCoordinator(DataUpdateCoordinator[EvStatus]):
         """Restore the stored settings and statistics, then start listening."""
         entry = self.config_entry
         stored = await self._store.async_load() or {}
-        settings = self.controller.settings
-        for name, value in upgrade_settings(
-            entry, stored.get("settings", {}), stored.get("settings_version", 1)
-        ).items():
-            if name == "mode":
-                settings.mode = ChargingMode(value)
-            elif name == "ready_by":
-                settings.ready_by = time.fromisoformat(value)
-            elif hasattr(settings, name):
-                setattr(settings, name, value)
+        stored_settings = stored.get("settings")
+        restore_settings(
+            self.controller.settings,
+            upgrade_settings(
+                entry,
+                stored_settings if isinstance(stored_settings, dict) else {},
+                stored.get("settings_version"),
+            ),
+            entry.title,
+        )
         self.enabled = stored.get("enabled", True)
         self.controller.restore(stored.get("controller", {}))
         watched = [entry.data[CONF_RELAY]] + [
@@ -183,7 +228,7 @@ class EvChargerCoordinator(DataUpdateCoordinator[EvStatus]):
         """Return what must survive a restart."""
         settings = asdict(self.controller.settings)
         settings["ready_by"] = self.controller.settings.ready_by.isoformat()
-        for fixed in ("charger_power", "stale_after", "peak_limit"):
+        for fixed in _FROM_ENTRY:
             settings.pop(fixed)
         return {
             "settings": settings,
