@@ -392,7 +392,7 @@ async def test_stored_settings_that_cannot_be_settings_are_ignored(
     hass_storage: dict[str, dict[str, object]],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A damaged file loads: each bad value keeps its default and is logged once."""
+    """A damaged file loads: each bad value keeps its default and is logged."""
     entry = hass.config_entries.async_entries(DOMAIN)[0]
     await set_number(hass, "min_off_time", 10)
     assert await hass.config_entries.async_unload(entry.entry_id)
@@ -405,7 +405,9 @@ async def test_stored_settings_that_cannot_be_settings_are_ignored(
         start_surplus="lots",
         min_on_time=float("nan"),
         max_switches=-3,
-        averaging_window=True,
+        averaging_window=0,
+        stop_import=10**400,
+        min_energy=True,
         charger_power=9999.0,
     )
     assert await hass.config_entries.async_setup(entry.entry_id)
@@ -417,7 +419,38 @@ async def test_stored_settings_that_cannot_be_settings_are_ignored(
     assert state_for(hass, "min_on_time").state == "5.0"
     assert state_for(hass, "max_switches").state == "16"
     assert state_for(hass, "averaging_window").state == "600.0"
+    assert state_for(hass, "stop_import").state == "900.0"
+    assert state_for(hass, "min_energy").state == "10.0"
     assert state_for(hass, "charger_power").state == "1400.0"
     assert state_for(hass, "min_off_time").state == "10.0"  # a good value stays
-    for name in ("mode", "ready_by", "start_surplus", "min_on_time", "max_switches"):
+    for name in (
+        "mode",
+        "ready_by",
+        "start_surplus",
+        "min_on_time",
+        "max_switches",
+        "averaging_window",
+        "stop_import",
+        "min_energy",
+    ):
         assert f"stored setting {name} " in caplog.text
+    await house.run(700)  # the controller runs on the defaults
+    assert house.relay_on()
+
+
+async def test_old_defaults_of_a_bigger_charger_take_the_new_ones(
+    hass: HomeAssistant, hass_storage: dict[str, dict[str, object]]
+) -> None:
+    """A 3 kW charger's old 1650 W start (55 %) becomes 1500 W (50 %)."""
+    await set_up_relay(hass)
+    set_grid(hass, 0)
+    entry = await set_up_charger(hass, charger_power=3000)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    stored = hass_storage[entry_store_key(entry)]["data"]
+    assert isinstance(stored, dict)
+    stored.pop("settings_version")
+    stored["settings"].update(start_surplus=1650, stop_import=1800.0)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert state_for(hass, "start_surplus").state == "1500.0"
+    assert state_for(hass, "stop_import").state == "1800.0"  # the user's choice

@@ -256,6 +256,19 @@ def test_peak_guard_blocks_and_stops_charging() -> None:
     assert house.log[-1].reason is Reason.PEAK_GUARD
 
 
+def test_peak_guard_lets_export_feed_a_big_charger() -> None:
+    """4 kW of export and a 3 kW charger: no import, so the guard lets it start."""
+    settings = quick(charger_power=3000, start_surplus=1500, stop_import=1950)
+    house = House(settings, household=lambda _: -4000.0, charger=3000.0)
+    house.extra = {
+        "demand_quarter": Reading(0.0, START + timedelta(hours=1)),
+        "month_peak": Reading(0.0, START + timedelta(hours=1)),
+    }
+    house.run(3)
+    assert house.relay
+    assert house.log[-1].reason is Reason.SURPLUS
+
+
 def test_cheap_mode_charges_in_the_cheapest_slots() -> None:
     """Cheap mode follows a plan of the cheapest hours before ready-by."""
     night = datetime(2026, 6, 15, 22, 0, tzinfo=ZONE)
@@ -753,3 +766,17 @@ def test_a_reading_counts_as_it_arrives() -> None:
     decision = house.step()
     # Eleven readings of 2 kW and this one, each for its 10 s.
     assert decision.surplus == pytest.approx((11 * 2000 + 800) / 12)
+
+
+def test_a_reading_after_a_long_gap_counts_ahead_for_at_most_ten_seconds() -> None:
+    """A sensor that reports on change: its new value is not projected a minute on."""
+    sky = {"surplus": 500.0}
+    house = House(
+        quick(averaging_window=120, start_surplus=5000),
+        household=lambda _: -sky["surplus"],
+    )
+    house.run(2, seconds=60)
+    sky["surplus"] = 3500.0
+    decision = house.step(60)
+    # 110 s of 500 W and the new reading for 10 s, not 60.
+    assert decision.surplus == pytest.approx((110 * 500 + 10 * 3500) / 120)

@@ -38,6 +38,12 @@ from .planner import PriceSlot, plan_cheapest, slot_at
 
 SETTLE_SECONDS = 15.0
 """After a relay switch, the meter needs this long to show the new load."""
+READING_LEAD_LIMIT = 10.0
+"""Seconds a new reading is counted ahead of now, at most (see ``_horizon``).
+
+Meters report every 1-10 s; a sensor that reports only on change gets no
+more than this, however long its previous value held.
+"""
 FULL_SUN_SECONDS = 60.0
 """Solar charging goes on while the last minute's surplus covers the charger.
 
@@ -383,6 +389,7 @@ class ChargeController:
             self._surplus.clear()
             self._last_sample = None
             self._last_reading = None
+            self._reading_interval = 0.0
             return None
         if reading.updated != self._last_reading:
             if self._last_reading is not None:
@@ -417,12 +424,12 @@ class ChargeController:
         """Return when the averaging windows end (a timestamp).
 
         A reading holds until the next one, which is due one reporting
-        interval after it: the windows end then, not now, so a decision
-        taken as a reading arrives already counts it (otherwise it would
-        weigh nothing until the next reading).
+        interval after it (at most :data:`READING_LEAD_LIMIT`): the windows
+        end then, not now, so a decision taken as a reading arrives already
+        counts it (otherwise it would weigh nothing until the next reading).
         """
-        due = reading.updated.timestamp() + self._reading_interval
-        return max(now.timestamp(), due)
+        lead = min(self._reading_interval, READING_LEAD_LIMIT)
+        return max(now.timestamp(), reading.updated.timestamp() + lead)
 
     def _record_price(self, price: Reading, now: datetime) -> None:
         """Remember prices of the last day (for cheap mode without forecast)."""
@@ -516,6 +523,8 @@ class ChargeController:
         charger back to its whole window; benchmarks/ev_backtest.py). While
         the last :data:`FULL_SUN_SECONDS` cover the charger's whole power,
         charging goes on. A start needs a whole averaging window of data.
+        The margin holds every switch, also one made by a boost, another mode
+        or by hand: solar charging takes over from it as from its own.
         """
         settings = self.settings
         power = self.charger_power
@@ -526,7 +535,8 @@ class ChargeController:
             if self.last_switch is None
             else horizon - self.last_switch.timestamp()
         )
-        margin = power * max(0.0, 1.0 - since / window)
+        fading = min(max(1.0 - since / window, 0.0), 1.0) if window > 0 else 0.0
+        margin = power * fading
         if self._relay_on:
             recent = self._surplus.mean(horizon, min(FULL_SUN_SECONDS, window))
             if (recent is not None and recent >= power) or (
@@ -598,15 +608,16 @@ class ChargeController:
         quarter = QuarterStatus(
             start, inputs.demand_quarter.value * (t - start) / HOUR, t
         )
-        importing = 0.0
+        grid = 0.0
         if self._is_fresh(inputs.grid_power, now):
-            importing = max(inputs.grid_power.value, 0.0) / 1000
+            grid = inputs.grid_power.value
         if self._relay_on:
-            return quarter.projected_kw(importing) > limit
-        importing += self.charger_power / 1000
-        # A start runs into the next quarter (unless stopped), which it would
-        # fill at this power from its first second: a start the guard would
-        # have to stop there is never made.
+            return quarter.projected_kw(max(grid, 0.0) / 1000) > limit
+        # The import once charging (export first feeds the charger). A start
+        # runs into the next quarter (unless stopped), which it would fill at
+        # this power from its first second: a start the guard would have to
+        # stop there is never made.
+        importing = max(grid + self.charger_power, 0.0) / 1000
         return quarter.projected_kw(importing) > limit or importing > limit
 
     # Energy targets and plans.

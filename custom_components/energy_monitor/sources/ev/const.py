@@ -31,3 +31,15 @@ TICK_SECONDS: Final = 10
 """How often the controller re-decides without input changes (timers, staleness)."""
 COMMAND_RETRY_SECONDS: Final = 60
 """A relay that did not follow a command is commanded again after this long."""
+SETTING_LIMITS: Final[dict[str, tuple[float, float]]] = {
+    "start_surplus": (0, 25000),
+    "stop_import": (0, 25000),
+    "averaging_window": (10, 1800),
+    "min_on_time": (0, 4 * 3600),
+    "min_off_time": (0, 4 * 3600),
+    "min_energy": (0, 150),
+    "max_switches": (0, 200),
+}
+"""The lowest and highest value of each number setting in the controller's units
+(W, s, kWh, switches): what the number entities offer, and what a stored value
+must be within to be restored."""

@@ -10,7 +10,6 @@ after a start the relay is not touched until the inputs are fresh.
 
 from dataclasses import asdict, dataclass
 from datetime import datetime, time, timedelta
-import math
 from typing import Any, override
 
 from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_OFF, SERVICE_TURN_ON
@@ -43,6 +42,7 @@ from .const import (
     DEFAULT_CHARGER_POWER,
     DEFAULT_STALE_AFTER,
     INPUT_ENTITIES,
+    SETTING_LIMITS,
     TICK_SECONDS,
 )
 from .inputs import InputReader
@@ -127,7 +127,7 @@ def restore_settings(
         if name not in defaults or name in _FROM_ENTRY:
             continue
         try:
-            setattr(settings, name, _setting_value(defaults[name], value))
+            setattr(settings, name, _setting_value(name, defaults[name], value))
         except TypeError, ValueError:
             LOGGER.warning(
                 "%s: stored setting %s (%r) is not valid and is ignored",
@@ -137,22 +137,26 @@ def restore_settings(
             )
 
 
-def _setting_value(default: object, value: object) -> object:
-    """Return ``value`` as a setting of ``default``'s kind; raise ValueError if not."""
+def _setting_value(name: str, default: object, value: object) -> object:
+    """Return ``value`` as setting ``name`` (of ``default``'s kind), else raise."""
     if isinstance(default, ChargingMode | time):
         if not isinstance(value, str):
             raise TypeError(value)
         if isinstance(default, time):
             return time.fromisoformat(value)
         return ChargingMode(value)
+    lowest, highest = SETTING_LIMITS[name]
     if (
         isinstance(value, bool)
         or not isinstance(value, int | float)
-        or not math.isfinite(value)
-        or value < 0
+        or not lowest <= value <= highest
     ):
         raise ValueError(value)
-    return int(value) if isinstance(default, int) else float(value)
+    if isinstance(default, int):
+        if value != int(value):
+            raise ValueError(value)
+        return int(value)
+    return float(value)
 
 
 def _charger_power(entry: EnergyMonitorConfigEntry) -> float:
@@ -162,7 +166,7 @@ def _charger_power(entry: EnergyMonitorConfigEntry) -> float:
 
 def _share_of(power: float, share: float) -> float:
     """Return ``share`` of ``power``, rounded to 50 W."""
-    return round(power * share / 50) * 50
+    return float(round(power * share / 50) * 50)
 
 
 class EvChargerCoordinator(DataUpdateCoordinator[EvStatus]):

@@ -15,6 +15,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ...lib.ev.controller import ChargerSettings
 from ...lib.vocabulary import Key
+from .const import SETTING_LIMITS
 from .coordinator import EvChargerCoordinator
 from .entity import EvChargerEntity
 
@@ -31,14 +32,15 @@ class SettingNumberDescription(NumberEntityDescription):
 
 def _minutes(description_key: Key, setting: str) -> SettingNumberDescription:
     """Describe a timer shown in minutes and stored in seconds."""
+    lowest, highest = SETTING_LIMITS[setting]
     return SettingNumberDescription(
         key=description_key,
         translation_key=description_key,
         setting=setting,
         device_class=NumberDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.MINUTES,
-        native_min_value=0,
-        native_max_value=240,
+        native_min_value=lowest // 60,
+        native_max_value=highest // 60,
         native_step=1,
         to_setting=lambda minutes: minutes * 60,
         from_setting=lambda seconds: seconds / 60,
@@ -47,14 +49,15 @@ def _minutes(description_key: Key, setting: str) -> SettingNumberDescription:
 
 def _watts(description_key: Key, setting: str) -> SettingNumberDescription:
     """Describe a power threshold."""
+    lowest, highest = SETTING_LIMITS[setting]
     return SettingNumberDescription(
         key=description_key,
         translation_key=description_key,
         setting=setting,
         device_class=NumberDeviceClass.POWER,
         native_unit_of_measurement=UnitOfPower.WATT,
-        native_min_value=0,
-        native_max_value=25000,
+        native_min_value=lowest,
+        native_max_value=highest,
         native_step=50,
     )
 
@@ -68,8 +71,8 @@ SETTINGS: tuple[SettingNumberDescription, ...] = (
         setting="averaging_window",
         device_class=NumberDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.SECONDS,
-        native_min_value=10,
-        native_max_value=1800,
+        native_min_value=SETTING_LIMITS["averaging_window"][0],
+        native_max_value=SETTING_LIMITS["averaging_window"][1],
         native_step=10,
     ),
     _minutes(Key.MIN_ON_TIME, "min_on_time"),
@@ -80,16 +83,16 @@ SETTINGS: tuple[SettingNumberDescription, ...] = (
         setting="min_energy",
         device_class=NumberDeviceClass.ENERGY,
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
-        native_min_value=0,
-        native_max_value=150,
+        native_min_value=SETTING_LIMITS["min_energy"][0],
+        native_max_value=SETTING_LIMITS["min_energy"][1],
         native_step=0.5,
     ),
     SettingNumberDescription(
         key=Key.MAX_SWITCHES,
         translation_key=Key.MAX_SWITCHES,
         setting="max_switches",
-        native_min_value=0,
-        native_max_value=200,
+        native_min_value=SETTING_LIMITS["max_switches"][0],
+        native_max_value=SETTING_LIMITS["max_switches"][1],
         native_step=1,
         to_setting=int,
         from_setting=int,
