@@ -1,6 +1,8 @@
 """EV charging end to end: a real input_boolean relay driven through HA."""
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
@@ -454,3 +456,54 @@ async def test_old_defaults_of_a_bigger_charger_take_the_new_ones(
     await hass.async_block_till_done()
     assert state_for(hass, "start_surplus").state == "1500.0"
     assert state_for(hass, "stop_import").state == "1800.0"  # the user's choice
+
+
+DAMAGES: list[tuple[Callable[[dict[str, Any]], None], bool]] = [
+    (lambda stored: stored["controller"].update(energy="lots"), True),
+    (lambda stored: stored["controller"].update(last_switch=7), True),
+    (lambda stored: stored.update(controller=["not", "a", "section"]), False),
+    (lambda stored: stored.update(enabled="perhaps"), False),
+]
+"""A damage to the stored document, and whether it is worth a warning."""
+
+
+@pytest.mark.parametrize("case", DAMAGES)
+async def test_damaged_statistics_start_afresh(
+    hass: HomeAssistant,
+    house: House,
+    hass_storage: dict[str, dict[str, object]],
+    caplog: pytest.LogCaptureFixture,
+    case: tuple[Callable[[dict[str, Any]], None], bool],
+) -> None:
+    """Unreadable statistics are logged and start from zero; charging goes on."""
+    damage, warned = case
+    await house.run(700)
+    assert house.relay_on()
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    stored = hass_storage[entry_store_key(entry)]["data"]
+    assert isinstance(stored, dict)
+    damage(stored)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert state_for(hass, "smart_charging").state == "on"
+    assert ("charging statistics are not readable" in caplog.text) is warned
+    await house.run(30)
+    assert house.relay_on()
+
+
+async def test_a_stored_state_that_is_not_a_document_is_ignored(
+    hass: HomeAssistant,
+    house: House,
+    hass_storage: dict[str, dict[str, object]],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A file holding a list instead of a document: the defaults, and a warning."""
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    await set_number(hass, "min_off_time", 10)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    hass_storage[entry_store_key(entry)]["data"] = ["not", "a", "document"]
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert state_for(hass, "min_off_time").state == "5.0"
+    assert "the stored state is not readable" in caplog.text

@@ -397,6 +397,33 @@ def test_energy_solar_share_and_new_day() -> None:
     assert tomorrow.energy_today == 0.0
 
 
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("energy", float("nan")),
+        ("energy", "lots"),
+        ("solar_energy", -1.0),
+        ("switches", 2.5),
+        ("switches", True),
+        ("last_switch", "2026-06-15T11:00:00"),
+        ("last_switch", 1718449200),
+        ("session_end", "yesterday"),
+        ("charger_power", float("inf")),
+    ],
+)
+def test_restore_rejects_what_cannot_be_a_statistic(key: str, value: object) -> None:
+    """A damaged snapshot raises, and nothing of it is restored."""
+    house = House(quick(start_surplus=700), household=lambda _: -1400.0)
+    house.run(20)
+    snapshot = {**house.controller.snapshot(), key: value}
+    restored = ChargeController(quick(), house.now)
+    with pytest.raises((TypeError, ValueError)):
+        restored.restore(snapshot)
+    assert (restored.energy_today, restored.switches_today) == (0.0, 0)
+    assert restored.last_switch is None
+    assert restored.charger_power == 1400.0
+
+
 def test_session_energy_ends_at_ready_by_also_across_a_restart() -> None:
     """A session whose ready-by time passed while stopped starts again at 0."""
     house = House(quick(start_surplus=700), household=lambda _: -1400.0)

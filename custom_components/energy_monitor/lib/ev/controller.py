@@ -28,6 +28,7 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+import math
 from typing import Any, TypeGuard
 
 from ..site.calendar import HOUR, quarter_start
@@ -280,23 +281,30 @@ class ChargeController:
 
         The session's energy is kept only while its ready-by time has not
         passed; the learned charger power only while the configured power is
-        the one it was learned from.
+        the one it was learned from. A value that cannot be what it stands
+        for (text for an energy, a negative or non-finite number, a time
+        without a zone) raises ValueError or TypeError, and nothing is
+        restored.
         """
+        energy = _amount(state.get("energy", 0.0))
+        solar_energy = _amount(state.get("solar_energy", 0.0))
+        switches = _amount(state.get("switches", 0))
+        session_energy = _amount(state.get("session_energy", 0.0))
+        session_end = _moment(state.get("session_end"))
+        last_switch = _moment(state.get("last_switch"))
+        learned = _amount(state.get("charger_power", self.estimator.power))
+        if switches != int(switches):
+            raise ValueError(f"switches: {switches!r}")
         if state.get("day") == self._today.day.isoformat():
-            self._today.energy = float(state.get("energy", 0.0))
-            self._today.solar_energy = float(state.get("solar_energy", 0.0))
-            self._today.switches = int(state.get("switches", 0))
-        session_end = state.get("session_end")
-        if (
-            session_end is None
-            or datetime.fromisoformat(session_end) > self._started_at
-        ):
-            self.session_energy = float(state.get("session_energy", 0.0))
-        if (last_switch := state.get("last_switch")) is not None:
-            self.last_switch = datetime.fromisoformat(last_switch)
-        learned_from = state.get("configured_power")
-        if learned_from == self.estimator.configured and "charger_power" in state:
-            self.estimator.power = float(state["charger_power"])
+            self._today.energy = energy
+            self._today.solar_energy = solar_energy
+            self._today.switches = int(switches)
+        if session_end is None or session_end > self._started_at:
+            self.session_energy = session_energy
+        if last_switch is not None:
+            self.last_switch = last_switch
+        if state.get("configured_power") == self.estimator.configured and learned > 0:
+            self.estimator.power = learned
 
     def snapshot(self) -> dict[str, Any]:
         """Return what must survive a restart."""
@@ -696,3 +704,27 @@ class ChargeController:
         prices = sorted(value for _, value in self._prices)
         threshold = prices[int(CHEAP_PERCENTILE * (len(prices) - 1))]
         return inputs.price.value <= threshold
+
+
+def _amount(value: object) -> float:
+    """Return a stored amount (energy, power, count); raise ValueError if not one."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value < 0
+    ):
+        raise ValueError(f"not an amount: {value!r}")
+    return float(value)
+
+
+def _moment(value: object) -> datetime | None:
+    """Return a stored moment (None if none); raise ValueError if not one."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"not a moment: {value!r}")
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError(f"a moment without a zone: {value!r}")
+    return moment

@@ -198,7 +198,10 @@ class EvChargerCoordinator(DataUpdateCoordinator[EvStatus]):
     async def async_start(self) -> None:
         """Restore the stored settings and statistics, then start listening."""
         entry = self.config_entry
-        stored = await self._store.async_load() or {}
+        loaded: object = await self._store.async_load()
+        if loaded is not None and not isinstance(loaded, dict):
+            LOGGER.warning("%s: the stored state is not readable", entry.title)
+        stored: dict[str, Any] = loaded if isinstance(loaded, dict) else {}
         stored_settings = stored.get("settings")
         restore_settings(
             self.controller.settings,
@@ -209,8 +212,17 @@ class EvChargerCoordinator(DataUpdateCoordinator[EvStatus]):
             ),
             entry.title,
         )
-        self.enabled = stored.get("enabled", True)
-        self.controller.restore(stored.get("controller", {}))
+        self.enabled = stored.get("enabled") is not False
+        statistics = stored.get("controller")
+        try:
+            self.controller.restore(statistics if isinstance(statistics, dict) else {})
+        except (TypeError, ValueError, OverflowError) as err:
+            LOGGER.warning(
+                "%s: the stored charging statistics are not readable (%s) and"
+                " start afresh",
+                entry.title,
+                err,
+            )
         watched = [entry.data[CONF_RELAY]] + [
             entry.data[key] for key in INPUT_ENTITIES if entry.data.get(key)
         ]
