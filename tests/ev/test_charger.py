@@ -406,7 +406,7 @@ async def test_stored_settings_that_cannot_be_settings_are_ignored(
         ready_by=700,
         start_surplus="lots",
         min_on_time=float("nan"),
-        max_switches=-3,
+        max_switches=12.5,
         averaging_window=0,
         stop_import=10**400,
         min_energy=True,
