@@ -299,6 +299,14 @@ class MbusSensorEntityDescription(SensorEntityDescription):
     channel: int
 
 
+def _mbus_reading(coordinator: P1Coordinator, device_id: str) -> MbusReading | None:
+    """Return the reading of the MBus meter ``device_id`` in the latest data."""
+    for reading in coordinator.data.mbus:
+        if mbus_device_id(coordinator.meter_id, reading) == device_id:
+            return reading
+    return None
+
+
 class MbusSensor(EnergyMonitorEntity[P1Coordinator], SensorEntity):
     """The reading of a gas, water or heat meter connected to the P1 meter."""
 
@@ -337,25 +345,18 @@ class MbusSensor(EnergyMonitorEntity[P1Coordinator], SensorEntity):
             super().available and self._device_id not in self.coordinator.data.expired
         )
 
-    def _reading(self) -> MbusReading | None:
-        """Return this meter's reading in the latest data."""
-        for reading in self.coordinator.data.mbus:
-            if mbus_device_id(self.coordinator.meter_id, reading) == self._device_id:
-                return reading
-        return None
-
     @property
     @override
     def native_value(self) -> float | None:
         """Return the meter reading."""
-        reading = self._reading()
+        reading = _mbus_reading(self.coordinator, self._device_id)
         return None if reading is None else self.rounded(reading.value)
 
     @property
     @override
     def extra_state_attributes(self) -> dict[str, Any]:
         """Return when the MBus meter took the reading."""
-        reading = self._reading()
+        reading = _mbus_reading(self.coordinator, self._device_id)
         return {"captured_at": _isoformat(reading.captured_at if reading else None)}
 
 
@@ -395,13 +396,6 @@ class MbusStateSensor(EnergyMonitorEntity[P1Coordinator], SensorEntity):
         self._device_id = device_id
         self._state_of = _MBUS_STATES[key]
 
-    def _reading(self) -> MbusReading | None:
-        """Return this meter's reading in the latest data."""
-        for reading in self.coordinator.data.mbus:
-            if mbus_device_id(self.coordinator.meter_id, reading) == self._device_id:
-                return reading
-        return None
-
     @property
     @override
     def available(self) -> bool:
@@ -416,7 +410,7 @@ class MbusStateSensor(EnergyMonitorEntity[P1Coordinator], SensorEntity):
     @override
     def native_value(self) -> str | None:
         """Return the valve's or breaker's state."""
-        reading = self._reading()
+        reading = _mbus_reading(self.coordinator, self._device_id)
         return None if reading is None else self._state_of(reading)
 
 
