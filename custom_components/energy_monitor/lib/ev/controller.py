@@ -28,9 +28,9 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-import math
 from typing import Any, TypeGuard
 
+from ..counters import is_counter_value
 from ..site.calendar import HOUR, quarter_start
 from ..site.capacity import QuarterStatus
 from ..site.tariff import DEFAULT_CAPACITY_MINIMUM
@@ -708,12 +708,7 @@ class ChargeController:
 
 def _amount(value: object) -> float:
     """Return a stored amount (energy, power, count); raise ValueError if not one."""
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not math.isfinite(value)
-        or value < 0
-    ):
+    if not is_counter_value(value):
         raise ValueError(f"not an amount: {value!r}")
     return float(value)
 
