@@ -1,5 +1,6 @@
 """Helpers for EV charger tests: a house with an input_boolean relay."""
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.energy_monitor.const import DOMAIN
+from custom_components.energy_monitor.storage import entry_store_key
 from tests.common import state_for
 
 RELAY = "input_boolean.charger"
@@ -107,3 +109,24 @@ async def set_number(hass: HomeAssistant, key: str, value: float) -> None:
         {"entity_id": state_for(hass, key).entity_id, "value": value},
         blocking=True,
     )
+
+
+async def restart_with_stored(
+    hass: HomeAssistant,
+    hass_storage: dict[str, dict[str, object]],
+    entry: MockConfigEntry,
+    edit: Callable[[dict[str, Any]], object],
+) -> None:
+    """Unload the charger, let ``edit`` change its stored document, set it up again.
+
+    ``edit`` changes the document in place, or returns what replaces it.
+    """
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    record = hass_storage[entry_store_key(entry)]
+    document = record["data"]
+    assert isinstance(document, dict)
+    replacement = edit(document)
+    if replacement is not None:
+        record["data"] = replacement
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()

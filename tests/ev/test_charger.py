@@ -25,6 +25,7 @@ from tests.ev.helpers import (
     PRICE,
     QUARTER,
     House,
+    restart_with_stored,
     select,
     set_grid,
     set_number,
@@ -369,15 +370,14 @@ async def test_settings_left_at_the_old_defaults_take_the_new_ones(
 ) -> None:
     """After the update, untouched old defaults move on; the user's own stay."""
     entry = hass.config_entries.async_entries(DOMAIN)[0]
-    assert await hass.config_entries.async_unload(entry.entry_id)
-    stored = hass_storage[entry_store_key(entry)]["data"]
-    assert isinstance(stored, dict)
-    stored.pop("settings_version")
-    stored["settings"].update(
-        start_surplus=750.0, min_on_time=900.0, max_switches=12, min_off_time=600.0
-    )
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+
+    def version_1(stored: dict[str, Any]) -> None:
+        stored.pop("settings_version")
+        stored["settings"].update(
+            start_surplus=750.0, min_on_time=900.0, max_switches=12, min_off_time=600.0
+        )
+
+    await restart_with_stored(hass, hass_storage, entry, version_1)
     assert state_for(hass, "start_surplus").state == "700.0"
     assert state_for(hass, "min_on_time").state == "5.0"
     assert state_for(hass, "max_switches").state == "16"
@@ -397,23 +397,22 @@ async def test_stored_settings_that_cannot_be_settings_are_ignored(
     """A damaged file loads: each bad value keeps its default and is logged."""
     entry = hass.config_entries.async_entries(DOMAIN)[0]
     await set_number(hass, "min_off_time", 10)
-    assert await hass.config_entries.async_unload(entry.entry_id)
-    stored = hass_storage[entry_store_key(entry)]["data"]
-    assert isinstance(stored, dict)
-    stored["settings_version"] = "two"
-    stored["settings"].update(
-        mode="warp",
-        ready_by=700,
-        start_surplus="lots",
-        min_on_time=float("nan"),
-        max_switches=12.5,
-        averaging_window=0,
-        stop_import=10**400,
-        min_energy=True,
-        charger_power=9999.0,
-    )
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+
+    def damage(stored: dict[str, Any]) -> None:
+        stored["settings_version"] = "two"
+        stored["settings"].update(
+            mode="warp",
+            ready_by=700,
+            start_surplus="lots",
+            min_on_time=float("nan"),
+            max_switches=12.5,
+            averaging_window=0,
+            stop_import=10**400,
+            min_energy=True,
+            charger_power=9999.0,
+        )
+
+    await restart_with_stored(hass, hass_storage, entry, damage)
     assert entry.state is ConfigEntryState.LOADED
     assert state_for(hass, "charging_mode").state == "solar"
     assert state_for(hass, "ready_by").state == "07:00:00"
@@ -447,13 +446,12 @@ async def test_old_defaults_of_a_bigger_charger_take_the_new_ones(
     await set_up_relay(hass)
     set_grid(hass, 0)
     entry = await set_up_charger(hass, charger_power=3000)
-    assert await hass.config_entries.async_unload(entry.entry_id)
-    stored = hass_storage[entry_store_key(entry)]["data"]
-    assert isinstance(stored, dict)
-    stored.pop("settings_version")
-    stored["settings"].update(start_surplus=1650, stop_import=1800.0)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+
+    def version_1(stored: dict[str, Any]) -> None:
+        stored.pop("settings_version")
+        stored["settings"].update(start_surplus=1650, stop_import=1800.0)
+
+    await restart_with_stored(hass, hass_storage, entry, version_1)
     assert state_for(hass, "start_surplus").state == "1500.0"
     assert state_for(hass, "stop_import").state == "1800.0"  # the user's choice
 
@@ -480,12 +478,7 @@ async def test_damaged_statistics_start_afresh(
     await house.run(700)
     assert house.relay_on()
     entry = hass.config_entries.async_entries(DOMAIN)[0]
-    assert await hass.config_entries.async_unload(entry.entry_id)
-    stored = hass_storage[entry_store_key(entry)]["data"]
-    assert isinstance(stored, dict)
-    damage(stored)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await restart_with_stored(hass, hass_storage, entry, damage)
     assert state_for(hass, "smart_charging").state == "on"
     assert ("charging statistics are not readable" in caplog.text) is warned
     await house.run(30)
@@ -501,9 +494,8 @@ async def test_a_stored_state_that_is_not_a_document_is_ignored(
     """A file holding a list instead of a document: the defaults, and a warning."""
     entry = hass.config_entries.async_entries(DOMAIN)[0]
     await set_number(hass, "min_off_time", 10)
-    assert await hass.config_entries.async_unload(entry.entry_id)
-    hass_storage[entry_store_key(entry)]["data"] = ["not", "a", "document"]
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await restart_with_stored(
+        hass, hass_storage, entry, lambda _: ["not", "a", "document"]
+    )
     assert state_for(hass, "min_off_time").state == "5.0"
     assert "the stored state is not readable" in caplog.text
