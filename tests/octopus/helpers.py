@@ -26,10 +26,10 @@ def octopus_data(simulator: OctopusSimulator, **extra: Any) -> dict[str, Any]:
     }
 
 
-async def set_up_octopus(
+def add_octopus(
     hass: HomeAssistant, simulator: OctopusSimulator, **extra: Any
 ) -> MockConfigEntry:
-    """Add the simulated account and set it up (history imported)."""
+    """Add the simulated account (not set up)."""
     entry = MockConfigEntry(
         domain=DOMAIN,
         title=f"Octopus {ACCOUNT_NUMBER}",
@@ -37,6 +37,14 @@ async def set_up_octopus(
         data=octopus_data(simulator, **extra),
     )
     entry.add_to_hass(hass)
+    return entry
+
+
+async def set_up_octopus(
+    hass: HomeAssistant, simulator: OctopusSimulator, **extra: Any
+) -> MockConfigEntry:
+    """Add the simulated account and set it up (history imported)."""
+    entry = add_octopus(hass, simulator, **extra)
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     return entry

@@ -5,29 +5,13 @@ from unittest.mock import AsyncMock, patch
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.energy_monitor.const import DOMAIN
 from simulators.octopus import ACCOUNT_NUMBER, API_KEY, Fault, OctopusSimulator
 from tests.common import walk_to_form
 
-from .helpers import octopus_data
+from .helpers import add_octopus, octopus_data
 
 pytestmark = pytest.mark.usefixtures("mock_setup_entry")
-
-
-def add_octopus(
-    hass: HomeAssistant, simulator: OctopusSimulator, **extra: str
-) -> MockConfigEntry:
-    """Add the simulated account (not set up)."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title=f"Octopus {ACCOUNT_NUMBER}",
-        unique_id=ACCOUNT_NUMBER,
-        data=octopus_data(simulator, **extra),
-    )
-    entry.add_to_hass(hass)
-    return entry
 
 
 def answers(simulator: OctopusSimulator, **extra: str) -> dict[str, str]:
