@@ -9,6 +9,7 @@ from pymodbus.simulator import DataType as SimType, SimData, SimDevice
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_monitor.const import DOMAIN
+from custom_components.energy_monitor.lib.modbus.catalog import load_bundled_map
 from custom_components.energy_monitor.lib.modbus.client import LinkPool
 from custom_components.energy_monitor.lib.modbus.schema import RegisterMap
 from custom_components.energy_monitor.sources.modbus.connection import DATA_LINKS
@@ -113,6 +114,23 @@ def modbus_entry(
         },
         options=options,
     )
+
+
+SDM630 = load_bundled_map("eastron_sdm630")
+"""The bundled Eastron SDM630 map, the meter most tests run."""
+
+
+async def set_up_sdm630(
+    hass: HomeAssistant, start_modbus: StartModbus
+) -> tuple[ModbusMeterSimulator, MockConfigEntry]:
+    """Start a gateway with an SDM630 showing the known values; set its entry up."""
+    simulator = await start_modbus({1: SDM630})
+    simulator.set_values(1, known_values(SDM630))
+    entry = modbus_entry(simulator.port, "eastron_sdm630")
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return simulator, entry
 
 
 CUSTOM_HEADER = (

@@ -23,11 +23,9 @@ from custom_components.energy_monitor.sources.modbus.connection import link_pool
 from simulators.devices import DEV_DEVICES
 from simulators.modbus import MODBUS_METERS
 from tests.common import closed_port, walk_to_form
-from tests.modbus.helpers import StartModbus, modbus_entry, write_custom_map
+from tests.modbus.helpers import SDM630, StartModbus, modbus_entry, write_custom_map
 
 pytestmark = pytest.mark.usefixtures("mock_setup_entry")
-
-SDM630 = load_bundled_map("eastron_sdm630")
 
 
 @pytest.fixture

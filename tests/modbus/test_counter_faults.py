@@ -14,12 +14,16 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from custom_components.energy_monitor.diagnostics import (
     async_get_config_entry_diagnostics,
 )
-from custom_components.energy_monitor.lib.modbus.catalog import load_bundled_map
 from custom_components.energy_monitor.storage import entry_store_key
 from tests.common import entity_id_for, numbers, record_states, state_for
-from tests.modbus.helpers import StartModbus, known_values, modbus_entry
+from tests.modbus.helpers import (
+    SDM630,
+    StartModbus,
+    known_values,
+    modbus_entry,
+    set_up_sdm630,
+)
 
-SDM630 = load_bundled_map("eastron_sdm630")
 MAX_FLOAT_WORDS = [0x7F7F, 0xFFFF]
 """0x7F7FFFFF: the largest float32, 3.4e38, as a register pair."""
 
@@ -34,12 +38,7 @@ async def test_modbus_max_float_registers_are_never_published(
     hass: HomeAssistant, start_modbus: StartModbus
 ) -> None:
     """0x7F7FFFFF three times, then true values: no 3.4e38, no decrease."""
-    simulator = await start_modbus({1: SDM630})
-    simulator.set_values(1, known_values(SDM630))
-    entry = modbus_entry(simulator.port, "eastron_sdm630")
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    simulator, entry = await set_up_sdm630(hass, start_modbus)
     seen = record_states(hass)
     for key in ("grid_power", "frequency", "grid_elec_import"):
         register = SDM630.register(key)

@@ -9,13 +9,10 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from custom_components.energy_monitor.lib.modbus.catalog import load_bundled_map
 from custom_components.energy_monitor.lib.modbus.client import ExceptionCode
 from simulators.modbus import ModbusMeterSimulator
 from tests.common import state_for
-from tests.modbus.helpers import LinkClock, StartModbus, known_values, modbus_entry
-
-SDM630 = load_bundled_map("eastron_sdm630")
+from tests.modbus.helpers import LinkClock, StartModbus, set_up_sdm630
 
 
 async def _advance(hass: HomeAssistant, clock: LinkClock, seconds: float) -> None:
@@ -29,12 +26,7 @@ async def _start(
     hass: HomeAssistant, start_modbus: StartModbus
 ) -> ModbusMeterSimulator:
     """Start a gateway with an SDM630 and set its entry up."""
-    simulator = await start_modbus({1: SDM630})
-    simulator.set_values(1, known_values(SDM630))
-    entry = modbus_entry(simulator.port, "eastron_sdm630")
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    simulator, _ = await set_up_sdm630(hass, start_modbus)
     assert state_for(hass, "grid_power").state == "-1234.5"
     return simulator
 

@@ -33,14 +33,15 @@ from custom_components.energy_monitor.sources.modbus.connection import (
 )
 from tests.common import entity_id_by_unique_id, state_for
 from tests.modbus.helpers import (
+    SDM630,
     LinkClock,
     StartModbus,
     known_values,
     modbus_entry,
+    set_up_sdm630,
     write_custom_map,
 )
 
-SDM630 = load_bundled_map("eastron_sdm630")
 EM24 = load_bundled_map("carlo_gavazzi_em24")
 
 
@@ -61,10 +62,7 @@ async def test_faults_make_groups_unavailable_then_recover(
     hass: HomeAssistant, start_modbus: StartModbus
 ) -> None:
     """Exception, timeout and garbled frame: that group goes, then comes back."""
-    simulator = await start_modbus({1: SDM630})
-    simulator.set_values(1, known_values(SDM630))
-    entry = modbus_entry(simulator.port, "eastron_sdm630")
-    await _setup(hass, entry)
+    simulator, _ = await set_up_sdm630(hass, start_modbus)
     assert state_for(hass, "grid_power").state == "-1234.5"
 
     for fault in ("exception", "timeout", "malformed"):
@@ -92,10 +90,7 @@ async def test_faults_make_groups_unavailable_then_recover(
 async def test_gateway_drop(hass: HomeAssistant, start_modbus: StartModbus) -> None:
     """A gateway that goes away: unavailable, then back after reconnecting."""
     clock = LinkClock(hass)
-    simulator = await start_modbus({1: SDM630})
-    simulator.set_values(1, known_values(SDM630))
-    entry = modbus_entry(simulator.port, "eastron_sdm630")
-    await _setup(hass, entry)
+    simulator, entry = await set_up_sdm630(hass, start_modbus)
     simulator.drop_connections()
     await simulator.stop()
     await _tick(hass, 6)

@@ -12,9 +12,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
 
-from custom_components.energy_monitor.lib.modbus.catalog import load_bundled_map
 from tests.common import form_field, walk_to_form
-from tests.modbus.helpers import StartModbus, modbus_entry
+from tests.modbus.helpers import SDM630, StartModbus, modbus_entry
 
 pytestmark = pytest.mark.usefixtures("mock_setup_entry")
 
@@ -26,7 +25,6 @@ STRINGS = json.loads(
         Path(__file__).parents[2] / "custom_components/energy_monitor/strings.json"
     ).read_text(encoding="utf-8")
 )
-SDM630 = load_bundled_map("eastron_sdm630")
 
 
 async def test_parities_are_translated_and_stored_as_before(
