@@ -320,6 +320,27 @@ LIFETIME_COUNTERS: frozenset[Key] = frozenset(
 )
 """Keys whose values only ever grow: a drop is a glitch, never published."""
 
+REACTIVE_POWERS: tuple[Key, ...] = (
+    Key.REACTIVE_POWER_IMPORT,
+    Key.REACTIVE_POWER_EXPORT,
+    Key.REACTIVE_POWER_IMPORT_L1,
+    Key.REACTIVE_POWER_IMPORT_L2,
+    Key.REACTIVE_POWER_IMPORT_L3,
+    Key.REACTIVE_POWER_EXPORT_L1,
+    Key.REACTIVE_POWER_EXPORT_L2,
+    Key.REACTIVE_POWER_EXPORT_L3,
+    Key.REACTIVE_POWER_Q1,
+    Key.REACTIVE_POWER_Q2,
+    Key.REACTIVE_POWER_Q3,
+    Key.REACTIVE_POWER_Q4,
+)
+"""The reactive powers a P1 meter may send: total, per phase and per quadrant."""
+APPARENT_POWERS: tuple[Key, ...] = (
+    Key.APPARENT_POWER_IMPORT,
+    Key.APPARENT_POWER_EXPORT,
+)
+"""The apparent powers a P1 meter may send."""
+
 AVERAGED_MEASUREMENTS: frozenset[Key] = frozenset(
     {
         Key.GRID_POWER,
@@ -338,20 +359,8 @@ AVERAGED_MEASUREMENTS: frozenset[Key] = frozenset(
         Key.POWER_EXPORT_L2,
         Key.POWER_EXPORT_L3,
         Key.FREQUENCY,
-        Key.REACTIVE_POWER_IMPORT,
-        Key.REACTIVE_POWER_EXPORT,
-        Key.REACTIVE_POWER_IMPORT_L1,
-        Key.REACTIVE_POWER_IMPORT_L2,
-        Key.REACTIVE_POWER_IMPORT_L3,
-        Key.REACTIVE_POWER_EXPORT_L1,
-        Key.REACTIVE_POWER_EXPORT_L2,
-        Key.REACTIVE_POWER_EXPORT_L3,
-        Key.REACTIVE_POWER_Q1,
-        Key.REACTIVE_POWER_Q2,
-        Key.REACTIVE_POWER_Q3,
-        Key.REACTIVE_POWER_Q4,
-        Key.APPARENT_POWER_IMPORT,
-        Key.APPARENT_POWER_EXPORT,
+        *REACTIVE_POWERS,
+        *APPARENT_POWERS,
     }
 )
 """Instantaneous measurements that are averaged over a publish window."""
@@ -804,18 +813,7 @@ VOCABULARY: dict[Key, Quantity] = {
     Key.GRID_ELEC_COMBINED: _counter(),
     **_each(
         _measurement("var", DeviceClass.REACTIVE_POWER, _POWER_W_ONE_WAY),
-        Key.REACTIVE_POWER_IMPORT,
-        Key.REACTIVE_POWER_EXPORT,
-        Key.REACTIVE_POWER_IMPORT_L1,
-        Key.REACTIVE_POWER_IMPORT_L2,
-        Key.REACTIVE_POWER_IMPORT_L3,
-        Key.REACTIVE_POWER_EXPORT_L1,
-        Key.REACTIVE_POWER_EXPORT_L2,
-        Key.REACTIVE_POWER_EXPORT_L3,
-        Key.REACTIVE_POWER_Q1,
-        Key.REACTIVE_POWER_Q2,
-        Key.REACTIVE_POWER_Q3,
-        Key.REACTIVE_POWER_Q4,
+        *REACTIVE_POWERS,
     ),
     **_each(
         _measurement("VA", DeviceClass.APPARENT_POWER, _POWER_W_ONE_WAY),

@@ -22,7 +22,7 @@ from ...const import DOMAIN
 from ...descriptions import describe
 from ...entity import EnergyMonitorEntity, id_tail
 from ...lib.p1.model import SWITCH_STATES, MbusKind, MbusReading, PeakDemand
-from ...lib.vocabulary import Key
+from ...lib.vocabulary import APPARENT_POWERS, REACTIVE_POWERS, Key
 from .const import MANUFACTURERS
 from .coordinator import P1Coordinator, P1Data, mbus_device_id
 
@@ -147,20 +147,8 @@ METER_SENSORS: tuple[P1SensorEntityDescription, ...] = (
             Key.GRID_REACTIVE_Q3,
             Key.GRID_REACTIVE_Q4,
             Key.GRID_ELEC_COMBINED,
-            Key.REACTIVE_POWER_IMPORT,
-            Key.REACTIVE_POWER_EXPORT,
-            Key.REACTIVE_POWER_IMPORT_L1,
-            Key.REACTIVE_POWER_IMPORT_L2,
-            Key.REACTIVE_POWER_IMPORT_L3,
-            Key.REACTIVE_POWER_EXPORT_L1,
-            Key.REACTIVE_POWER_EXPORT_L2,
-            Key.REACTIVE_POWER_EXPORT_L3,
-            Key.REACTIVE_POWER_Q1,
-            Key.REACTIVE_POWER_Q2,
-            Key.REACTIVE_POWER_Q3,
-            Key.REACTIVE_POWER_Q4,
-            Key.APPARENT_POWER_IMPORT,
-            Key.APPARENT_POWER_EXPORT,
+            *REACTIVE_POWERS,
+            *APPARENT_POWERS,
         )
     ),
     # The meter's limits, states and messages (diagnostic, off by default).
