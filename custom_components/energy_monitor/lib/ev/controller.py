@@ -232,9 +232,8 @@ class ChargeController:
         self._fresh = False
         self._surplus = TimeWeightedAverage()
         self._last_sample: datetime | None = None
-        self._last_reading: datetime | None = None
         self._reading_interval = 0.0
-        """Seconds between the last two readings of the surplus."""
+        """Seconds between the last two samples of the surplus."""
         self._window_end = 0.0
         """When the averaging windows end (a timestamp; see :meth:`_horizon`)."""
         self._relay_on: bool | None = None
@@ -396,15 +395,8 @@ class ChargeController:
             # fresh samples before a start.
             self._surplus.clear()
             self._last_sample = None
-            self._last_reading = None
             self._reading_interval = 0.0
             return None
-        if reading.updated != self._last_reading:
-            if self._last_reading is not None:
-                self._reading_interval = (
-                    reading.updated - self._last_reading
-                ).total_seconds()
-            self._last_reading = reading.updated
         if reading.updated > self._started_at:
             self._fresh = True
         if inputs.grid_power is not None:
@@ -414,12 +406,11 @@ class ChargeController:
             and (now - self.last_switch).total_seconds() < SETTLE_SECONDS
         )
         if reading.updated != self._last_sample and not settling:
-            if (
-                self._last_sample is not None
-                and (reading.updated - self._last_sample).total_seconds()
-                > self.settings.stale_after
-            ):
-                self._surplus.clear()  # a gap: the old sample does not hold over it
+            if self._last_sample is not None:
+                gap = (reading.updated - self._last_sample).total_seconds()
+                if gap > self.settings.stale_after:
+                    self._surplus.clear()  # the old sample does not hold over it
+                self._reading_interval = gap
             self._last_sample = reading.updated
             added_back = self.charger_power if self._relay_on else 0.0
             self._surplus.add(reading.updated.timestamp(), reading.value + added_back)
